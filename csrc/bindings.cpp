@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// pybind11 bindings of the ngramkit kernels: the only file of csrc/ that includes Python headers.
+// Buffers are checked here (exact dtype, 1-D, C-contiguous, offsets in range); kernels run with the
+// GIL released. The Python package (src/ngramkit) is the public API; this module is private.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#if __has_include("bootstrap.hpp")
+#include "bootstrap.hpp"
+#define NGRAMKIT_HAVE_BOOTSTRAP 1
+#endif
+#include "porter_stemmer.hpp"
+#include "rouge_kernel.hpp"
+#include "rouge_tokenizer.hpp"
+
+namespace py = pybind11;
+using namespace ngramkit;
+
+namespace {
+
+template <class T>
+const T* require_1d(const py::array& a, const char* name, const char* dtype_name) {
+    if (!a.dtype().is(py::dtype::of<T>()))
+        throw py::type_error(std::string(name) + ": expected dtype " + dtype_name + ", got " +
+                             std::string(py::str(a.dtype())));
+    if (a.ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-D array");
+    if (!(a.flags() & py::array::c_style))
+        throw py::value_error(std::string(name) + ": expected a C-contiguous array");
+    return static_cast<const T*>(a.data());
+}
+
+template <class T>
+RaggedView<T> ragged(const py::array& values, const py::array& offsets, const char* name,
+                     const char* values_dtype) {
+    const std::string values_name = std::string(name) + ".values";
+    const std::string offsets_name = std::string(name) + ".offsets";
+    RaggedView<T> view;
+    view.values = require_1d<T>(values, values_name.c_str(), values_dtype);
+    view.n_values = static_cast<std::size_t>(values.size());
+    view.offsets = require_1d<std::int64_t>(offsets, offsets_name.c_str(), "int64");
+    if (offsets.size() < 1) throw py::value_error(offsets_name + ": needs at least one entry");
+    view.n_rows = static_cast<std::size_t>(offsets.size() - 1);
+    return view;
+}
+
+py::array_t<std::int64_t> stats_array(std::size_t n_ref, std::size_t n_types) {
+    return py::array_t<std::int64_t>(std::vector<py::ssize_t>{
+        static_cast<py::ssize_t>(n_ref), static_cast<py::ssize_t>(n_types), 3});
+}
+
+const std::int64_t* checked_groups(const py::array& groups, std::size_t n_pred, std::size_t n_ref) {
+    const auto* g = require_1d<std::int64_t>(groups, "reference_groups", "int64");
+    if (static_cast<std::size_t>(groups.size()) != n_pred + 1)
+        throw py::value_error("reference_groups: expected " + std::to_string(n_pred + 1) +
+                              " entries (predictions + 1), got " + std::to_string(groups.size()));
+    check_groups(g, n_pred, n_ref);
+    return g;
+}
+
+py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& pred_offsets,
+                                    const py::array& ref_ids, const py::array& ref_offsets,
+                                    const py::array& groups, std::vector<int> types,
+                                    std::int64_t separator, int threads) {
+    const RougeRequest req(std::move(types));
+    const auto preds = ragged<std::int32_t>(pred_ids, pred_offsets, "predictions", "int32");
+    const auto refs = ragged<std::int32_t>(ref_ids, ref_offsets, "references", "int32");
+    const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
+    auto out = stats_array(refs.n_rows, req.types.size());
+    std::int64_t* o = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        check_offsets(preds.offsets, preds.n_rows, preds.n_values, "predictions");
+        check_offsets(refs.offsets, refs.n_rows, refs.n_values, "references");
+        check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");
+        check_ids(refs.values, refs.offsets, refs.n_rows, "references");
+        rouge_id_stats(preds, refs, g, req, separator, threads, o);
+    }
+    return out;
+}
+
+py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::array& pred_offsets,
+                                     const py::array& ref_bytes, const py::array& ref_offsets,
+                                     const py::array& groups, std::vector<int> types,
+                                     bool use_stemmer, int threads) {
+    const RougeRequest req(std::move(types));
+    const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
+    const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
+    RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
+    RaggedView<char> refs{reinterpret_cast<const char*>(r8.values), r8.n_values, r8.offsets, r8.n_rows};
+    const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
+    auto out = stats_array(refs.n_rows, req.types.size());
+    std::int64_t* o = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        check_offsets(preds.offsets, preds.n_rows, preds.n_values, "predictions");
+        check_offsets(refs.offsets, refs.n_rows, refs.n_values, "references");
+        rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o);
+    }
+    return out;
+}
+
+// Tokenize UTF-8 rows with one shared vocabulary: (ids int32, offsets int64, vocabulary list[str]).
+py::tuple tokenize_text(const py::array& text_bytes, const py::array& text_offsets, bool use_stemmer) {
+    const auto t8 = ragged<std::uint8_t>(text_bytes, text_offsets, "texts", "uint8");
+    RougeTokenizer tokenizer(use_stemmer);
+    std::vector<std::int32_t> ids;
+    std::vector<std::int64_t> offsets(t8.n_rows + 1, 0);
+    {
+        py::gil_scoped_release release;
+        check_offsets(t8.offsets, t8.n_rows, t8.n_values, "texts");
+        const char* base = reinterpret_cast<const char*>(t8.values);
+        for (std::size_t i = 0; i < t8.n_rows; ++i) {
+            tokenizer.tokenize(base + t8.offsets[i], static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]),
+                               ids, nullptr);
+            offsets[i + 1] = static_cast<std::int64_t>(ids.size());
+        }
+    }
+    py::array_t<std::int32_t> ids_out(static_cast<py::ssize_t>(ids.size()));
+    std::copy(ids.begin(), ids.end(), ids_out.mutable_data());
+    py::array_t<std::int64_t> offsets_out(static_cast<py::ssize_t>(offsets.size()));
+    std::copy(offsets.begin(), offsets.end(), offsets_out.mutable_data());
+    return py::make_tuple(ids_out, offsets_out, tokenizer.vocabulary().strings());
+}
+
+#ifdef NGRAMKIT_HAVE_BOOTSTRAP
+py::array_t<double> bootstrap(const py::array& values, std::int64_t n_samples, std::uint64_t seed, int threads) {
+    if (!values.dtype().is(py::dtype::of<double>()))
+        throw py::type_error("scores: expected dtype float64, got " + std::string(py::str(values.dtype())));
+    if (values.ndim() != 2 || !(values.flags() & py::array::c_style))
+        throw py::value_error("scores: expected a C-contiguous 2-D array");
+    const std::int64_t rows = values.shape(0), cols = values.shape(1);
+    if (n_samples <= 0) throw py::value_error("n_samples: must be positive");
+    py::array_t<double> out(std::vector<py::ssize_t>{static_cast<py::ssize_t>(n_samples), static_cast<py::ssize_t>(cols)});
+    const double* in = static_cast<const double*>(values.data());
+    double* o = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        bootstrap_means(in, rows, cols, n_samples, seed, threads, o);
+    }
+    return out;
+}
+#endif
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "ngramkit compiled kernels (private; use the ngramkit package API).";
+    m.attr("ROUGE_L") = kRougeL;
+    m.attr("ROUGE_LSUM") = kRougeLsum;
+    m.attr("MAX_NGRAM_ORDER") = kMaxNgramOrder;
+    m.def("rouge_ids", &rouge_ids, py::arg("pred_ids"), py::arg("pred_offsets"), py::arg("ref_ids"),
+          py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("types"), py::arg("separator"),
+          py::arg("threads"),
+          "Per-pair ROUGE statistics over int32 token ids: int64 array (n_references, n_types, 3).");
+    m.def("rouge_text", &rouge_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
+          py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("types"), py::arg("use_stemmer"),
+          py::arg("threads"),
+          "Per-pair ROUGE statistics over UTF-8 text: int64 array (n_references, n_types, 3).");
+    m.def("tokenize_text", &tokenize_text, py::arg("text_bytes"), py::arg("text_offsets"),
+          py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");
+    m.def("porter_stem", [](const std::string& word) { return porter_stem(word); }, py::arg("word"),
+          "NLTK PorterStemmer() (NLTK_EXTENSIONS) stem of one lowercase ASCII word.");
+#ifdef NGRAMKIT_HAVE_BOOTSTRAP
+    m.def("bootstrap_means", &bootstrap, py::arg("values"), py::arg("n_samples"), py::arg("seed"),
+          py::arg("threads"), "Column means of n_samples bootstrap resamples of the rows of values.");
+#endif
+}

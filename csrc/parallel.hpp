@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// Run a body over [0, n) in chunks on up to `threads` std::threads created for this call only.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace ngramkit {
+
+// make_state() builds one per-thread state (workspaces); body(state, begin, end) handles a chunk.
+// Chunks are handed out dynamically, so results must only depend on the index, never on which
+// thread ran it. The first exception thrown by any worker is rethrown here after all joined.
+template <class MakeState, class Body>
+void parallel_chunks(std::size_t n, int threads, std::size_t chunk, MakeState make_state, Body body) {
+    if (n == 0) return;
+    chunk = std::max<std::size_t>(chunk, 1);
+    const std::size_t n_chunks = (n + chunk - 1) / chunk;
+    const std::size_t workers =
+        std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), n_chunks);
+    if (workers <= 1) {
+        auto state = make_state();
+        body(state, std::size_t(0), n);
+        return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto run = [&]() {
+        try {
+            auto state = make_state();
+            while (!failed.load(std::memory_order_relaxed)) {
+                const std::size_t c = next.fetch_add(1);
+                if (c >= n_chunks) break;
+                const std::size_t begin = c * chunk;
+                body(state, begin, std::min(n, begin + chunk));
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (!error) error = std::current_exception();
+            failed = true;
+        }
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(workers - 1);
+    for (std::size_t t = 1; t < workers; ++t) {
+        try {
+            pool.emplace_back(run);
+        } catch (const std::system_error&) {
+            break;  // the OS refused a thread: the threads we have take all chunks
+        }
+    }
+    run();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+}
+
+}  // namespace ngramkit

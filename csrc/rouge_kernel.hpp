@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: Apache-2.0
+// Per-pair ROUGE statistics, as rouge-score computes them, over token ids or UTF-8 text.
+//
+// For every (prediction, reference) pair and every requested type, three integers:
+//   rougeN:    clipped n-gram matches, prediction n-grams, reference n-grams
+//   rougeL:    LCS length, prediction tokens, reference tokens
+//   rougeLsum: union-LCS hits (clipped), prediction tokens, reference tokens
+// Precision = hits / max(pred, 1), recall = hits / max(ref, 1); they add up over any partition.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "dense_ids.hpp"
+#include "lcs.hpp"
+#include "ngram.hpp"
+#include "parallel.hpp"
+#include "rouge_tokenizer.hpp"
+
+namespace ngramkit {
+
+constexpr int kRougeL = 10;
+constexpr int kRougeLsum = 11;
+
+struct RougeRequest {
+    std::vector<int> types;  // 1..9 = rougeN, kRougeL, kRougeLsum
+    unsigned orders_mask = 0;
+    bool lcs = false;
+    bool lsum = false;
+
+    explicit RougeRequest(std::vector<int> codes) : types(std::move(codes)) {
+        if (types.empty()) throw std::invalid_argument("rouge_types: at least one type is required");
+        for (int t : types) {
+            if (t >= 1 && t <= kMaxNgramOrder)
+                orders_mask |= 1u << t;
+            else if (t == kRougeL)
+                lcs = true;
+            else if (t == kRougeLsum)
+                lsum = true;
+            else
+                throw std::invalid_argument("rouge_types: unknown type code " + std::to_string(t));
+        }
+    }
+};
+
+// Token ids of one text and the ends of its non-empty sentences (ends[s] = one past the last token
+// of sentence s; sentences tile [0, len)).
+struct TokenSeq {
+    const std::int32_t* ids = nullptr;
+    std::size_t len = 0;
+    const std::size_t* sentence_ends = nullptr;
+    std::size_t n_sentences = 0;
+};
+
+struct PairWorkspace {
+    DenseIdMap ids;
+    std::vector<std::uint32_t> dense_p, dense_r;
+    NgramWorkspace ngram;
+    LcsWorkspace lcs;
+    std::vector<std::int32_t> counts_p, counts_r;
+    std::vector<std::uint8_t> in_union;
+};
+
+namespace detail {
+
+// rouge-score's _summary_level_lcs: per reference sentence, the union of the backtracked LCS of it
+// with every candidate sentence; each union token is a hit while it is still unconsumed in both
+// summaries' unigram counts (counts persist across reference sentences).
+inline std::int64_t summary_lcs_hits(const std::uint32_t* p, const TokenSeq& pred, const std::uint32_t* r,
+                                     const TokenSeq& ref, std::size_t k, PairWorkspace& ws) {
+    if (pred.len == 0 || ref.len == 0) return 0;
+    ws.counts_p.assign(k, 0);
+    ws.counts_r.assign(k, 0);
+    for (std::size_t i = 0; i < pred.len; ++i) ++ws.counts_p[p[i]];
+    for (std::size_t j = 0; j < ref.len; ++j) ++ws.counts_r[r[j]];
+    std::int64_t hits = 0;
+    std::size_t ref_start = 0;
+    for (std::size_t s = 0; s < ref.n_sentences; ++s) {
+        const std::size_t ref_end = ref.sentence_ends[s];
+        const std::size_t ref_len = ref_end - ref_start;
+        ws.in_union.assign(ref_len, 0);
+        std::size_t pred_start = 0;
+        for (std::size_t c = 0; c < pred.n_sentences; ++c) {
+            const std::size_t pred_end = pred.sentence_ends[c];
+            mark_backtracked_lcs(r + ref_start, ref_len, p + pred_start, pred_end - pred_start, k,
+                                 ws.lcs, ws.in_union.data());
+            pred_start = pred_end;
+        }
+        for (std::size_t idx = 0; idx < ref_len; ++idx) {
+            if (!ws.in_union[idx]) continue;
+            const std::uint32_t t = r[ref_start + idx];
+            if (ws.counts_p[t] > 0 && ws.counts_r[t] > 0) {
+                ++hits;
+                --ws.counts_p[t];
+                --ws.counts_r[t];
+            }
+        }
+        ref_start = ref_end;
+    }
+    return hits;
+}
+
+}  // namespace detail
+
+// Writes req.types.size() x 3 statistics for one pair to `out`.
+inline void score_pair(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
+                       PairWorkspace& ws, std::int64_t* out) {
+    ws.ids.reset(pred.len + ref.len);
+    ws.dense_p.resize(pred.len);
+    ws.dense_r.resize(ref.len);
+    for (std::size_t i = 0; i < pred.len; ++i)
+        ws.dense_p[i] = ws.ids.id(static_cast<std::uint32_t>(pred.ids[i]));
+    for (std::size_t j = 0; j < ref.len; ++j)
+        ws.dense_r[j] = ws.ids.id(static_cast<std::uint32_t>(ref.ids[j]));
+    const std::size_t k = ws.ids.size();
+    const std::uint32_t* p = ws.dense_p.data();
+    const std::uint32_t* r = ws.dense_r.data();
+
+    std::int64_t ngram_matches[kMaxNgramOrder + 1] = {0};
+    clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, ws.ngram, ngram_matches);
+    const std::int64_t lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
+    const std::int64_t lsum = req.lsum ? detail::summary_lcs_hits(p, pred, r, ref, k, ws) : 0;
+
+    const auto lp = static_cast<std::int64_t>(pred.len), lr = static_cast<std::int64_t>(ref.len);
+    for (std::size_t t = 0; t < req.types.size(); ++t) {
+        const int code = req.types[t];
+        std::int64_t* o = out + 3 * t;
+        if (code == kRougeL || code == kRougeLsum) {
+            o[0] = code == kRougeL ? lcs : lsum;
+            o[1] = lp;
+            o[2] = lr;
+        } else {
+            o[0] = ngram_matches[code];
+            o[1] = static_cast<std::int64_t>(ngram_count(pred.len, code));
+            o[2] = static_cast<std::int64_t>(ngram_count(ref.len, code));
+        }
+    }
+}
+
+// Ragged batch in Arrow layout: row i is values[offsets[i] .. offsets[i+1]).
+template <class T>
+struct RaggedView {
+    const T* values = nullptr;
+    std::size_t n_values = 0;
+    const std::int64_t* offsets = nullptr;
+    std::size_t n_rows = 0;  // offsets has n_rows + 1 entries
+};
+
+// Offsets must be non-negative, non-decreasing and end within the values.
+inline void check_offsets(const std::int64_t* offsets, std::size_t n_rows, std::size_t n_values,
+                          const char* name) {
+    if (offsets[0] < 0)
+        throw std::invalid_argument(std::string(name) + ": offsets[0] is negative");
+    for (std::size_t i = 0; i < n_rows; ++i)
+        if (offsets[i + 1] < offsets[i])
+            throw std::invalid_argument(std::string(name) + ": offsets decrease at row " +
+                                        std::to_string(i));
+    if (static_cast<std::uint64_t>(offsets[n_rows]) > n_values)
+        throw std::invalid_argument(std::string(name) + ": offsets[-1] = " +
+                                    std::to_string(offsets[n_rows]) + " exceeds the " +
+                                    std::to_string(n_values) + " values");
+}
+
+inline void check_ids(const std::int32_t* ids, const std::int64_t* offsets, std::size_t n_rows,
+                      const char* name) {
+    for (std::int64_t i = offsets[0]; i < offsets[n_rows]; ++i)
+        if (ids[i] < 0)
+            throw std::invalid_argument(std::string(name) + ": token id " + std::to_string(ids[i]) +
+                                        " at position " + std::to_string(i) + " is negative");
+}
+
+// group_offsets (n_pred + 1 entries, from 0 to n_ref): the references of prediction g are rows
+// group_offsets[g] .. group_offsets[g+1] of the reference batch; out has n_ref x types x 3 entries.
+inline void check_groups(const std::int64_t* group_offsets, std::size_t n_pred, std::size_t n_ref) {
+    if (group_offsets[0] != 0)
+        throw std::invalid_argument("reference_groups: must start at 0");
+    for (std::size_t g = 0; g < n_pred; ++g)
+        if (group_offsets[g + 1] < group_offsets[g])
+            throw std::invalid_argument("reference_groups: decreasing at prediction " + std::to_string(g));
+    if (static_cast<std::uint64_t>(group_offsets[n_pred]) != n_ref)
+        throw std::invalid_argument("reference_groups: must end at the number of references (" +
+                                    std::to_string(n_ref) + ")");
+}
+
+namespace detail {
+
+// Copies row ids, dropping `separator` tokens and recording where each non-empty sentence ends.
+inline void split_sentences(const std::int32_t* ids, std::size_t len, std::int64_t separator,
+                            std::vector<std::int32_t>& kept, std::vector<std::size_t>& ends) {
+    kept.clear();
+    ends.clear();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < len; ++i) {
+        if (ids[i] == separator) {
+            if (kept.size() > start) ends.push_back(kept.size());
+            start = kept.size();
+        } else {
+            kept.push_back(ids[i]);
+        }
+    }
+    if (kept.size() > start) ends.push_back(kept.size());
+}
+
+struct IdThreadState {
+    PairWorkspace ws;
+    std::vector<std::int32_t> pred_kept, ref_kept;
+    std::vector<std::size_t> pred_ends, ref_ends;
+};
+
+inline TokenSeq id_row(const RaggedView<std::int32_t>& batch, std::size_t row, std::int64_t separator,
+                       std::vector<std::int32_t>& kept, std::vector<std::size_t>& ends) {
+    const std::int32_t* ids = batch.values + batch.offsets[row];
+    const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
+    if (separator >= 0) {
+        split_sentences(ids, len, separator, kept, ends);
+        return TokenSeq{kept.data(), kept.size(), ends.data(), ends.size()};
+    }
+    ends.assign(len ? 1 : 0, len);
+    return TokenSeq{ids, len, ends.data(), ends.size()};
+}
+
+}  // namespace detail
+
+// Statistics over token-id batches. `separator` >= 0 marks sentence breaks for rougeLsum (the
+// separator tokens are dropped for every type); < 0 means one sentence per row.
+inline void rouge_id_stats(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
+                           const std::int64_t* group_offsets, const RougeRequest& req,
+                           std::int64_t separator, int threads, std::int64_t* out) {
+    const std::size_t n_types = req.types.size();
+    parallel_chunks(
+        preds.n_rows, threads, 128, [] { return detail::IdThreadState{}; },
+        [&](detail::IdThreadState& st, std::size_t begin, std::size_t end) {
+            for (std::size_t g = begin; g < end; ++g) {
+                const TokenSeq pred = detail::id_row(preds, g, separator, st.pred_kept, st.pred_ends);
+                for (auto j = group_offsets[g]; j < group_offsets[g + 1]; ++j) {
+                    const TokenSeq ref = detail::id_row(refs, std::size_t(j), separator, st.ref_kept, st.ref_ends);
+                    score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3);
+                }
+            }
+        });
+}
+
+namespace detail {
+
+struct TextThreadState {
+    explicit TextThreadState(bool use_stemmer) : tokenizer(use_stemmer) {}
+    RougeTokenizer tokenizer;
+    PairWorkspace ws;
+    std::vector<std::int32_t> pred_ids, ref_ids;
+    std::vector<std::size_t> pred_ends, ref_ends;
+};
+
+inline TokenSeq text_row(const RaggedView<char>& batch, std::size_t row, RougeTokenizer& tokenizer,
+                         std::vector<std::int32_t>& ids, std::vector<std::size_t>& ends) {
+    ids.clear();
+    ends.clear();
+    const char* text = batch.values + batch.offsets[row];
+    tokenizer.tokenize(text, static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]), ids, &ends);
+    return TokenSeq{ids.data(), ids.size(), ends.data(), ends.size()};
+}
+
+}  // namespace detail
+
+// Statistics over UTF-8 text batches, tokenized as rouge-score's default tokenizer does. Token ids
+// come from a per-thread interner: they only need to agree within a pair.
+inline void rouge_text_stats(const RaggedView<char>& preds, const RaggedView<char>& refs,
+                             const std::int64_t* group_offsets, const RougeRequest& req,
+                             bool use_stemmer, int threads, std::int64_t* out) {
+    const std::size_t n_types = req.types.size();
+    parallel_chunks(
+        preds.n_rows, threads, 64, [use_stemmer] { return detail::TextThreadState(use_stemmer); },
+        [&](detail::TextThreadState& st, std::size_t begin, std::size_t end) {
+            for (std::size_t g = begin; g < end; ++g) {
+                const TokenSeq pred = detail::text_row(preds, g, st.tokenizer, st.pred_ids, st.pred_ends);
+                for (auto j = group_offsets[g]; j < group_offsets[g + 1]; ++j) {
+                    const TokenSeq ref = detail::text_row(refs, std::size_t(j), st.tokenizer, st.ref_ids, st.ref_ends);
+                    score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3);
+                }
+            }
+        });
+}
+
+}  // namespace ngramkit

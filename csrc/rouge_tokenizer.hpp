@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+// rouge-score's default tokenizer on UTF-8 text, with tokens interned to int32 ids.
+//
+// rouge-score: text.lower() (full Unicode), every run of characters outside [a-z0-9] becomes a
+// separator, split, optionally Porter-stem tokens longer than 3 characters, drop empty tokens.
+// Under Python's str.lower() exactly two non-ASCII code points lower into [a-z0-9]:
+// U+0130 'İ' -> "i" + U+0307 (the combining dot then ends the token) and U+212A KELVIN SIGN -> "k".
+// Every other non-ASCII code point is a separator. Lead bytes of UTF-8 never occur as
+// continuation bytes, so scanning byte by byte and matching those two sequences is exact.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "porter_stemmer.hpp"
+
+namespace ngramkit {
+
+// Exact string -> id table (open addressing; stored bytes are compared in full).
+class StringInterner {
+public:
+    // Id of `s`, inserting it with the next id if new.
+    std::int32_t intern(const char* s, std::size_t len) {
+        if (2 * (count_ + 1) > slots_.size()) grow();
+        const std::uint64_t h = hash(s, len);
+        std::size_t pos = static_cast<std::size_t>(h) & (slots_.size() - 1);
+        while (true) {
+            Slot& slot = slots_[pos];
+            if (slot.id < 0) {
+                slot.hash = h;
+                slot.offset = arena_.size();
+                slot.length = len;
+                slot.id = static_cast<std::int32_t>(count_);
+                arena_.append(s, len);
+                if (count_ == static_cast<std::size_t>(INT32_MAX))
+                    throw std::length_error("more than 2^31 - 1 distinct tokens in one call");
+                ++count_;
+                return slot.id;
+            }
+            if (slot.hash == h && slot.length == len &&
+                (len == 0 || std::memcmp(arena_.data() + slot.offset, s, len) == 0))
+                return slot.id;
+            pos = (pos + 1) & (slots_.size() - 1);
+        }
+    }
+
+    std::size_t size() const { return count_; }
+
+    // Strings in id order (for returning a vocabulary).
+    std::vector<std::string> strings() const {
+        std::vector<std::string> out(count_);
+        for (const Slot& slot : slots_)
+            if (slot.id >= 0) out[std::size_t(slot.id)].assign(arena_.data() + slot.offset, slot.length);
+        return out;
+    }
+
+private:
+    struct Slot {
+        std::uint64_t hash = 0;
+        std::size_t offset = 0;
+        std::size_t length = 0;
+        std::int32_t id = -1;
+    };
+
+    static std::uint64_t hash(const char* s, std::size_t len) {
+        std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL);
+        std::size_t i = 0;
+        for (; i + 8 <= len; i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, s + i, 8);
+            h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+            h ^= h >> 32;
+        }
+        std::uint64_t tail = 0;
+        std::memcpy(&tail, s + i, len - i);
+        h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+        h ^= h >> 29;
+        return h;
+    }
+
+    void grow() {
+        std::vector<Slot> old;
+        old.swap(slots_);
+        slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+        for (const Slot& slot : old) {
+            if (slot.id < 0) continue;
+            std::size_t pos = static_cast<std::size_t>(slot.hash) & (slots_.size() - 1);
+            while (slots_[pos].id >= 0) pos = (pos + 1) & (slots_.size() - 1);
+            slots_[pos] = slot;
+        }
+    }
+
+    std::vector<Slot> slots_;
+    std::string arena_;
+    std::size_t count_ = 0;
+};
+
+// Tokenizes and interns. With stemming, ids name stems, and each distinct raw token is stemmed
+// once per RougeTokenizer (the raw -> stem-id cache is what keeps the stemmer off the hot path).
+class RougeTokenizer {
+public:
+    explicit RougeTokenizer(bool use_stemmer) : use_stemmer_(use_stemmer) {}
+
+    // Appends the ids of `text`'s tokens to `ids`. If `sentence_ends` is given, appends, for every
+    // '\n'-separated sentence holding at least one token, the size of `ids` after that sentence.
+    void tokenize(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
+                  std::vector<std::size_t>* sentence_ends) {
+        token_.clear();
+        std::size_t sentence_start = ids.size();
+        for (std::size_t i = 0; i < len; ++i) {
+            const unsigned char c = static_cast<unsigned char>(text[i]);
+            if (c < 0x80) {
+                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                    token_.push_back(static_cast<char>(c));
+                    continue;
+                }
+                if (c >= 'A' && c <= 'Z') {
+                    token_.push_back(static_cast<char>(c + ('a' - 'A')));
+                    continue;
+                }
+                flush(ids);
+                if (c == '\n' && sentence_ends && ids.size() > sentence_start) {
+                    sentence_ends->push_back(ids.size());
+                    sentence_start = ids.size();
+                }
+                continue;
+            }
+            if (c == 0xC4 && i + 1 < len && static_cast<unsigned char>(text[i + 1]) == 0xB0) {
+                token_.push_back('i');  // U+0130 -> "i" + U+0307, and U+0307 separates
+                flush(ids);
+                ++i;
+                continue;
+            }
+            if (c == 0xE2 && i + 2 < len && static_cast<unsigned char>(text[i + 1]) == 0x84 &&
+                static_cast<unsigned char>(text[i + 2]) == 0xAA) {
+                token_.push_back('k');  // U+212A KELVIN SIGN -> "k"
+                i += 2;
+                continue;
+            }
+            flush(ids);
+        }
+        flush(ids);
+        if (sentence_ends && ids.size() > sentence_start) sentence_ends->push_back(ids.size());
+    }
+
+    const StringInterner& vocabulary() const { return final_ids_; }
+
+private:
+    void flush(std::vector<std::int32_t>& ids) {
+        if (token_.empty()) return;
+        ids.push_back(token_id());
+        token_.clear();
+    }
+
+    std::int32_t token_id() {
+        if (!use_stemmer_ || token_.size() <= 3) return final_ids_.intern(token_.data(), token_.size());
+        const std::int32_t raw = raw_ids_.intern(token_.data(), token_.size());
+        if (static_cast<std::size_t>(raw) == stem_of_raw_.size()) {
+            stem_.clear();
+            porter_stem(token_.data(), token_.size(), stem_);
+            stem_of_raw_.push_back(final_ids_.intern(stem_.data(), stem_.size()));
+        }
+        return stem_of_raw_[static_cast<std::size_t>(raw)];
+    }
+
+    bool use_stemmer_;
+    std::string token_, stem_;
+    StringInterner final_ids_;             // tokens as scored (stems when stemming)
+    StringInterner raw_ids_;               // stemming only: raw tokens longer than 3
+    std::vector<std::int32_t> stem_of_raw_;
+};
+
+}  // namespace ngramkit

@@ -1,0 +1,38 @@
+"""Build the two extension modules: ngramkit._core (pybind11, csrc/) and ngramkit._ingest (Cython)."""
+import os
+import sys
+
+import numpy as np
+from Cython.Build import cythonize
+from pybind11.setup_helpers import ParallelCompile, Pybind11Extension, build_ext
+from setuptools import Extension, setup
+
+ParallelCompile("NPY_NUM_BUILD_JOBS").install()
+
+WARNINGS = ["-Wall", "-Wextra"]
+EXTRA = os.environ.get("NGRAMKIT_EXTRA_CFLAGS", "").split()
+EXTRA_LINK = os.environ.get("NGRAMKIT_EXTRA_LDFLAGS", "").split()
+OPT = [] if sys.platform == "win32" else ["-O3"]
+
+core = Pybind11Extension(
+    "ngramkit._core",
+    sources=["csrc/bindings.cpp"],
+    include_dirs=["csrc"],
+    cxx_std=17,
+    extra_compile_args=WARNINGS + OPT + EXTRA,
+    extra_link_args=EXTRA_LINK,
+)
+
+ingest = Extension(
+    "ngramkit._ingest",
+    sources=["src/ngramkit/_ingest.pyx"],
+    include_dirs=[np.get_include()],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    extra_compile_args=OPT + EXTRA,
+    extra_link_args=EXTRA_LINK,
+)
+
+setup(
+    ext_modules=[core] + cythonize([ingest], language_level=3),
+    cmdclass={"build_ext": build_ext},
+)

@@ -1,0 +1,37 @@
+"""ngramkit: ROUGE (and, later, BLEU and chrF) over batched token ids with a C++ core.
+
+Scores are identical to the reference packages (rouge-score 0.1.2) and computed from integer
+per-pair statistics that add up across batches and machines.
+
+>>> import ngramkit
+>>> result = ngramkit.rouge(["the cat sat"], ["the cat sat down"])
+>>> round(float(result["rouge1"].fmeasure[0]), 4)
+0.8571
+"""
+from .rouge import RougeResult, RougeScores, rouge, scores_from_statistics, tokenize
+from .rouge_types import VALID_ROUGE_TYPES
+from .scores import AggregateScore, Score
+from .token_batch import TokenBatch
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AggregateScore",
+    "RougeResult",
+    "RougeScores",
+    "Score",
+    "TokenBatch",
+    "VALID_ROUGE_TYPES",
+    "bootstrap_interval",
+    "rouge",
+    "scores_from_statistics",
+    "tokenize",
+]
+
+
+def __getattr__(name):
+    if name == "bootstrap_interval":
+        from .bootstrap import bootstrap_interval
+
+        return bootstrap_interval
+    raise AttributeError(f"module 'ngramkit' has no attribute {name!r}")

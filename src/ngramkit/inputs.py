@@ -1,0 +1,194 @@
+"""Turn user inputs (text, token-id lists, TokenBatch, pyarrow arrays) into kernel buffers.
+
+Predictions are one text/sequence each. References are one per prediction, or several: a list
+whose items are lists of strings / lists of id sequences / TokenBatch, or a pyarrow
+``list<list<int>>`` / ``list<string>`` array. Several references become one flat batch plus
+``groups`` (int64, n_predictions + 1): prediction g owns references ``groups[g]:groups[g+1]``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .token_batch import TokenBatch
+
+TEXT, IDS = "text", "ids"
+
+
+@dataclass
+class Side:
+    """One side of the pairs: ``kind`` is TEXT (``texts``: list[str]) or IDS (``batch``)."""
+
+    kind: str
+    texts: list | None = None
+    batch: TokenBatch | None = None
+
+    def __len__(self) -> int:
+        return len(self.texts) if self.kind == TEXT else len(self.batch)
+
+
+def _is_arrow(x) -> bool:
+    return type(x).__module__.startswith("pyarrow")
+
+
+def _arrow_side(array, name: str) -> Side:
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return _text_side(array.to_pylist(), name)
+    try:
+        return Side(IDS, batch=TokenBatch.from_arrow(array))
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{name}: {err}") from None
+
+
+def _text_side(texts: list, name: str) -> Side:
+    return Side(TEXT, texts=texts)
+
+
+def _looks_like_text(item) -> bool:
+    return isinstance(item, str)
+
+
+def flat_side(values: Any, name: str) -> Side:
+    """One item per row: a TokenBatch, a pyarrow array, ``list[str]`` or ``list[list[int]]``."""
+    if isinstance(values, TokenBatch):
+        return Side(IDS, batch=values)
+    if _is_arrow(values):
+        return _arrow_side(values, name)
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name}: expected a list of texts or token sequences, got a single {type(values).__name__}")
+    if isinstance(values, np.ndarray):
+        if values.ndim == 2:
+            raise TypeError(
+                f"{name}: a 2-D array is ambiguous; use TokenBatch.from_padded(array, pad_id=...) "
+                "or TokenBatch.from_padded(array, lengths=...)"
+            )
+        values = values.tolist()
+    if not isinstance(values, list):
+        try:
+            values = list(values)
+        except TypeError:
+            raise TypeError(f"{name}: expected a list of texts or token sequences, got {type(values).__name__}") from None
+    if values and any(isinstance(v, str) for v in values):
+        return Side(TEXT, texts=values)
+    return Side(IDS, batch=TokenBatch.from_lists(values, name=name))
+
+
+def _is_multi_item(item) -> bool:
+    """Is one references item a collection of references (rather than one reference)?"""
+    if isinstance(item, TokenBatch):
+        return True
+    if isinstance(item, (list, tuple)) and item:
+        first = item[0]
+        return isinstance(first, (str, list, tuple, np.ndarray))
+    return False
+
+
+def reference_side(references: Any, n_predictions: int) -> tuple[Side, np.ndarray]:
+    """References and their groups (int64, n_predictions + 1)."""
+    name = "references"
+    if _is_arrow(references):
+        import pyarrow as pa
+
+        arr = references.combine_chunks() if isinstance(references, pa.ChunkedArray) else references
+        inner = arr.type.value_type if (pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type)) else None
+        if inner is not None and (
+            pa.types.is_list(inner) or pa.types.is_large_list(inner) or pa.types.is_string(inner)
+            or pa.types.is_large_string(inner)
+        ):
+            if arr.null_count:
+                raise ValueError(f"{name}: {arr.null_count} null rows; every prediction needs references")
+            groups = arr.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
+            side = flat_side(arr.values.slice(int(groups[0]), int(groups[-1] - groups[0])), name)
+            return side, _checked_groups(groups - groups[0], n_predictions)
+        side = _arrow_side(arr, name)
+        return side, _single_groups(len(side), n_predictions)
+    if isinstance(references, TokenBatch):
+        return Side(IDS, batch=references), _single_groups(len(references), n_predictions)
+    if isinstance(references, (str, bytes)):
+        raise TypeError(f"{name}: expected a list of texts or token sequences, got a single {type(references).__name__}")
+    if not isinstance(references, list):
+        references = list(references)
+    multi = [_is_multi_item(item) for item in references]
+    if not any(multi):
+        side = flat_side(references, name)
+        return side, _single_groups(len(side), n_predictions)
+    sizes = np.zeros(len(references), dtype=np.int64)
+    flat_texts: list = []
+    flat_rows: list = []
+    batches: list[TokenBatch] = []
+    for i, item in enumerate(references):
+        if isinstance(item, str):
+            item = [item]
+        elif isinstance(item, TokenBatch):
+            batches.append(item)
+            sizes[i] = len(item)
+            continue
+        elif not multi[i]:
+            if isinstance(item, (list, tuple)) and not item:
+                raise ValueError(f"{name}[{i}]: no references for prediction {i}")
+            item = [item]
+        if isinstance(item[0], str):
+            flat_texts.extend(item)
+        else:
+            flat_rows.extend(item)
+        sizes[i] = len(item)
+    kinds = sum(bool(x) for x in (flat_texts, flat_rows, batches))
+    if kinds > 1:
+        raise TypeError(f"{name}: mixes texts and token sequences")
+    if flat_texts:
+        if not all(isinstance(t, str) for t in flat_texts):
+            raise TypeError(f"{name}: a list of references must hold only str")
+        side = Side(TEXT, texts=flat_texts)
+    elif batches:
+        if len(batches) != len(references):
+            raise TypeError(f"{name}: give a TokenBatch of references for every prediction")
+        side = Side(IDS, batch=_concat_batches(batches))
+    else:
+        side = Side(IDS, batch=TokenBatch.from_lists(flat_rows, name=name))
+    groups = np.zeros(len(references) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=groups[1:])
+    return side, _checked_groups(groups, n_predictions)
+
+
+def _concat_batches(batches: list[TokenBatch]) -> TokenBatch:
+    ids = np.concatenate([b.ids[b.offsets[0] : b.offsets[-1]] for b in batches]) if batches else np.zeros(0, np.int32)
+    lengths = np.concatenate([b.lengths() for b in batches]) if batches else np.zeros(0, np.int64)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return TokenBatch(ids.astype(np.int32, copy=False), offsets)
+
+
+def _single_groups(n_references: int, n_predictions: int) -> np.ndarray:
+    if n_references != n_predictions:
+        raise ValueError(
+            f"predictions and references differ in length: {n_predictions} predictions, "
+            f"{n_references} references"
+        )
+    return np.arange(n_predictions + 1, dtype=np.int64)
+
+
+def _checked_groups(groups: np.ndarray, n_predictions: int) -> np.ndarray:
+    if len(groups) - 1 != n_predictions:
+        raise ValueError(
+            f"predictions and references differ in length: {n_predictions} predictions, "
+            f"{len(groups) - 1} reference sets"
+        )
+    empty = np.flatnonzero(np.diff(groups) == 0)
+    if empty.size:
+        raise ValueError(f"references[{int(empty[0])}]: no references for prediction {int(empty[0])}")
+    return groups
+
+
+def text_buffers(texts: list, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(uint8 UTF-8 bytes, int64 byte offsets) of a list of str."""
+    from . import _ingest
+
+    if not isinstance(texts, list):
+        texts = list(texts)
+    return _ingest.utf8_batch(texts, name)

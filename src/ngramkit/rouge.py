@@ -1,0 +1,377 @@
+"""ROUGE-N (1..9), ROUGE-L and ROUGE-Lsum, identical to rouge-score 0.1.2, over text or token ids."""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import numpy as np
+
+from . import inputs
+from .rouge_types import DEFAULT_ROUGE_TYPES, ROUGE_LSUM, rouge_type_codes
+from .scores import Score
+from .token_batch import TokenBatch
+
+MULTI_REFERENCE_MODES = ("best", "mean")
+
+
+def resolve_threads(threads: int | None) -> int:
+    """``None`` -> all cores; otherwise a positive int."""
+    if threads is None:
+        return os.cpu_count() or 1
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ValueError(f"threads: expected a positive int or None, got {threads!r}")
+    return int(threads)
+
+
+def scores_from_statistics(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall, F1 (float64) from integer statistics (..., 3) = (hits, pred, ref).
+
+    ``p = hits / max(pred, 1)``, ``r = hits / max(ref, 1)``, ``F = 2*p*r / (p + r)`` or 0 — the
+    same IEEE operations in the same order as rouge-score, so the floats are bit-identical.
+    """
+    stats = np.asarray(stats)
+    hits = stats[..., 0].astype(np.float64)
+    precision = hits / np.maximum(stats[..., 1], 1)
+    recall = hits / np.maximum(stats[..., 2], 1)
+    total = precision + recall
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fmeasure = np.where(total > 0, 2 * precision * recall / total, 0.0)
+    return precision, recall, fmeasure
+
+
+class RougeScores:
+    """Per-pair scores of one rouge type.
+
+    Attributes
+    ----------
+    precision, recall, fmeasure : numpy.ndarray, float64, shape (n_pairs,)
+    statistics : numpy.ndarray, int64, shape (n_pairs, 3) or None
+        Columns ``hits, prediction_total, reference_total`` of the reference each pair was scored
+        against (clipped n-gram matches and n-gram counts for rougeN; LCS length and token counts
+        for rougeL; union-LCS hits and token counts for rougeLsum). They add up across pairs,
+        chunks and machines. ``None`` with ``multi_reference="mean"`` (no single reference).
+    reference_index : numpy.ndarray, int64, shape (n_pairs,) or None
+        With several references, which one (index within the prediction's references) was chosen.
+    """
+
+    __slots__ = ("name", "precision", "recall", "fmeasure", "statistics", "reference_index")
+
+    def __init__(self, name, precision, recall, fmeasure, statistics=None, reference_index=None):
+        self.name = name
+        self.precision, self.recall, self.fmeasure = precision, recall, fmeasure
+        self.statistics = statistics
+        self.reference_index = reference_index
+
+    @property
+    def matches(self) -> np.ndarray:
+        return self._column(0)
+
+    @property
+    def prediction_total(self) -> np.ndarray:
+        return self._column(1)
+
+    @property
+    def reference_total(self) -> np.ndarray:
+        return self._column(2)
+
+    def _column(self, i: int) -> np.ndarray:
+        if self.statistics is None:
+            raise AttributeError("no per-pair statistics with multi_reference='mean'")
+        return self.statistics[:, i]
+
+    def __len__(self) -> int:
+        return len(self.fmeasure)
+
+    def __getitem__(self, i: int) -> Score:
+        return Score(float(self.precision[i]), float(self.recall[i]), float(self.fmeasure[i]))
+
+    def mean(self) -> Score:
+        """Plain mean over pairs of precision, recall and F1 (``Score`` of floats)."""
+        if len(self) == 0:
+            return Score(0.0, 0.0, 0.0)
+        return Score(float(np.mean(self.precision)), float(np.mean(self.recall)), float(np.mean(self.fmeasure)))
+
+    def as_matrix(self) -> np.ndarray:
+        """float64 (n_pairs, 3): precision, recall, fmeasure columns."""
+        return np.stack([self.precision, self.recall, self.fmeasure], axis=1)
+
+    def __repr__(self) -> str:
+        return f"RougeScores({self.name}, n={len(self)}, mean={self.mean()})"
+
+
+class RougeResult(Mapping[str, RougeScores]):
+    """ROUGE scores per rouge type: ``result["rouge1"].fmeasure`` is a float64 array, one entry per
+    prediction. ``mean()`` averages over pairs, ``aggregate()`` adds bootstrap intervals."""
+
+    def __init__(self, scores: dict[str, RougeScores]):
+        self._scores = scores
+
+    def __getitem__(self, key: str) -> RougeScores:
+        try:
+            return self._scores[key]
+        except KeyError:
+            raise KeyError(f"{key!r} was not computed; computed: {list(self._scores)}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._scores)
+
+    def __len__(self) -> int:
+        return len(self._scores)
+
+    @property
+    def rouge_types(self) -> list[str]:
+        return list(self._scores)
+
+    @property
+    def n_pairs(self) -> int:
+        return len(next(iter(self._scores.values())))
+
+    def mean(self) -> dict[str, Score]:
+        """Mean precision/recall/F1 per type."""
+        return {name: s.mean() for name, s in self._scores.items()}
+
+    def aggregate(self, *, n_samples: int = 1000, confidence_interval: float = 0.95, seed=None,
+                  method: str = "fast", threads: int | None = None) -> dict:
+        """Bootstrap confidence intervals per type (see :func:`ngramkit.bootstrap_interval`)."""
+        from .bootstrap import bootstrap_interval
+
+        return {
+            name: bootstrap_interval(s.as_matrix(), n_samples=n_samples, confidence_interval=confidence_interval,
+                                     seed=seed, method=method, threads=threads)
+            for name, s in self._scores.items()
+        }
+
+    def to_dict(self) -> dict[str, dict[str, list[float]]]:
+        """``{type: {"precision": [...], "recall": [...], "fmeasure": [...]}}`` of Python floats."""
+        return {
+            name: {"precision": s.precision.tolist(), "recall": s.recall.tolist(), "fmeasure": s.fmeasure.tolist()}
+            for name, s in self._scores.items()
+        }
+
+    def to_pandas(self):
+        """A DataFrame with one row per pair and columns ``<type>_precision|recall|fmeasure``
+        (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas: pip install 'ngramkit[pandas]'") from None
+        columns = {}
+        for name, s in self._scores.items():
+            columns[f"{name}_precision"] = s.precision
+            columns[f"{name}_recall"] = s.recall
+            columns[f"{name}_fmeasure"] = s.fmeasure
+        return pd.DataFrame(columns)
+
+    def __repr__(self) -> str:
+        means = ", ".join(f"{k}={v.mean().fmeasure:.4f}" for k, v in self._scores.items())
+        return f"RougeResult(n={self.n_pairs if self._scores else 0}, mean F1: {means})"
+
+
+def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str) -> RougeScores:
+    """Per-prediction scores from per-reference statistics (n_refs, 3)."""
+    precision, recall, fmeasure = scores_from_statistics(stats)
+    n_pred = len(groups) - 1
+    if len(stats) == n_pred:  # one reference each
+        return RougeScores(name, precision, recall, fmeasure, stats, None)
+    starts = groups[:-1]
+    sizes = np.diff(groups)
+    if mode == "mean":
+        return RougeScores(
+            name,
+            np.add.reduceat(precision, starts) / sizes,
+            np.add.reduceat(recall, starts) / sizes,
+            np.add.reduceat(fmeasure, starts) / sizes,
+        )
+    # rouge-score's score_multi: per type, the first reference with the highest F1.
+    owner = np.repeat(np.arange(n_pred), sizes)
+    best_f = np.maximum.reduceat(fmeasure, starts)
+    at_max = np.flatnonzero(fmeasure == best_f[owner])
+    _, first = np.unique(owner[at_max], return_index=True)
+    chosen = at_max[first]
+    return RougeScores(name, precision[chosen], recall[chosen], fmeasure[chosen], stats[chosen], chosen - starts)
+
+
+def _tokenize_with(tokenizer, text: str) -> list:
+    tokens = tokenizer.tokenize(text) if hasattr(tokenizer, "tokenize") else tokenizer(text)
+    return list(tokens)
+
+
+def _sentences(text: str, split_summaries: bool) -> list[str]:
+    """rouge-score's rougeLsum sentences: newline split (or NLTK punkt), empty strings dropped."""
+    if split_summaries:
+        from .sentences import punkt_sentences
+
+        sents = punkt_sentences(text)
+    else:
+        sents = text.split("\n")
+    return [s for s in sents if len(s)]
+
+
+def _custom_token_ids(texts_by_side: list[list[str]], tokenizer, whole_texts: bool, lsum: bool,
+                      split_summaries: bool):
+    """Tokenize with a user tokenizer and intern tokens (any hashables) to ids shared by both sides.
+
+    Returns per side a TokenBatch of whole-text tokens (if ``whole_texts``; rouge-score does not
+    tokenize whole texts when rougeLsum is the only type) and, if ``lsum``, a TokenBatch of
+    per-sentence tokens joined by a separator id, and that id.
+    """
+    vocab: dict[Any, int] = {}
+    whole, sentences = [], []
+    for texts in texts_by_side:
+        rows = []
+        sent_rows = []
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{i}]: expected str, got {type(text).__name__}")
+            if whole_texts:
+                rows.append([vocab.setdefault(t, len(vocab)) for t in _tokenize_with(tokenizer, text)])
+            if lsum:
+                row: list = []
+                for sent in _sentences(text, split_summaries):
+                    row.extend(vocab.setdefault(t, len(vocab)) for t in _tokenize_with(tokenizer, sent))
+                    row.append(-1)
+                sent_rows.append(row)
+        whole.append(rows)
+        sentences.append(sent_rows)
+    separator = len(vocab)
+    if separator > 2**31 - 2:
+        raise ValueError("tokenizer: more than 2**31 - 2 distinct tokens")
+    out_whole = [TokenBatch.from_lists(rows) if whole_texts else None for rows in whole]
+    out_sent = []
+    if lsum:
+        for rows in sentences:
+            out_sent.append(TokenBatch.from_lists([[separator if t == -1 else t for t in r] for r in rows]))
+    return out_whole, out_sent, separator
+
+
+def rouge(
+    predictions: Any,
+    references: Any,
+    rouge_types: Iterable[str] | str = DEFAULT_ROUGE_TYPES,
+    *,
+    use_stemmer: bool = False,
+    split_summaries: bool = False,
+    tokenizer: Callable[[str], list] | Any = None,
+    multi_reference: str = "best",
+    sentence_separator: int | None = None,
+    threads: int | None = None,
+) -> RougeResult:
+    """ROUGE scores of each prediction against its reference(s), identical to rouge-score 0.1.2.
+
+    Parameters
+    ----------
+    predictions : list[str] | list[list[int]] | TokenBatch | pyarrow array
+        One text or token-id sequence per pair (predictions first, as in HF evaluate).
+    references : same kinds, one per prediction; or several per prediction: a list whose items are
+        lists of strings / lists of id sequences / TokenBatch, or a pyarrow list<list<int>> array.
+    rouge_types : names among ``rouge1`` … ``rouge9``, ``rougeL``, ``rougeLsum``.
+    use_stemmer : Porter-stem tokens longer than 3 characters (text input, default tokenizer), as
+        rouge-score does with NLTK's stemmer.
+    split_summaries : rougeLsum sentences from NLTK's punkt model instead of newlines (needs nltk
+        and its ``punkt_tab`` data).
+    tokenizer : an object with ``.tokenize(text)`` or a callable ``text -> list of tokens``; replaces
+        the default tokenizer (and ignores ``use_stemmer``), as in rouge-score / HF evaluate.
+    multi_reference : ``"best"`` (rouge-score's ``score_multi``: per type, the first reference with
+        the highest F1) or ``"mean"`` (precision, recall and F1 averaged over the references).
+    sentence_separator : token-id input only: this id splits a row into sentences for rougeLsum
+        (like a newline in text) and is dropped for every type. ``None``: one sentence per row.
+    threads : worker threads over pairs (default: all cores). Results never depend on it.
+
+    Returns
+    -------
+    RougeResult
+        ``result["rouge1"].precision`` / ``.recall`` / ``.fmeasure``: float64 arrays (n_pairs,);
+        ``.statistics``: the int64 per-pair statistics they come from.
+    """
+    names, codes = rouge_type_codes(rouge_types)
+    n_threads = resolve_threads(threads)
+    if multi_reference not in MULTI_REFERENCE_MODES:
+        raise ValueError(f"multi_reference: expected one of {MULTI_REFERENCE_MODES}, got {multi_reference!r}")
+    if sentence_separator is not None and (
+        isinstance(sentence_separator, bool) or not isinstance(sentence_separator, (int, np.integer))
+        or not 0 <= sentence_separator <= 2**31 - 1
+    ):
+        raise ValueError(f"sentence_separator: expected a token id in [0, 2**31 - 1], got {sentence_separator!r}")
+    if split_summaries and ROUGE_LSUM in codes:
+        from .sentences import require_punkt
+
+        require_punkt()
+
+    pred_side = inputs.flat_side(predictions, "predictions")
+    ref_side, groups = inputs.reference_side(references, len(pred_side))
+    if pred_side.kind != ref_side.kind and len(pred_side) and len(ref_side):
+        raise TypeError(
+            f"predictions are {pred_side.kind} but references are {ref_side.kind}; give both as text "
+            "or both as token ids"
+        )
+    stats = _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries, tokenizer,
+                        sentence_separator, n_threads)
+    scores = {name: _select(name, stats[:, t, :], groups, multi_reference) for t, name in enumerate(names)}
+    return RougeResult(scores)
+
+
+def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries, tokenizer, separator,
+                n_threads) -> np.ndarray:
+    """int64 (n_references, n_types, 3) statistics."""
+    from . import _core
+
+    n_refs = len(ref_side)
+    stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
+    if n_refs == 0:
+        return stats
+    lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]
+    other_at = [t for t, c in enumerate(codes) if c != ROUGE_LSUM]
+    other_codes = [codes[t] for t in other_at]
+
+    if pred_side.kind == inputs.IDS:
+        sep = -1 if separator is None else int(separator)
+        stats[:] = _core.rouge_ids(*_ids(pred_side.batch), *_ids(ref_side.batch), groups, codes, sep, n_threads)
+        return stats
+
+    if separator is not None:
+        raise ValueError("sentence_separator: only for token-id input (text splits sentences on newlines)")
+    if tokenizer is not None:
+        whole, sents, sep = _custom_token_ids([pred_side.texts, ref_side.texts], tokenizer, bool(other_at),
+                                              bool(lsum_at), split_summaries)
+        if other_at:
+            stats[:, other_at, :] = _core.rouge_ids(*_ids(whole[0]), *_ids(whole[1]), groups, other_codes, -1,
+                                                    n_threads)
+        if lsum_at:
+            stats[:, lsum_at, :] = _core.rouge_ids(*_ids(sents[0]), *_ids(sents[1]), groups, [ROUGE_LSUM], sep,
+                                                   n_threads)
+        return stats
+
+    pred_buf = inputs.text_buffers(pred_side.texts, "predictions")
+    ref_buf = inputs.text_buffers(ref_side.texts, "references")
+    if not split_summaries or not lsum_at:
+        stats[:] = _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads)
+        return stats
+    if other_at:
+        stats[:, other_at, :] = _core.rouge_text(*pred_buf, *ref_buf, groups, other_codes, use_stemmer, n_threads)
+    from .sentences import punkt_joined
+
+    pred_sent = inputs.text_buffers([punkt_joined(t) for t in pred_side.texts], "predictions")
+    ref_sent = inputs.text_buffers([punkt_joined(t) for t in ref_side.texts], "references")
+    stats[:, lsum_at, :] = _core.rouge_text(*pred_sent, *ref_sent, groups, [ROUGE_LSUM], use_stemmer, n_threads)
+    return stats
+
+
+def _ids(batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
+    return batch.ids, batch.offsets
+
+
+def tokenize(texts: list[str], *, use_stemmer: bool = False) -> tuple[TokenBatch, list[str]]:
+    """rouge-score's default tokenization of ``texts`` with one vocabulary.
+
+    Returns ``(batch, vocabulary)``: ``batch`` a TokenBatch of the token ids of each text,
+    ``vocabulary[id]`` the token (the stem, with ``use_stemmer``). Scoring such batches with
+    :func:`rouge` gives the same numbers as scoring the texts (except rougeLsum, whose sentence
+    breaks are not kept).
+    """
+    from . import _core
+
+    data, offsets = inputs.text_buffers(texts, "texts")
+    ids, tok_offsets, vocabulary = _core.tokenize_text(data, offsets, bool(use_stemmer))
+    batch = TokenBatch.__new__(TokenBatch)
+    batch.ids, batch.offsets = ids, tok_offsets
+    return batch, vocabulary
