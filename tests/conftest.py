@@ -1,0 +1,51 @@
+"""Shared fixtures: the real evaluation data in ../shared/data (beside the repository)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(os.environ.get("NGRAMKIT_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def read_lines(path: Path) -> list[str]:
+    """Lines of a UTF-8 file without their newlines (a missing trailing newline is fine)."""
+    return path.read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def dialogsum(shared_data):
+    """DialogSum test split: BART outputs and the three human summaries, line-aligned (500 each)."""
+    d = shared_data / "dialogsum"
+    hyp = read_lines(d / "bart_baseline.test.hyp.txt")
+    refs = [read_lines(d / f"test.ref{k}.txt")[: len(hyp)] for k in (1, 2, 3)]
+    assert len(hyp) == 500 and all(len(r) == 500 for r in refs)
+    return hyp, refs
+
+
+def realsumm_sentences(line: str) -> str:
+    """A REALSumm summary ('<t> s1 </t> <t> s2 </t>') as newline-separated sentences."""
+    parts = [p.replace("<t>", "").strip() for p in line.split("</t>")]
+    return "\n".join(p for p in parts if p)
+
+
+@pytest.fixture(scope="session")
+def realsumm_pairs(shared_data):
+    """(system output, reference) pairs of every REALSumm system, sentences on separate lines."""
+    root = shared_data / "realsumm" / "selected_docs_for_human_eval"
+    pairs = []
+    for ref_path in sorted(root.glob("*/*/ref.txt")):
+        refs = read_lines(ref_path)
+        for out_path in sorted(ref_path.parent.glob("out*.txt")):
+            outs = read_lines(out_path)
+            pairs.extend((realsumm_sentences(o), realsumm_sentences(r)) for o, r in zip(outs, refs))
+    assert pairs
+    return pairs

@@ -1,0 +1,225 @@
+"""ngramkit.rouge and the drop-in RougeScorer against rouge-score 0.1.2 itself.
+
+Every expected number here comes from calling rouge-score on the same input: no stored values.
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import ngramkit
+from ngramkit.compat.rouge_score import rouge_scorer as compat_scorer
+
+rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
+rs_tokenize = pytest.importorskip("rouge_score.tokenize")
+
+ALL_TYPES = [f"rouge{n}" for n in range(1, 10)] + ["rougeL", "rougeLsum"]
+
+
+def reference_scores(targets, predictions, types, use_stemmer=False):
+    scorer = rouge_scorer.RougeScorer(types, use_stemmer=use_stemmer)
+    return [scorer.score(t, p) for t, p in zip(targets, predictions)]
+
+
+def assert_identical(result, expected, types, label=""):
+    """Every P/R/F of every pair equal to rouge-score's float (==); returns the count compared."""
+    compared = 0
+    for name in types:
+        s = result[name]
+        for i, exp in enumerate(expected):
+            got = (s.precision[i], s.recall[i], s.fmeasure[i])
+            assert got == tuple(exp[name]), f"{label} pair {i} {name}: ngramkit {got} rouge-score {tuple(exp[name])}"
+            compared += 3
+    return compared
+
+
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_dialogsum_every_pair_every_type(dialogsum, use_stemmer):
+    hyp, refs = dialogsum
+    # the model output against each human summary, and the human summaries against each other
+    predictions = hyp * 3 + refs[1] + refs[2]
+    targets = refs[0] + refs[1] + refs[2] + refs[0] + refs[0]
+    expected = reference_scores(targets, predictions, ALL_TYPES, use_stemmer)
+    result = ngramkit.rouge(predictions, targets, ALL_TYPES, use_stemmer=use_stemmer)
+    compared = assert_identical(result, expected, ALL_TYPES, "dialogsum")
+    print(f"dialogsum stemmer={use_stemmer}: {compared} floats over {len(predictions)} pairs, all bit-identical")
+
+
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_dialogsum_token_ids_equal_text(dialogsum, use_stemmer):
+    hyp, refs = dialogsum
+    batch, _ = ngramkit.tokenize(hyp + refs[0], use_stemmer=use_stemmer)
+    from_ids = ngramkit.rouge(batch.slice(0, 500), batch.slice(500, 1000), ALL_TYPES[:9] + ["rougeL"])
+    expected = reference_scores(refs[0], hyp, ALL_TYPES[:9] + ["rougeL"], use_stemmer)
+    assert_identical(from_ids, expected, ALL_TYPES[:9] + ["rougeL"], "dialogsum ids")
+
+
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_realsumm_multi_sentence_rougelsum(realsumm_pairs, use_stemmer):
+    outs = [o for o, _ in realsumm_pairs]
+    refs = [r for _, r in realsumm_pairs]
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    expected = reference_scores(refs, outs, types, use_stemmer)
+    result = ngramkit.rouge(outs, refs, types, use_stemmer=use_stemmer)
+    assert_identical(result, expected, types, "realsumm")
+    lsum, lcs = result["rougeLsum"].fmeasure, result["rougeL"].fmeasure
+    assert np.mean(lsum != lcs) > 0.3  # the data really exercises summary-level LCS (45% differ)
+
+
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_dialogsum_multi_reference_matches_score_multi(dialogsum, use_stemmer):
+    hyp, refs = dialogsum
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    scorer = rouge_scorer.RougeScorer(types, use_stemmer=use_stemmer)
+    expected = [scorer.score_multi([a, b, c], h) for h, a, b, c in zip(hyp, *refs)]
+    references = [list(x) for x in zip(*refs)]
+    result = ngramkit.rouge(hyp, references, types, use_stemmer=use_stemmer)
+    assert_identical(result, expected, types, "multi-ref")
+    drop_in = compat_scorer.RougeScorer(types, use_stemmer=use_stemmer)
+    assert [drop_in.score_multi([a, b, c], h) for h, a, b, c in zip(hyp[:50], *[r[:50] for r in refs])] == expected[:50]
+
+
+def test_multi_reference_mean_averages_each_reference(dialogsum):
+    hyp, refs = dialogsum
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"])
+    result = ngramkit.rouge(hyp, [list(x) for x in zip(*refs)], ["rouge1", "rougeL"], multi_reference="mean")
+    for i in range(0, 500, 7):
+        per_ref = [scorer.score(r[i], hyp[i]) for r in refs]
+        for name in ("rouge1", "rougeL"):
+            exp = np.mean([tuple(s[name]) for s in per_ref], axis=0)
+            got = np.array([result[name].precision[i], result[name].recall[i], result[name].fmeasure[i]])
+            np.testing.assert_allclose(got, exp, rtol=0, atol=1e-15)
+
+
+EDGE_TEXTS = [
+    "",
+    " ",
+    "\n",
+    "\n\n\n",
+    "...",
+    "/",
+    "!!! ??? ...",
+    "the the the the the",
+    "the",
+    "The THE tHe",
+    "ROUGE hacking ROUGE hacking ROUGE hacking rouge HACKING",
+    "3.14 1,000 x_y-z don't U.S.A.",
+    "Café crème brûlée Straße",
+    "İstanbul \u212aelvin KELVIN",
+    "日本語のテキスト",
+    "한국어 텍스트입니다",
+    "Привет мир",
+    "ΣΑΣ σας",
+    "emoji 😀 in 👍🏽 text 🇯🇵",
+    "a\r\nb\r\nc",
+    "first sentence.\n\nsecond sentence.\n",
+    "a b c\nb c a",
+    "c a b",
+    "w1 w2 w3 w4 w5",
+    "w1 w2 w6 w7 w8\nw1 w3 w8 w9 w5",
+    "running runs ran flies generously skies dying news",
+    "\ud800 lone surrogate \udfff",
+    "tab\tseparated\vvertical\fform feed\x00nul",
+    "ǅemal ﬁne ligature",
+    "...\nall punctuation sentence\n!!!",
+    "repeated sentence\nrepeated sentence\nrepeated sentence",
+]
+
+
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_edge_cases_all_pairs(use_stemmer):
+    predictions = [p for p in EDGE_TEXTS for _ in EDGE_TEXTS]
+    targets = [t for _ in EDGE_TEXTS for t in EDGE_TEXTS]
+    expected = reference_scores(targets, predictions, ALL_TYPES, use_stemmer)
+    result = ngramkit.rouge(predictions, targets, ALL_TYPES, use_stemmer=use_stemmer)
+    assert_identical(result, expected, ALL_TYPES, "edge")
+
+
+def test_drop_in_scorer_returns_identical_dicts_including_int_zeros():
+    for types in (["rouge1", "rouge2", "rougeL", "rougeLsum"], ["rougeLsum"], ["rougeL", "rouge3"]):
+        ref = rouge_scorer.RougeScorer(types)
+        ours = compat_scorer.RougeScorer(types)
+        for target in EDGE_TEXTS:
+            for prediction in EDGE_TEXTS[:12]:
+                exp, got = ref.score(target, prediction), ours.score(target, prediction)
+                assert got == exp
+                assert repr(got) == repr(exp)  # ints stay ints: Score(precision=0, ...)
+                assert list(got) == list(exp)  # same key order
+
+
+def test_drop_in_score_batch_equals_score_loop(dialogsum):
+    hyp, refs = dialogsum
+    ours = compat_scorer.RougeScorer(["rouge1", "rougeLsum"], use_stemmer=True)
+    ref = rouge_scorer.RougeScorer(["rouge1", "rougeLsum"], use_stemmer=True)
+    assert ours.score_batch(refs[0][:100], hyp[:100]) == [ref.score(t, p) for t, p in zip(refs[0][:100], hyp[:100])]
+
+
+def test_long_texts_of_5000_words(shared_data):
+    rng = random.Random(7)
+    vocab = [f"w{k}" for k in range(300)] + ["the", "of", "and"] * 50
+    predictions = [" ".join(rng.choice(vocab) for _ in range(5000 + 13 * i)) for i in range(3)]
+    targets = [" ".join(rng.choice(vocab) for _ in range(5100 - 7 * i)) for i in range(3)]
+    # rougeLsum on ~60-word lines: the reference's traceback over many sentence pairs
+    def lines(text, words_per_line, n_words):
+        words = text.split(" ")[:n_words]
+        return "\n".join(" ".join(words[k : k + words_per_line]) for k in range(0, n_words, words_per_line))
+
+    targets_lsum = [lines(targets[0], 60, 600)]
+    predictions_lsum = [lines(predictions[0], 45, 450)]
+    expected = reference_scores(targets, predictions, ["rouge1", "rouge4", "rougeL"])
+    assert_identical(ngramkit.rouge(predictions, targets, ["rouge1", "rouge4", "rougeL"]), expected,
+                     ["rouge1", "rouge4", "rougeL"], "long")
+    expected = reference_scores(targets_lsum, predictions_lsum, ["rougeLsum"])
+    assert_identical(ngramkit.rouge(predictions_lsum, targets_lsum, ["rougeLsum"]), expected, ["rougeLsum"], "lsum")
+
+
+def test_tokenizer_matches_rouge_score_on_every_code_point():
+    """Every code point U+0001..U+10FFFF between two letters: same tokens as rouge-score."""
+    texts = [f"ab{chr(cp)}cd x{chr(cp)}" for cp in range(1, 0x110000)]
+    batch, vocabulary = ngramkit.tokenize(texts)
+    mismatches = []
+    for text, row in zip(texts, batch):
+        got = [vocabulary[i] for i in row]
+        if got != rs_tokenize.tokenize(text, None):
+            mismatches.append((text, got))
+    assert not mismatches[:5]
+
+
+def test_custom_tokenizer_is_honoured():
+    class WhitespaceTokenizer:
+        def tokenize(self, text):
+            return text.split()
+
+    texts = ["Привет мир and more", "日本 語", "a b c\nb c a", "x y\nz"]
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    ref = rouge_scorer.RougeScorer(types, tokenizer=WhitespaceTokenizer())
+    for t in texts:
+        for p in texts:
+            exp = ref.score(t, p)
+            got = ngramkit.rouge([p], [t], types, tokenizer=WhitespaceTokenizer())
+            assert all((got[k].precision[0], got[k].recall[0], got[k].fmeasure[0]) == tuple(exp[k]) for k in types)
+            got_callable = ngramkit.rouge([p], [t], types, tokenizer=str.split)
+            assert all(got_callable[k].fmeasure[0] == exp[k].fmeasure for k in types)
+
+
+def test_split_summaries_without_punkt_raises_clear_error_or_matches():
+    text = "First sentence here. Second one follows. A third."
+    try:
+        result = ngramkit.rouge([text], ["Second one follows. First sentence."], ["rougeLsum"], split_summaries=True)
+    except LookupError as err:
+        assert "punkt" in str(err) and "pip install nltk" in str(err)
+        return
+    ref = rouge_scorer.RougeScorer(["rougeLsum"], split_summaries=True)
+    exp = ref.score("Second one follows. First sentence.", text)["rougeLsum"]
+    assert (result["rougeLsum"].precision[0], result["rougeLsum"].recall[0]) == (exp.precision, exp.recall)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_thread_count_does_not_change_results(dialogsum, threads):
+    hyp, refs = dialogsum
+    base = ngramkit.rouge(hyp * 3, refs[0] * 3, ALL_TYPES, threads=1)
+    other = ngramkit.rouge(hyp * 3, refs[0] * 3, ALL_TYPES, threads=threads)
+    for name in ALL_TYPES:
+        assert np.array_equal(base[name].statistics, other[name].statistics)
