@@ -148,48 +148,48 @@ inline constexpr ByteToDouble kByteToDouble{};
 // Column means of NB resamples whose counts sit in NB consecutive arrays of n_rows bytes.
 // C > 0 fixes the column count at compile time; C == 0 reads it from n_cols. Each (resample,
 // column) sum is accumulated in ascending row order, then the overflow terms are added.
-template <int NB, int C>
+template <std::size_t NB, int C>
 void block_means(const double* values, std::size_t n_rows, std::size_t n_cols,
                  const std::uint8_t* counts, const std::vector<std::uint64_t>* overflow,
                  double* acc_heap, double* out) {
     const std::size_t cols = C > 0 ? static_cast<std::size_t>(C) : n_cols;
     // acc[c * NB + b]. Fixed column counts use a local array the compiler keeps in registers
     // (a heap buffer might alias `values`, forcing a store per term).
-    double acc_local[NB * (C > 0 ? C : 1)];
+    double acc_local[NB * static_cast<std::size_t>(C > 0 ? C : 1)];
     double* acc = C > 0 ? acc_local : acc_heap;
     std::fill(acc, acc + NB * cols, 0.0);
     for (std::size_t i = 0; i < n_rows; ++i) {
         double k[NB];
-        for (int b = 0; b < NB; ++b) k[b] = kByteToDouble.value[counts[static_cast<std::size_t>(b) * n_rows + i]];
+        for (std::size_t b = 0; b < NB; ++b) k[b] = kByteToDouble.value[counts[b * n_rows + i]];
         const double* row = values + i * cols;
         for (std::size_t c = 0; c < cols; ++c) {
             const double v = row[c];
             double* a = acc + c * NB;
-            for (int b = 0; b < NB; ++b) a[b] += k[b] * v;
+            for (std::size_t b = 0; b < NB; ++b) a[b] += k[b] * v;
         }
     }
     const double n = static_cast<double>(n_rows);
-    for (int b = 0; b < NB; ++b) {
+    for (std::size_t b = 0; b < NB; ++b) {
         for (const std::uint64_t k : overflow[b]) {
             const double* row = values + static_cast<std::size_t>(k) * cols;
             for (std::size_t c = 0; c < cols; ++c) acc[c * NB + b] += 256.0 * row[c];
         }
-        for (std::size_t c = 0; c < cols; ++c) out[static_cast<std::size_t>(b) * cols + c] = acc[c * NB + b] / n;
+        for (std::size_t c = 0; c < cols; ++c) out[b * cols + c] = acc[c * NB + b] / n;
     }
 }
 
 // Resamples per pass over `values`. Every resample of a call goes through the same
 // instantiation (short blocks are padded), so its sum never depends on its block-mates.
-constexpr int kBlock = 8;
+constexpr std::size_t kBlock = 8;
 // Above this many rows the 8 x n_rows bytes of counts per thread cost more than they save.
 constexpr std::uint64_t kMaxRowsForBlocks = std::uint64_t(1) << 23;
 
-template <int NB, int C>
+template <std::size_t NB, int C>
 void run_block(const double* values, std::size_t n_rows, std::size_t n_cols, std::uint64_t seed,
                std::size_t first, std::size_t count, std::vector<std::uint8_t>& counts,
                std::vector<std::uint64_t>* overflow, std::vector<double>& acc,
                std::vector<double>& padded_out, double* out) {
-    for (std::size_t b = 0; b < static_cast<std::size_t>(NB); ++b) {
+    for (std::size_t b = 0; b < NB; ++b) {
         // Zeroing each array just before its draws leaves it warm in L2 for the tally.
         std::uint8_t* c = counts.data() + b * n_rows;
         std::memset(c, 0, n_rows);
@@ -200,13 +200,13 @@ void run_block(const double* values, std::size_t n_rows, std::size_t n_cols, std
         }
     }
     double* dest = out + first * n_cols;
-    if (count < static_cast<std::size_t>(NB)) dest = padded_out.data();  // short final block
+    if (count < NB) dest = padded_out.data();  // short final block
     block_means<NB, C>(values, n_rows, n_cols, counts.data(), overflow, acc.data(), dest);
     if (dest != out + first * n_cols)
         std::memcpy(out + first * n_cols, dest, count * n_cols * sizeof(double));
 }
 
-template <int NB, int C>
+template <std::size_t NB, int C>
 void run_all(const double* values, std::size_t n_rows, std::size_t n_cols, std::size_t n_samples,
              std::uint64_t seed, int threads, double* out) {
     struct Workspace {
@@ -216,9 +216,9 @@ void run_all(const double* values, std::size_t n_rows, std::size_t n_cols, std::
     };
     const auto make_state = [&] {
         Workspace w;
-        w.counts.resize(static_cast<std::size_t>(NB) * n_rows);
-        w.acc.resize(static_cast<std::size_t>(NB) * n_cols);
-        w.padded_out.resize(static_cast<std::size_t>(NB) * n_cols);
+        w.counts.resize(NB * n_rows);
+        w.acc.resize(NB * n_cols);
+        w.padded_out.resize(NB * n_cols);
         return w;
     };
     const auto body = [&](Workspace& w, std::size_t begin, std::size_t end) {
@@ -231,7 +231,7 @@ void run_all(const double* values, std::size_t n_rows, std::size_t n_cols, std::
     parallel_chunks(n_samples, threads, NB, make_state, body);
 }
 
-template <int NB>
+template <std::size_t NB>
 void dispatch_cols(const double* values, std::size_t n_rows, std::size_t n_cols,
                    std::size_t n_samples, std::uint64_t seed, int threads, double* out) {
     switch (n_cols) {

@@ -72,8 +72,8 @@ namespace detail {
 inline std::int64_t summary_lcs_hits(const std::uint32_t* p, const TokenSeq& pred, const std::uint32_t* r,
                                      const TokenSeq& ref, std::size_t k, PairWorkspace& ws) {
     if (pred.len == 0 || ref.len == 0) return 0;
-    ws.counts_p.assign(k, 0);
-    ws.counts_r.assign(k, 0);
+    if (ws.counts_p.size() < k) ws.counts_p.resize(k, 0);  // all zero between calls
+    if (ws.counts_r.size() < k) ws.counts_r.resize(k, 0);
     for (std::size_t i = 0; i < pred.len; ++i) ++ws.counts_p[p[i]];
     for (std::size_t j = 0; j < ref.len; ++j) ++ws.counts_r[r[j]];
     std::int64_t hits = 0;
@@ -100,24 +100,38 @@ inline std::int64_t summary_lcs_hits(const std::uint32_t* p, const TokenSeq& pre
         }
         ref_start = ref_end;
     }
+    for (std::size_t i = 0; i < pred.len; ++i) ws.counts_p[p[i]] = 0;
+    for (std::size_t j = 0; j < ref.len; ++j) ws.counts_r[r[j]] = 0;
     return hits;
 }
 
 }  // namespace detail
 
-// Writes req.types.size() x 3 statistics for one pair to `out`.
+// Writes req.types.size() x 3 statistics for one pair to `out`. Ids are first renumbered 0..k-1
+// within the pair, unless `id_bound` > 0 says they are already below it (interned text) and the
+// pair is short enough that tables of id_bound entries stay small.
 inline void score_pair(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
-                       PairWorkspace& ws, std::int64_t* out) {
-    ws.ids.reset(pred.len + ref.len);
-    ws.dense_p.resize(pred.len);
-    ws.dense_r.resize(ref.len);
-    for (std::size_t i = 0; i < pred.len; ++i)
-        ws.dense_p[i] = ws.ids.id(static_cast<std::uint32_t>(pred.ids[i]));
-    for (std::size_t j = 0; j < ref.len; ++j)
-        ws.dense_r[j] = ws.ids.id(static_cast<std::uint32_t>(ref.ids[j]));
-    const std::size_t k = ws.ids.size();
-    const std::uint32_t* p = ws.dense_p.data();
-    const std::uint32_t* r = ws.dense_r.data();
+                       PairWorkspace& ws, std::int64_t* out, std::size_t id_bound = 0) {
+    const std::uint32_t* p;
+    const std::uint32_t* r;
+    std::size_t k;
+    if (id_bound > 0 && pred.len <= 64 && ref.len <= 64) {
+        // int32 and uint32 may alias; the ids are non-negative
+        p = reinterpret_cast<const std::uint32_t*>(pred.ids);
+        r = reinterpret_cast<const std::uint32_t*>(ref.ids);
+        k = id_bound;
+    } else {
+        ws.ids.reset(pred.len + ref.len);
+        ws.dense_p.resize(pred.len);
+        ws.dense_r.resize(ref.len);
+        for (std::size_t i = 0; i < pred.len; ++i)
+            ws.dense_p[i] = ws.ids.id(static_cast<std::uint32_t>(pred.ids[i]));
+        for (std::size_t j = 0; j < ref.len; ++j)
+            ws.dense_r[j] = ws.ids.id(static_cast<std::uint32_t>(ref.ids[j]));
+        k = ws.ids.size();
+        p = ws.dense_p.data();
+        r = ws.dense_r.data();
+    }
 
     std::int64_t ngram_matches[kMaxNgramOrder + 1] = {0};
     clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, ws.ngram, ngram_matches);
@@ -277,7 +291,8 @@ inline void rouge_text_stats(const RaggedView<char>& preds, const RaggedView<cha
                 const TokenSeq pred = detail::text_row(preds, g, st.tokenizer, st.pred_ids, st.pred_ends);
                 for (auto j = group_offsets[g]; j < group_offsets[g + 1]; ++j) {
                     const TokenSeq ref = detail::text_row(refs, std::size_t(j), st.tokenizer, st.ref_ids, st.ref_ends);
-                    score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3);
+                    score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3,
+                               st.tokenizer.vocabulary().size());
                 }
             }
         });

@@ -159,8 +159,8 @@ def test_drop_in_score_batch_equals_score_loop(dialogsum):
 def test_long_texts_of_5000_words(shared_data):
     rng = random.Random(7)
     vocab = [f"w{k}" for k in range(300)] + ["the", "of", "and"] * 50
-    predictions = [" ".join(rng.choice(vocab) for _ in range(5000 + 13 * i)) for i in range(3)]
-    targets = [" ".join(rng.choice(vocab) for _ in range(5100 - 7 * i)) for i in range(3)]
+    predictions = [" ".join(rng.choice(vocab) for _ in range(n)) for n in (5013, 1025, 700)]
+    targets = [" ".join(rng.choice(vocab) for _ in range(n)) for n in (5100, 640, 1290)]
     # rougeLsum on ~60-word lines: the reference's traceback over many sentence pairs
     def lines(text, words_per_line, n_words):
         words = text.split(" ")[:n_words]

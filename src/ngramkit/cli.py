@@ -1,0 +1,99 @@
+"""Command line: ``ngramkit rouge`` scores files, ``ngramkit demo`` scores the shipped example."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .rouge import RougeResult, rouge
+from .rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
+
+
+def _read_lines(path: str) -> list[str]:
+    """One text per line; a final newline does not start another text."""
+    text = Path(path).read_text(encoding="utf-8")
+    if text.endswith("\n"):
+        text = text[:-1]
+    return text.split("\n") if text else []
+
+
+def _summary(result: RougeResult, bootstrap: int, seed: int) -> dict:
+    out: dict = {"pairs": result.n_pairs}
+    intervals = result.aggregate(n_samples=bootstrap, seed=seed) if bootstrap else {}
+    for name, scores in result.items():
+        entry = {"mean": scores.mean()._asdict()}
+        if name in intervals:
+            agg = intervals[name]
+            entry["bootstrap"] = {"low": agg.low._asdict(), "mid": agg.mid._asdict(), "high": agg.high._asdict(),
+                                  "n_samples": bootstrap, "seed": seed}
+        out[name] = entry
+    return out
+
+
+def _print_per_pair(result: RougeResult, stream) -> None:
+    header = ["pair"] + [f"{n}_{c}" for n in result for c in ("precision", "recall", "fmeasure")]
+    print("\t".join(header), file=stream)
+    for i in range(result.n_pairs):
+        row = [str(i)]
+        for scores in result.values():
+            row += [repr(float(scores.precision[i])), repr(float(scores.recall[i])), repr(float(scores.fmeasure[i]))]
+        print("\t".join(row), file=stream)
+
+
+def _add_scoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rouge-types", default=",".join(DEFAULT_ROUGE_TYPES),
+                   help=f"comma-separated, among {','.join(VALID_ROUGE_TYPES)} (default: %(default)s)")
+    p.add_argument("--use-stemmer", action="store_true", help="Porter-stem tokens longer than 3 characters")
+    p.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    p.add_argument("--per-pair", action="store_true", help="print a TSV row per pair instead of the summary")
+    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                   help="add bootstrap confidence intervals from N resamples (e.g. 1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: %(default)s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ngramkit", description="ROUGE identical to rouge-score, fast.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files")
+    p_rouge.add_argument("--predictions", "-p", required=True, help="file with one prediction per line")
+    p_rouge.add_argument("--references", "-r", required=True, action="append",
+                         help="file with one reference per line; repeat for several references per prediction")
+    p_rouge.add_argument("--sentence-sep", default=None,
+                         help="string that separates sentences within a line (e.g. '<q>'), for rougeLsum")
+    _add_scoring_options(p_rouge)
+    p_demo = sub.add_parser("demo", help="score the 25 REALSumm pairs shipped with ngramkit")
+    _add_scoring_options(p_demo)
+    args = parser.parse_args(argv)
+
+    types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
+    if args.command == "demo":
+        from .examples import realsumm_bart
+
+        predictions, references = realsumm_bart()
+        if args.rouge_types == ",".join(DEFAULT_ROUGE_TYPES):
+            types = list(DEFAULT_ROUGE_TYPES) + ["rougeLsum"]
+    else:
+        predictions = _read_lines(args.predictions)
+        columns = [_read_lines(path) for path in args.references]
+        for path, column in zip(args.references, columns):
+            if len(column) != len(predictions):
+                parser.error(f"{path} has {len(column)} lines but {args.predictions} has {len(predictions)}")
+        if args.sentence_sep:
+            predictions = [p.replace(args.sentence_sep, "\n") for p in predictions]
+            columns = [[r.replace(args.sentence_sep, "\n") for r in col] for col in columns]
+        references = columns[0] if len(columns) == 1 else [list(refs) for refs in zip(*columns)]
+    try:
+        result = rouge(predictions, references, types, use_stemmer=args.use_stemmer, threads=args.threads)
+    except (TypeError, ValueError) as err:
+        parser.error(str(err))
+    if args.per_pair:
+        _print_per_pair(result, sys.stdout)
+    else:
+        json.dump(_summary(result, args.bootstrap, args.seed), sys.stdout, indent=2)
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
