@@ -83,5 +83,5 @@ def rouge(
     with _temp_seed(seed):
         for key in names:
             matrix = np.array([tuple(s[key]) for s in scores], dtype=np.float64)
-            result[key] = bootstrap_interval(matrix, method="rouge_score").mid.fmeasure
+            result[key] = np.float64(bootstrap_interval(matrix, method="rouge_score").mid.fmeasure)
     return result
