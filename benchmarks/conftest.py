@@ -314,11 +314,13 @@ if pytest is not None:
 
     @pytest.fixture
     def record_pairs(request, benchmark):
-        """``record_pairs(package, threads, pairs)``: label a benchmark for the pairs/s summary."""
+        """``record_pairs(package, threads, pairs[, baseline_group])``: label a benchmark for the
+        pairs/s summary; ratios are against rouge-score in ``baseline_group`` (default: its own)."""
 
-        def record(package: str, threads: int | None, pairs: int) -> None:
+        def record(package: str, threads: int | None, pairs: int, baseline_group: str | None = None) -> None:
             benchmark.extra_info.update(package=package, threads=threads, pairs=pairs)
-            request.config._ngramkit_pairs.append((benchmark.group, package, threads, pairs, benchmark))
+            request.config._ngramkit_pairs.append(
+                (benchmark.group, package, threads, pairs, benchmark, baseline_group or benchmark.group))
 
         return record
 
@@ -327,18 +329,22 @@ if pytest is not None:
 
     def pytest_terminal_summary(terminalreporter, config):
         rows = []
-        for group, package, threads, pairs, bench in getattr(config, "_ngramkit_pairs", []):
+        for group, package, threads, pairs, bench, base in getattr(config, "_ngramkit_pairs", []):
             stats = getattr(bench, "stats", None)
             if stats is None:
                 continue
-            rows.append((group, package, threads, pairs, pairs / stats.stats.min, pairs / stats.stats.median))
+            rows.append((group, package, threads, pairs, pairs / stats.stats.min, pairs / stats.stats.median, base))
         if not rows:
             return
+        order = {"rouge-score": 9, "rouge-score-rs": 5}
+        rows.sort(key=lambda r: (r[0], order.get(r[1], 0), r[1], r[2] or 0))
         tr = terminalreporter
         tr.section("pairs per second (pairs / min time; pairs / median time)")
-        baseline = {g: best for g, p, t, _, best, _ in rows if p == "rouge-score"}
-        for group, package, threads, pairs, best, median in rows:
-            ratio = f"  x{best / baseline[group]:,.0f} vs rouge-score" if group in baseline and package != "rouge-score" else ""
+        baseline = {r[0]: r[4] for r in rows if r[1] == "rouge-score"}
+        for group, package, threads, pairs, best, median, base in rows:
+            ratio = ""
+            if base in baseline and package != "rouge-score":
+                ratio = f"  x{best / baseline[base]:,.0f} vs rouge-score" + ("" if base == group else f" of '{base}'")
             thr = f"{threads} thr" if threads else ""
             tr.write_line(f"{group:<28} {package:<24} {thr:>6} {pairs:>7} pairs  {best:>14,.0f} /s "
                           f"(median {median:,.0f}){ratio}")

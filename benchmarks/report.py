@@ -16,6 +16,7 @@ up to 3 passes, while a pass takes under a second); fastest pass. rouge-score-rs
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import sys
@@ -120,6 +121,7 @@ def main() -> int:
 
     import ngramkit
 
+    has_rs = importlib.util.find_spec("rouge_score_rs") is not None
     load_start = os.getloadavg()
     workloads = bench.load_workloads()
     thread_counts = [1] + ([args.threads] if args.threads > 1 else [])
@@ -142,7 +144,7 @@ def main() -> int:
         pk = peer_key(key)
         if pk not in baseline:
             baseline[pk] = rouge_score_rate(workloads[pk])
-            for threads in thread_counts:
+            for threads in thread_counts if has_rs else ():
                 rs[(pk, threads)] = rs_rate(workloads[pk], threads, args.budget)
     load_end = os.getloadavg()
 

@@ -15,6 +15,7 @@ GROUPS = {
     "dialogsum_stem": "4 dialogsum stemmer",
     "realsumm_lsum": "5 realsumm rougeLsum",
 }
+PEER_OF = {"dialogsum_ids": "dialogsum_text"}  # the peers have no token-id input: compare with their text run
 PEER_WORKLOADS = ["dialogsum_text", "long_rougeL", "dialogsum_stem", "realsumm_lsum"]
 # rouge-score is pure Python (rougeL is a quadratic DP): few pairs, few rounds.
 ROUGE_SCORE_ROUNDS = {"dialogsum_text": 3, "long_rougeL": 2, "dialogsum_stem": 3, "realsumm_lsum": 2}
@@ -41,7 +42,7 @@ def test_ngramkit(benchmark, workloads, record_pairs, key, threads):
     source = "ids" if w.ids is not None else "text"
     benchmark.group = GROUPS[key]
     benchmark.name = f"ngramkit {source} {threads}thr"
-    record_pairs(f"ngramkit ({source})", threads, w.pairs)
+    record_pairs(f"ngramkit ({source})", threads, w.pairs, GROUPS[PEER_OF.get(key, key)])
     benchmark(w.run_ngramkit, threads, source)
 
 
@@ -52,7 +53,7 @@ def test_ngramkit_ids_other_inputs(benchmark, workloads, record_pairs, source):
     verify(w)
     benchmark.group = GROUPS[w.key]
     benchmark.name = f"ngramkit {source} 1thr"
-    record_pairs(f"ngramkit ({source})", 1, w.pairs)
+    record_pairs(f"ngramkit ({source})", 1, w.pairs, GROUPS["dialogsum_text"])
     benchmark(w.run_ngramkit, 1, source)
 
 
@@ -77,6 +78,7 @@ def test_rouge_score(benchmark, workloads, record_pairs, key):
 def test_rouge_score_rs(benchmark, workloads, record_pairs, rs_worker, key, threads):
     """score_batch; 1 thread in this process (conftest sets RAYON_NUM_THREADS=1), 2 threads in a
     worker process started with RAYON_NUM_THREADS=2 (rayon reads it once per process)."""
+    pytest.importorskip("rouge_score_rs")
     w = workloads[key]
     verify(w)
     scorer = w.rs_scorer()

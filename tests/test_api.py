@@ -109,3 +109,16 @@ def test_demo_and_rouge_cli(tmp_path, capsys):
     ref_file.write_text("only one line\n", encoding="utf-8")
     with pytest.raises(SystemExit):
         cli_main(["rouge", "-p", str(pred_file), "-r", str(ref_file)])
+
+
+def test_progress_chunks_give_the_same_statistics(dialogsum):
+    pytest.importorskip("tqdm")
+    hyp, refs = dialogsum
+    references = [[a, b] for a, b in zip(refs[0], refs[1])]
+    chunked = ngramkit.rouge(hyp, references, ["rouge2", "rougeLsum"], progress=True, chunk_size=41)
+    whole = ngramkit.rouge(hyp, references, ["rouge2", "rougeLsum"])
+    for name in ("rouge2", "rougeLsum"):
+        assert np.array_equal(chunked[name].statistics, whole[name].statistics)
+        assert np.array_equal(chunked[name].reference_index, whole[name].reference_index)
+    with pytest.raises(ValueError, match="chunk_size"):
+        ngramkit.rouge(hyp, refs[0], progress=True, chunk_size=0)

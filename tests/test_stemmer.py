@@ -16,7 +16,7 @@ nltk_porter = pytest.importorskip("nltk.stem.porter")
 
 from ngramkit import _core  # noqa: E402
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+from conftest import SHARED_DATA  # noqa: E402  (../shared/data, or $NGRAMKIT_SHARED_DATA)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 

@@ -191,7 +191,8 @@ def _fast_means(values: np.ndarray, n_samples: int, seed: int, threads: int) -> 
     kernel = _compiled_bootstrap_means()
     if kernel is None:
         return _numpy_bootstrap_means(values, n_samples, seed)
-    return kernel(values, n_samples, seed, threads)
+    # More threads than resamples would idle (and must fit the kernel's C int).
+    return kernel(values, n_samples, seed, min(threads, n_samples, 1 << 16))
 
 
 # ----------------------------------------------------------------------------- public API

@@ -29,6 +29,13 @@ class Side:
         return len(self.texts) if self.kind == TEXT else len(self.batch)
 
 
+def side_slice(side: Side, start: int, stop: int) -> Side:
+    """Rows ``start:stop`` of a side (no copy of token ids)."""
+    if side.kind == TEXT:
+        return Side(TEXT, texts=side.texts[start:stop])
+    return Side(IDS, batch=side.batch.slice(start, stop))
+
+
 def _is_arrow(x) -> bool:
     return type(x).__module__.startswith("pyarrow")
 
@@ -39,19 +46,11 @@ def _arrow_side(array, name: str) -> Side:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return _text_side(array.to_pylist(), name)
+        return Side(TEXT, texts=array.to_pylist())
     try:
         return Side(IDS, batch=TokenBatch.from_arrow(array))
     except (TypeError, ValueError) as err:
         raise type(err)(f"{name}: {err}") from None
-
-
-def _text_side(texts: list, name: str) -> Side:
-    return Side(TEXT, texts=texts)
-
-
-def _looks_like_text(item) -> bool:
-    return isinstance(item, str)
 
 
 def flat_side(values: Any, name: str) -> Side:

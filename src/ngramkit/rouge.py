@@ -255,6 +255,8 @@ def rouge(
     multi_reference: str = "best",
     sentence_separator: int | None = None,
     threads: int | None = None,
+    progress: bool = False,
+    chunk_size: int = 100_000,
 ) -> RougeResult:
     """ROUGE scores of each prediction against its reference(s), identical to rouge-score 0.1.2.
 
@@ -276,6 +278,9 @@ def rouge(
     sentence_separator : token-id input only: this id splits a row into sentences for rougeLsum
         (like a newline in text) and is dropped for every type. ``None``: one sentence per row.
     threads : worker threads over pairs (default: all cores). Results never depend on it.
+    progress : show a tqdm progress bar (needs tqdm) while the predictions are scored in chunks of
+        ``chunk_size``; chunks also bound the memory of text buffers and let Ctrl-C in between.
+    chunk_size : predictions per kernel call when ``progress`` is on (results never depend on it).
 
     Returns
     -------
@@ -304,10 +309,36 @@ def rouge(
             f"predictions are {pred_side.kind} but references are {ref_side.kind}; give both as text "
             "or both as token ids"
         )
-    stats = _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries, tokenizer,
-                        sentence_separator, n_threads)
+    args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads)
+    if progress:
+        stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size)
+    else:
+        stats = _statistics(pred_side, ref_side, groups, *args)
     scores = {name: _select(name, stats[:, t, :], groups, multi_reference) for t, name in enumerate(names)}
     return RougeResult(scores)
+
+
+def _chunked_statistics(pred_side, ref_side, groups, args, chunk_size: int) -> np.ndarray:
+    """_statistics over consecutive chunks of predictions, with a tqdm progress bar."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise ImportError("progress=True needs tqdm: pip install 'ngramkit[progress]'") from None
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ValueError(f"chunk_size: expected a positive int, got {chunk_size!r}")
+    n_pred = len(pred_side)
+    parts = []
+    with tqdm(total=n_pred, unit="pairs", desc="rouge") as bar:
+        for start in range(0, n_pred, chunk_size):
+            stop = min(n_pred, start + chunk_size)
+            first, last = int(groups[start]), int(groups[stop])
+            parts.append(_statistics(inputs.side_slice(pred_side, start, stop),
+                                     inputs.side_slice(ref_side, first, last),
+                                     groups[start : stop + 1] - first, *args))
+            bar.update(stop - start)
+    if not parts:
+        return _statistics(pred_side, ref_side, groups, *args)
+    return np.concatenate(parts, axis=0)
 
 
 def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries, tokenizer, separator,
