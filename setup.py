@@ -1,6 +1,7 @@
 """Build the two extension modules: ngramkit._core (pybind11, csrc/) and ngramkit._ingest (Cython)."""
 import os
 import sys
+from glob import glob
 
 import numpy as np
 from Cython.Build import cythonize
@@ -17,6 +18,7 @@ OPT = [] if sys.platform == "win32" else ["-O3"]
 core = Pybind11Extension(
     "ngramkit._core",
     sources=["csrc/bindings.cpp"],
+    depends=sorted(glob("csrc/*.hpp")),  # rebuild when a kernel header changes
     include_dirs=["csrc"],
     cxx_std=17,
     extra_compile_args=WARNINGS + OPT + EXTRA,

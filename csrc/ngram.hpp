@@ -55,8 +55,8 @@ inline void clipped_ngram_matches(const std::uint32_t* p, std::size_t lp, const 
     if (orders_mask & 2u) matches[1] = clipped_matches(p, lp, r, lr, k1, ws.counts);
     if (max_order == 1) return;
 
-    ws.level_p.assign(p, p + lp);
-    ws.level_r.assign(r, r + lr);
+    const std::uint32_t* prev_p = p;  // ids of the (n-1)-grams
+    const std::uint32_t* prev_r = r;
     for (int n = 2; n <= max_order; ++n) {
         const std::size_t np = ngram_count(lp, n), nr = ngram_count(lr, n);
         if (np == 0 || nr == 0) {
@@ -69,14 +69,16 @@ inline void clipped_ngram_matches(const std::uint32_t* p, std::size_t lp, const 
         ws.next_p.resize(np);
         ws.next_r.resize(nr);
         for (std::size_t i = 0; i < np; ++i)
-            ws.next_p[i] = ws.map.id((std::uint64_t(ws.level_p[i]) << 32) | p[i + last]);
+            ws.next_p[i] = ws.map.id((std::uint64_t(prev_p[i]) << 32) | p[i + last]);
         for (std::size_t j = 0; j < nr; ++j)
-            ws.next_r[j] = ws.map.id((std::uint64_t(ws.level_r[j]) << 32) | r[j + last]);
+            ws.next_r[j] = ws.map.id((std::uint64_t(prev_r[j]) << 32) | r[j + last]);
         if (orders_mask & (1u << n))
             matches[n] = clipped_matches(ws.next_p.data(), np, ws.next_r.data(), nr, ws.map.size(),
                                          ws.counts);
         std::swap(ws.level_p, ws.next_p);
         std::swap(ws.level_r, ws.next_r);
+        prev_p = ws.level_p.data();
+        prev_r = ws.level_r.data();
     }
 }
 

@@ -26,12 +26,14 @@ public:
     // Id of `s`, inserting it with the next id if new.
     std::int32_t intern(const char* s, std::size_t len) {
         if (2 * (count_ + 1) > slots_.size()) grow();
-        const std::uint64_t h = hash(s, len);
+        const std::uint64_t prefix = prefix_word(s, len);
+        const std::uint64_t h = hash(s, len, prefix);
         std::size_t pos = static_cast<std::size_t>(h) & (slots_.size() - 1);
         while (true) {
             Slot& slot = slots_[pos];
             if (slot.id < 0) {
                 slot.hash = h;
+                slot.prefix = prefix;
                 slot.offset = arena_.size();
                 slot.length = len;
                 slot.id = static_cast<std::int32_t>(count_);
@@ -41,8 +43,8 @@ public:
                 ++count_;
                 return slot.id;
             }
-            if (slot.hash == h && slot.length == len &&
-                (len == 0 || std::memcmp(arena_.data() + slot.offset, s, len) == 0))
+            if (slot.hash == h && slot.length == len && slot.prefix == prefix &&
+                (len <= 8 || std::memcmp(arena_.data() + slot.offset + 8, s + 8, len - 8) == 0))
                 return slot.id;
             pos = (pos + 1) & (slots_.size() - 1);
         }
@@ -61,14 +63,22 @@ public:
 private:
     struct Slot {
         std::uint64_t hash = 0;
+        std::uint64_t prefix = 0;  // first 8 bytes, zero-padded: most comparisons stop here
         std::size_t offset = 0;
         std::size_t length = 0;
         std::int32_t id = -1;
     };
 
-    static std::uint64_t hash(const char* s, std::size_t len) {
-        std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL);
-        std::size_t i = 0;
+    static std::uint64_t prefix_word(const char* s, std::size_t len) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s, len < 8 ? len : 8);
+        return w;
+    }
+
+    static std::uint64_t hash(const char* s, std::size_t len, std::uint64_t prefix) {
+        std::uint64_t h = (0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL) ^ prefix) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+        std::size_t i = 8;
         for (; i + 8 <= len; i += 8) {
             std::uint64_t w;
             std::memcpy(&w, s + i, 8);
@@ -76,7 +86,7 @@ private:
             h ^= h >> 32;
         }
         std::uint64_t tail = 0;
-        std::memcpy(&tail, s + i, len - i);
+        if (i < len) std::memcpy(&tail, s + i, len - i);
         h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
         h ^= h >> 29;
         return h;
@@ -109,17 +119,19 @@ public:
     // '\n'-separated sentence holding at least one token, the size of `ids` after that sentence.
     void tokenize(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                   std::vector<std::size_t>* sentence_ends) {
-        token_.clear();
+        if (buffer_.size() < len + 1) buffer_.resize(len + 1);  // a token is never longer than the text
+        token_ = buffer_.data();
+        token_len_ = 0;
         std::size_t sentence_start = ids.size();
         for (std::size_t i = 0; i < len; ++i) {
             const unsigned char c = static_cast<unsigned char>(text[i]);
             if (c < 0x80) {
                 if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                    token_.push_back(static_cast<char>(c));
+                    token_[token_len_++] = static_cast<char>(c);
                     continue;
                 }
                 if (c >= 'A' && c <= 'Z') {
-                    token_.push_back(static_cast<char>(c + ('a' - 'A')));
+                    token_[token_len_++] = static_cast<char>(c + ('a' - 'A'));
                     continue;
                 }
                 flush(ids);
@@ -130,14 +142,14 @@ public:
                 continue;
             }
             if (c == 0xC4 && i + 1 < len && static_cast<unsigned char>(text[i + 1]) == 0xB0) {
-                token_.push_back('i');  // U+0130 -> "i" + U+0307, and U+0307 separates
+                token_[token_len_++] = 'i';  // U+0130 -> "i" + U+0307, and U+0307 separates
                 flush(ids);
                 ++i;
                 continue;
             }
             if (c == 0xE2 && i + 2 < len && static_cast<unsigned char>(text[i + 1]) == 0x84 &&
                 static_cast<unsigned char>(text[i + 2]) == 0xAA) {
-                token_.push_back('k');  // U+212A KELVIN SIGN -> "k"
+                token_[token_len_++] = 'k';  // U+212A KELVIN SIGN -> "k"
                 i += 2;
                 continue;
             }
@@ -151,24 +163,27 @@ public:
 
 private:
     void flush(std::vector<std::int32_t>& ids) {
-        if (token_.empty()) return;
+        if (token_len_ == 0) return;
         ids.push_back(token_id());
-        token_.clear();
+        token_len_ = 0;
     }
 
     std::int32_t token_id() {
-        if (!use_stemmer_ || token_.size() <= 3) return final_ids_.intern(token_.data(), token_.size());
-        const std::int32_t raw = raw_ids_.intern(token_.data(), token_.size());
+        if (!use_stemmer_ || token_len_ <= 3) return final_ids_.intern(token_, token_len_);
+        const std::int32_t raw = raw_ids_.intern(token_, token_len_);
         if (static_cast<std::size_t>(raw) == stem_of_raw_.size()) {
             stem_.clear();
-            porter_stem(token_.data(), token_.size(), stem_);
+            porter_stem(token_, token_len_, stem_);
             stem_of_raw_.push_back(final_ids_.intern(stem_.data(), stem_.size()));
         }
         return stem_of_raw_[static_cast<std::size_t>(raw)];
     }
 
     bool use_stemmer_;
-    std::string token_, stem_;
+    std::vector<char> buffer_;
+    char* token_ = nullptr;      // the token being read, inside buffer_
+    std::size_t token_len_ = 0;
+    std::string stem_;
     StringInterner final_ids_;             // tokens as scored (stems when stemming)
     StringInterner raw_ids_;               // stemming only: raw tokens longer than 3
     std::vector<std::int32_t> stem_of_raw_;
