@@ -53,6 +53,12 @@ py::array_t<std::int64_t> stats_array(std::size_t n_ref, std::size_t n_types) {
         static_cast<py::ssize_t>(n_ref), static_cast<py::ssize_t>(n_types), 3});
 }
 
+template <class T>
+void check_pair_offsets(const RaggedView<T>& preds, const RaggedView<T>& refs) {
+    check_offsets(preds.offsets, preds.n_rows, preds.n_values, "predictions");
+    check_offsets(refs.offsets, refs.n_rows, refs.n_values, "references");
+}
+
 const std::int64_t* checked_groups(const py::array& groups, std::size_t n_pred, std::size_t n_ref) {
     const auto* g = require_1d<std::int64_t>(groups, "reference_groups", "int64");
     if (static_cast<std::size_t>(groups.size()) != n_pred + 1)
@@ -74,8 +80,7 @@ py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& 
     std::int64_t* o = out.mutable_data();
     {
         py::gil_scoped_release release;
-        check_offsets(preds.offsets, preds.n_rows, preds.n_values, "predictions");
-        check_offsets(refs.offsets, refs.n_rows, refs.n_values, "references");
+        check_pair_offsets(preds, refs);
         check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");
         check_ids(refs.values, refs.offsets, refs.n_rows, "references");
         rouge_id_stats(preds, refs, g, req, separator, threads, o);
@@ -97,8 +102,7 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
     std::int64_t* o = out.mutable_data();
     {
         py::gil_scoped_release release;
-        check_offsets(preds.offsets, preds.n_rows, preds.n_values, "predictions");
-        check_offsets(refs.offsets, refs.n_rows, refs.n_values, "references");
+        check_pair_offsets(preds, refs);
         rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o);
     }
     return out;

@@ -31,10 +31,7 @@ def dialogsum(shared_data):
     return hyp, refs
 
 
-def realsumm_sentences(line: str) -> str:
-    """A REALSumm summary ('<t> s1 </t> <t> s2 </t>') as newline-separated sentences."""
-    parts = [p.replace("<t>", "").strip() for p in line.split("</t>")]
-    return "\n".join(p for p in parts if p)
+from ngramkit.examples import sentences_from_tags as realsumm_sentences  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ per-pair statistics that add up across batches and machines.
 >>> round(float(result["rouge1"].fmeasure[0]), 4)
 0.8571
 """
+from .bootstrap import bootstrap_interval, mean_score
 from .rouge import RougeResult, RougeScores, rouge, scores_from_statistics, tokenize
 from .rouge_types import VALID_ROUGE_TYPES
 from .scores import AggregateScore, Score
@@ -23,15 +24,8 @@ __all__ = [
     "TokenBatch",
     "VALID_ROUGE_TYPES",
     "bootstrap_interval",
+    "mean_score",
     "rouge",
     "scores_from_statistics",
     "tokenize",
 ]
-
-
-def __getattr__(name):
-    if name == "bootstrap_interval":
-        from .bootstrap import bootstrap_interval
-
-        return bootstrap_interval
-    raise AttributeError(f"module 'ngramkit' has no attribute {name!r}")
