@@ -92,7 +92,12 @@ def test_sentence_separator_gives_rougelsum_on_ids():
 
 def test_demo_and_rouge_cli(tmp_path, capsys):
     assert cli_main(["demo"]) == 0
+    table = capsys.readouterr().out
+    assert table.startswith("25 pairs") and "rougeLsum" in table
+    assert cli_main(["demo", "--json", "--bootstrap", "200"]) == 0
     summary = json.loads(capsys.readouterr().out)
+    low, high = summary["rouge1"]["bootstrap"]["low"], summary["rouge1"]["bootstrap"]["high"]
+    assert low["fmeasure"] < summary["rouge1"]["mean"]["fmeasure"] < high["fmeasure"]
     predictions, references = realsumm_bart()
     assert summary["pairs"] == len(predictions) == 25
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeLsum"])

@@ -31,6 +31,22 @@ def _summary(result: RougeResult, bootstrap: int, seed: int) -> dict:
     return out
 
 
+def _print_table(summary: dict, stream) -> None:
+    print(f"{summary['pairs']} pairs", file=stream)
+    has_ci = any("bootstrap" in v for v in summary.values() if isinstance(v, dict))
+    header = f"{'type':<10} {'precision':>9} {'recall':>9} {'fmeasure':>9}"
+    print(header + ("   fmeasure 95% CI (bootstrap)" if has_ci else ""), file=stream)
+    for name, entry in summary.items():
+        if not isinstance(entry, dict):
+            continue
+        m = entry["mean"]
+        line = f"{name:<10} {m['precision']:>9.4f} {m['recall']:>9.4f} {m['fmeasure']:>9.4f}"
+        if "bootstrap" in entry:
+            b = entry["bootstrap"]
+            line += f"   [{b['low']['fmeasure']:.4f}, {b['high']['fmeasure']:.4f}]"
+        print(line, file=stream)
+
+
 def _print_per_pair(result: RougeResult, stream) -> None:
     header = ["pair"] + [f"{n}_{c}" for n in result for c in ("precision", "recall", "fmeasure")]
     print("\t".join(header), file=stream)
@@ -50,6 +66,7 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bootstrap", type=int, default=0, metavar="N",
                    help="add bootstrap confidence intervals from N resamples (e.g. 1000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     p_rouge.add_argument("--sentence-sep", default=None,
                          help="string that separates sentences within a line (e.g. '<q>'), for rougeLsum")
     _add_scoring_options(p_rouge)
-    p_demo = sub.add_parser("demo", help="score the 25 REALSumm pairs shipped with ngramkit")
+    p_demo = sub.add_parser("demo", help="score the 25 REALSumm pairs shipped with ngramkit (BART vs reference)")
     _add_scoring_options(p_demo)
     args = parser.parse_args(argv)
 
@@ -87,11 +104,16 @@ def main(argv: list[str] | None = None) -> int:
         result = rouge(predictions, references, types, use_stemmer=args.use_stemmer, threads=args.threads)
     except (TypeError, ValueError) as err:
         parser.error(str(err))
-    if args.per_pair:
-        _print_per_pair(result, sys.stdout)
-    else:
-        json.dump(_summary(result, args.bootstrap, args.seed), sys.stdout, indent=2)
-        print()
+    try:
+        if args.per_pair:
+            _print_per_pair(result, sys.stdout)
+        elif args.json:
+            json.dump(_summary(result, args.bootstrap, args.seed), sys.stdout, indent=2)
+            print()
+        else:
+            _print_table(_summary(result, args.bootstrap, args.seed), sys.stdout)
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
     return 0
 
 
