@@ -63,8 +63,9 @@ class Workload:
     """Pairs scored by every package in one benchmark group.
 
     ``predictions``/``references`` (text) are the timed input of ngramkit and rouge-score-rs;
-    pair ``i`` repeats unique pair ``i % unique``. rouge-score, pure Python, is timed on the first
-    ``baseline_pairs`` pairs only. For the token-id workload ngramkit gets ``ids`` instead of text.
+    pair ``i`` repeats unique pair ``i % unique``. rouge-score, pure Python, is timed on
+    ``baseline_pairs`` unique pairs in the pytest suite (all unique pairs in report.py). For the
+    token-id workload ngramkit gets ``ids`` (or ``id_lists``) instead of text.
     """
 
     key: str

@@ -51,6 +51,22 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def busy_seconds() -> float | None:
+    """CPU seconds all processes of the machine have used so far (from /proc/stat), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        ticks = [int(x) for x in fields]
+        busy = sum(ticks[:8]) - ticks[3] - ticks[4]  # all but idle and iowait (guest time is in user)
+        return busy / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def own_seconds() -> float:
+    t = os.times()  # this process and its waited-for children (the rouge-score-rs workers)
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -123,6 +139,7 @@ def main() -> int:
 
     has_rs = importlib.util.find_spec("rouge_score_rs") is not None
     load_start = os.getloadavg()
+    run_start, busy_start, own_start = time.perf_counter(), busy_seconds(), own_seconds()
     workloads = bench.load_workloads()
     thread_counts = [1] + ([args.threads] if args.threads > 1 else [])
     failures = []
@@ -147,6 +164,10 @@ def main() -> int:
             for threads in thread_counts if has_rs else ():
                 rs[(pk, threads)] = rs_rate(workloads[pk], threads, args.budget)
     load_end = os.getloadavg()
+    busy_end = busy_seconds()
+    others = None  # average number of cores other processes kept busy during the run
+    if busy_start is not None and busy_end is not None:
+        others = max(0.0, (busy_end - busy_start) - (own_seconds() - own_start)) / (time.perf_counter() - run_start)
 
     clock = args.clock
     print(f"### Single thread: pairs/s by {clock} clock (higher is better)\n")
@@ -185,9 +206,12 @@ def main() -> int:
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print("\n### Machine\n")
     print(f"- CPU: {cpu_model()}; nproc {affinity} (os.cpu_count {os.cpu_count()})")
-    print(f"- load average (1 min) at start / end: {load_start[0]:.2f} / {load_end[0]:.2f}"
-          + ("  — busy machine: wall-clock rates are low and noisy; compare `--clock cpu`"
-             if max(load_start[0], load_end[0]) > 0.5 * affinity else ""))
+    single = [v.util for k, v in ngk.items() if k[2] == 1] + [v.util for k, v in rs.items() if k[1] == 1]
+    busy = (bool(single) and min(single) < 0.9) or (others is not None and others > 0.25)
+    print(f"- other processes kept {'?' if others is None else f'{others:.2f}'} cores busy on average during "
+          f"the run; load average (1 min) before / after: {load_start[0]:.2f} / {load_end[0]:.2f}"
+          + ("  — **busy machine**: rates are low and noisy (2-thread rows especially); rerun on an idle "
+             "machine or compare `--clock cpu`" if busy else ""))
     print(f"- Python {platform.python_version()} on {platform.system()} {platform.release()}")
     print(f"- ngramkit {ngramkit.__version__}, rouge-score {version('rouge-score')}, "
           f"rouge-score-rs {version('rouge-score-rs')}, numpy {version('numpy')}, nltk {version('nltk')}")

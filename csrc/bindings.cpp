@@ -25,7 +25,9 @@ namespace {
 
 template <class T>
 const T* require_1d(const py::array& a, const char* name, const char* dtype_name) {
-    if (!a.dtype().is(py::dtype::of<T>()))
+    // equal(), not is(): an unpickled dtype is equal but another object; equal() still tells
+    // byte orders and widths apart
+    if (!a.dtype().equal(py::dtype::of<T>()))
         throw py::type_error(std::string(name) + ": expected dtype " + dtype_name + ", got " +
                              std::string(py::str(a.dtype())));
     if (a.ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-D array");
@@ -133,7 +135,7 @@ py::tuple tokenize_text(const py::array& text_bytes, const py::array& text_offse
 
 #ifdef NGRAMKIT_HAVE_BOOTSTRAP
 py::array_t<double> bootstrap(const py::array& values, std::int64_t n_samples, std::uint64_t seed, int threads) {
-    if (!values.dtype().is(py::dtype::of<double>()))
+    if (!values.dtype().equal(py::dtype::of<double>()))
         throw py::type_error("scores: expected dtype float64, got " + std::string(py::str(values.dtype())));
     if (values.ndim() != 2 || !(values.flags() & py::array::c_style))
         throw py::value_error("scores: expected a C-contiguous 2-D array");

@@ -80,6 +80,8 @@ def utf8_batch(list texts, str name):
 
 cdef int64_t _checked_id(object value, str name, Py_ssize_t row, Py_ssize_t col) except -1:
     cdef long long v
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}[{row}][{col}]: expected an int token id, got bool")
     if not PyLong_Check(value):
         if isinstance(value, (np.integer,)):
             value = int(value)

@@ -27,7 +27,6 @@ unavailable (it uses NumPy's PCG64, so its draws differ from the kernel's).
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 from typing import Optional, Union

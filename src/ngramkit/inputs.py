@@ -7,6 +7,7 @@ whose items are lists of strings / lists of id sequences / TokenBatch, or a pyar
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,8 +60,6 @@ def flat_side(values: Any, name: str) -> Side:
         return Side(IDS, batch=values)
     if _is_arrow(values):
         return _arrow_side(values, name)
-    if isinstance(values, (str, bytes)):
-        raise TypeError(f"{name}: expected a list of texts or token sequences, got a single {type(values).__name__}")
     if isinstance(values, np.ndarray):
         if values.ndim == 2:
             raise TypeError(
@@ -68,11 +67,7 @@ def flat_side(values: Any, name: str) -> Side:
                 "or TokenBatch.from_padded(array, lengths=...)"
             )
         values = values.tolist()
-    if not isinstance(values, list):
-        try:
-            values = list(values)
-        except TypeError:
-            raise TypeError(f"{name}: expected a list of texts or token sequences, got {type(values).__name__}") from None
+    values = _as_list(values, name)
     if values and any(isinstance(v, str) for v in values):
         return Side(TEXT, texts=values)
     return Side(IDS, batch=TokenBatch.from_lists(values, name=name))
@@ -88,8 +83,12 @@ def _is_multi_item(item) -> bool:
     return False
 
 
-def reference_side(references: Any, n_predictions: int) -> tuple[Side, np.ndarray]:
-    """References and their groups (int64, n_predictions + 1)."""
+def reference_side(references: Any, n_predictions: int, prediction_kind: str = IDS) -> tuple[Side, np.ndarray]:
+    """References and their groups (int64, n_predictions + 1).
+
+    With text predictions an empty list item means "no references" (an error), not an empty
+    token sequence.
+    """
     name = "references"
     if _is_arrow(references):
         import pyarrow as pa
@@ -109,10 +108,12 @@ def reference_side(references: Any, n_predictions: int) -> tuple[Side, np.ndarra
         return side, _single_groups(len(side), n_predictions)
     if isinstance(references, TokenBatch):
         return Side(IDS, batch=references), _single_groups(len(references), n_predictions)
-    if isinstance(references, (str, bytes)):
-        raise TypeError(f"{name}: expected a list of texts or token sequences, got a single {type(references).__name__}")
-    if not isinstance(references, list):
-        references = list(references)
+    references = _as_list(references, name)
+    for i, item in enumerate(references):
+        if item is None:
+            raise TypeError(f"{name}[{i}]: expected a text, a token sequence or a list of them, got None")
+        if prediction_kind == TEXT and isinstance(item, (list, tuple)) and not item:
+            raise ValueError(f"{name}[{i}]: no references for prediction {i}")
     multi = [_is_multi_item(item) for item in references]
     if not any(multi):
         side = flat_side(references, name)
@@ -140,19 +141,41 @@ def reference_side(references: Any, n_predictions: int) -> tuple[Side, np.ndarra
     kinds = sum(bool(x) for x in (flat_texts, flat_rows, batches))
     if kinds > 1:
         raise TypeError(f"{name}: mixes texts and token sequences")
+    groups = np.zeros(len(references) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=groups[1:])
     if flat_texts:
-        if not all(isinstance(t, str) for t in flat_texts):
-            raise TypeError(f"{name}: a list of references must hold only str")
+        for g in range(len(references)):  # locate a non-str item by (prediction, reference)
+            for k in range(int(groups[g]), int(groups[g + 1])):
+                if not isinstance(flat_texts[k], str):
+                    raise TypeError(f"{name}[{g}][{k - groups[g]}]: expected str, got {type(flat_texts[k]).__name__}")
         side = Side(TEXT, texts=flat_texts)
     elif batches:
         if len(batches) != len(references):
             raise TypeError(f"{name}: give a TokenBatch of references for every prediction")
         side = Side(IDS, batch=_concat_batches(batches))
     else:
-        side = Side(IDS, batch=TokenBatch.from_lists(flat_rows, name=name))
-    groups = np.zeros(len(references) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=groups[1:])
+        try:
+            side = Side(IDS, batch=TokenBatch.from_lists(flat_rows, name=name))
+        except (TypeError, ValueError):
+            # re-check prediction by prediction so the message names references[g][k]
+            for g in range(len(references)):
+                TokenBatch.from_lists(flat_rows[groups[g] : groups[g + 1]], name=f"{name}[{g}]")
+            raise
     return side, _checked_groups(groups, n_predictions)
+
+
+def _as_list(values: Any, name: str) -> list:
+    """A list of the items of ``values``; rejects single texts, mappings and non-iterables."""
+    if isinstance(values, list):
+        return values
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name}: expected a list of texts or token sequences, got a single {type(values).__name__}")
+    if isinstance(values, Mapping):
+        raise TypeError(f"{name}: expected a list of texts or token sequences, got a {type(values).__name__}")
+    try:
+        return list(values)
+    except TypeError:
+        raise TypeError(f"{name}: expected a list of texts or token sequences, got {type(values).__name__}") from None
 
 
 def _concat_batches(batches: list[TokenBatch]) -> TokenBatch:

@@ -14,13 +14,17 @@ from .token_batch import TokenBatch
 MULTI_REFERENCE_MODES = ("best", "mean")
 
 
+MAX_THREADS = 1024
+
+
 def resolve_threads(threads: int | None) -> int:
-    """``None`` -> all cores; otherwise a positive int."""
+    """``None`` -> all cores; otherwise a positive int, capped at MAX_THREADS (no more threads than
+    chunks of pairs are ever started)."""
     if threads is None:
         return os.cpu_count() or 1
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
         raise ValueError(f"threads: expected a positive int or None, got {threads!r}")
-    return int(threads)
+    return min(int(threads), MAX_THREADS)
 
 
 def scores_from_statistics(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -303,7 +307,7 @@ def rouge(
         require_punkt()
 
     pred_side = inputs.flat_side(predictions, "predictions")
-    ref_side, groups = inputs.reference_side(references, len(pred_side))
+    ref_side, groups = inputs.reference_side(references, len(pred_side), pred_side.kind)
     if pred_side.kind != ref_side.kind and len(pred_side) and len(ref_side):
         raise TypeError(
             f"predictions are {pred_side.kind} but references are {ref_side.kind}; give both as text "
@@ -348,6 +352,11 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
 
     n_refs = len(ref_side)
     stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
+    if pred_side.kind == inputs.IDS:
+        for option, value in (("use_stemmer", use_stemmer), ("split_summaries", split_summaries),
+                              ("tokenizer", tokenizer)):
+            if value:
+                raise ValueError(f"{option}: applies to text input only; token ids are compared as given")
     if n_refs == 0:
         return stats
     lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]

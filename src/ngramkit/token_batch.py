@@ -67,7 +67,12 @@ class TokenBatch:
     __slots__ = ("ids", "offsets")
 
     def __init__(self, ids, offsets, *, name: str = "TokenBatch"):
+        ids = np.asarray(ids)
         offsets = _as_offsets(offsets, len(ids), f"{name}.offsets")
+        if ids.dtype != np.int32 and (offsets[0] > 0 or offsets[-1] < len(ids)):
+            # narrowing copies anyway: keep only the ids the rows cover, so none is left wrapped
+            ids = ids[offsets[0] : offsets[-1]]
+            offsets = offsets - offsets[0]
         self.offsets = offsets
         self.ids = _as_int32_ids(ids, f"{name}.ids", (int(offsets[0]), int(offsets[-1])))
 
@@ -144,10 +149,12 @@ class TokenBatch:
         values = array.values
         if not pa.types.is_integer(values.type):
             raise TypeError(f"array: expected integer list items, got {values.type}")
-        if values.null_count:
+        offsets = array.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
+        first = int(offsets[0])
+        covered = values.slice(first, int(offsets[-1]) - first)  # a slice's rows, zero-copy
+        if covered.null_count:
             raise ValueError("array: null token ids inside rows")
-        offsets = array.offsets.to_numpy(zero_copy_only=False)
-        return cls(values.to_numpy(zero_copy_only=False), offsets, name="array")
+        return cls(covered.to_numpy(zero_copy_only=False), offsets - first, name="array")
 
     # -- access -------------------------------------------------------------------------------
     def __len__(self) -> int:
