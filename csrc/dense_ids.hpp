@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Exact mapping of 64-bit keys to dense ids 0..k-1 (open addressing, full keys compared).
+// Exact mappings of keys (64-bit integers, strings) to dense ids 0..k-1: open addressing, and
+// every key compared in full, so the hash only chooses where to look.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace ngramkit {
@@ -65,5 +67,38 @@ private:
     std::size_t size_ = 0;
     std::uint32_t generation_ = 0;
 };
+
+// Up to 8 bytes as a little-endian word, zero-padded (a byte loop: no call to memcpy for short
+// tokens, and the same value on every platform).
+inline std::uint64_t load_partial(const char* s, std::size_t n) {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < n; ++i) w |= std::uint64_t(static_cast<unsigned char>(s[i])) << (8 * i);
+    return w;
+}
+
+inline std::uint64_t load_word(const char* s) {
+    std::uint64_t w;
+    std::memcpy(&w, s, 8);
+    return w;
+}
+
+// First 8 bytes of a string, zero-padded: with the length, equal prefixes settle most comparisons.
+inline std::uint64_t prefix_word(const char* s, std::size_t len) {
+    return len >= 8 ? load_word(s) : load_partial(s, len);
+}
+
+inline std::uint64_t string_hash(const char* s, std::size_t len, std::uint64_t prefix) {
+    std::uint64_t h = (0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL) ^ prefix) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 32;
+    std::size_t i = 8;
+    for (; i + 8 <= len; i += 8) {
+        h = (h ^ load_word(s + i)) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+    }
+    const std::uint64_t tail = i < len ? load_partial(s + i, len - i) : 0;
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 29;
+    return h;
+}
 
 }  // namespace ngramkit

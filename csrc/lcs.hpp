@@ -19,7 +19,18 @@ struct LcsWorkspace {
     std::vector<std::uint64_t> state;
 };
 
-inline int popcount64(std::uint64_t x) { return __builtin_popcountll(x); }
+// One instruction where the build targets POPCNT (setup.py asks for it on x86-64); otherwise a
+// branch-free bit count rather than a call into libgcc.
+inline int popcount64(std::uint64_t x) {
+#if defined(__POPCNT__) || defined(__aarch64__)
+    return __builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
 
 namespace detail {
 

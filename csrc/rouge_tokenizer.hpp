@@ -16,97 +16,83 @@
 #include <string>
 #include <vector>
 
+#include "dense_ids.hpp"
 #include "porter_stemmer.hpp"
 
 namespace ngramkit {
 
-// Exact string -> id table (open addressing; stored bytes are compared in full).
+// Exact string -> id table. Open addressing over 8-byte slots (32 bits of the hash, the id) keeps
+// the probed table small; the entry of a slot whose hash bits agree is then compared in full
+// (length, first 8 bytes, the rest), so two different strings never share an id.
 class StringInterner {
 public:
     // Id of `s`, inserting it with the next id if new.
     std::int32_t intern(const char* s, std::size_t len) {
-        if (2 * (count_ + 1) > slots_.size()) grow();
+        if (2 * (entries_.size() + 1) > slots_.size()) grow();
         const std::uint64_t prefix = prefix_word(s, len);
-        const std::uint64_t h = hash(s, len, prefix);
-        std::size_t pos = static_cast<std::size_t>(h) & (slots_.size() - 1);
+        const std::uint64_t h = string_hash(s, len, prefix);
+        const auto tag = static_cast<std::uint32_t>(h >> 32);
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t pos = static_cast<std::size_t>(h) & mask;
         while (true) {
             Slot& slot = slots_[pos];
-            if (slot.id < 0) {
-                slot.hash = h;
-                slot.prefix = prefix;
-                slot.offset = arena_.size();
-                slot.length = len;
-                slot.id = static_cast<std::int32_t>(count_);
-                arena_.append(s, len);
-                if (count_ == static_cast<std::size_t>(INT32_MAX))
-                    throw std::length_error("more than 2^31 - 1 distinct tokens in one call");
-                ++count_;
-                return slot.id;
+            if (slot.id < 0) return insert(slot, s, len, prefix, h);
+            if (slot.tag == tag) {
+                const Entry& e = entries_[static_cast<std::size_t>(slot.id)];
+                if (e.length == len && e.prefix == prefix &&
+                    (len <= 8 || std::memcmp(arena_.data() + e.offset + 8, s + 8, len - 8) == 0))
+                    return slot.id;
             }
-            if (slot.hash == h && slot.length == len && slot.prefix == prefix &&
-                (len <= 8 || std::memcmp(arena_.data() + slot.offset + 8, s + 8, len - 8) == 0))
-                return slot.id;
-            pos = (pos + 1) & (slots_.size() - 1);
+            pos = (pos + 1) & mask;
         }
     }
 
-    std::size_t size() const { return count_; }
+    std::size_t size() const { return entries_.size(); }
 
     // Strings in id order (for returning a vocabulary).
     std::vector<std::string> strings() const {
-        std::vector<std::string> out(count_);
-        for (const Slot& slot : slots_)
-            if (slot.id >= 0) out[std::size_t(slot.id)].assign(arena_.data() + slot.offset, slot.length);
+        std::vector<std::string> out;
+        out.reserve(entries_.size());
+        for (const Entry& e : entries_) out.emplace_back(arena_.data() + e.offset, e.length);
         return out;
     }
 
 private:
     struct Slot {
-        std::uint64_t hash = 0;
-        std::uint64_t prefix = 0;  // first 8 bytes, zero-padded: most comparisons stop here
-        std::size_t offset = 0;
-        std::size_t length = 0;
+        std::uint32_t tag = 0;  // high 32 bits of the hash
         std::int32_t id = -1;
     };
+    struct Entry {
+        std::uint64_t hash;
+        std::uint64_t prefix;  // first 8 bytes, zero-padded
+        std::size_t offset;    // into arena_
+        std::size_t length;
+    };
 
-    static std::uint64_t prefix_word(const char* s, std::size_t len) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, s, len < 8 ? len : 8);
-        return w;
-    }
-
-    static std::uint64_t hash(const char* s, std::size_t len, std::uint64_t prefix) {
-        std::uint64_t h = (0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL) ^ prefix) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 32;
-        std::size_t i = 8;
-        for (; i + 8 <= len; i += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, s + i, 8);
-            h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-            h ^= h >> 32;
-        }
-        std::uint64_t tail = 0;
-        if (i < len) std::memcpy(&tail, s + i, len - i);
-        h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
-        h ^= h >> 29;
-        return h;
+    std::int32_t insert(Slot& slot, const char* s, std::size_t len, std::uint64_t prefix, std::uint64_t h) {
+        if (entries_.size() == static_cast<std::size_t>(INT32_MAX))
+            throw std::length_error("more than 2^31 - 1 distinct tokens in one call");
+        slot.tag = static_cast<std::uint32_t>(h >> 32);
+        slot.id = static_cast<std::int32_t>(entries_.size());
+        entries_.push_back(Entry{h, prefix, arena_.size(), len});
+        arena_.append(s, len);
+        return slot.id;
     }
 
     void grow() {
-        std::vector<Slot> old;
-        old.swap(slots_);
-        slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
-        for (const Slot& slot : old) {
-            if (slot.id < 0) continue;
-            std::size_t pos = static_cast<std::size_t>(slot.hash) & (slots_.size() - 1);
-            while (slots_[pos].id >= 0) pos = (pos + 1) & (slots_.size() - 1);
-            slots_[pos] = slot;
+        slots_.assign(slots_.empty() ? 256 : slots_.size() * 2, Slot{});
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t id = 0; id < entries_.size(); ++id) {
+            std::size_t pos = static_cast<std::size_t>(entries_[id].hash) & mask;
+            while (slots_[pos].id >= 0) pos = (pos + 1) & mask;
+            slots_[pos].tag = static_cast<std::uint32_t>(entries_[id].hash >> 32);
+            slots_[pos].id = static_cast<std::int32_t>(id);
         }
     }
 
     std::vector<Slot> slots_;
+    std::vector<Entry> entries_;
     std::string arena_;
-    std::size_t count_ = 0;
 };
 
 // Tokenizes and interns. With stemming, ids name stems, and each distinct raw token is stemmed

@@ -20,6 +20,7 @@ cnp.import_array()
 
 cdef extern from "Python.h":
     bint PyLong_Check(object o)
+    bint PyLong_CheckExact(object o)
     bint PyList_Check(object o)
     bint PyTuple_Check(object o)
     Py_ssize_t PyTuple_GET_SIZE(object o)
@@ -80,15 +81,10 @@ def utf8_batch(list texts, str name):
 
 cdef int64_t _checked_id(object value, str name, Py_ssize_t row, Py_ssize_t col) except -1:
     cdef long long v
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}[{row}][{col}]: expected an int token id, got bool")
-    if not PyLong_Check(value):
-        if isinstance(value, (np.integer,)):
-            value = int(value)
-        else:
-            raise TypeError(
-                f"{name}[{row}][{col}]: expected an int token id, got {type(value).__name__}"
-            )
+    if not PyLong_CheckExact(value):
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name}[{row}][{col}]: expected an int token id, got bool")
+        value = _non_exact_int(value, name, row, col)
     try:
         v = PyLong_AsLongLong(value)
     except OverflowError:
@@ -98,6 +94,13 @@ cdef int64_t _checked_id(object value, str name, Py_ssize_t row, Py_ssize_t col)
     if v > INT32_LIMIT:
         raise ValueError(f"{name}[{row}][{col}]: token id {v} does not fit in int32")
     return v
+
+
+cdef object _non_exact_int(object value, str name, Py_ssize_t row, Py_ssize_t col):
+    """An int subclass or numpy integer as a plain int; anything else raises TypeError."""
+    if PyLong_Check(value) or isinstance(value, np.integer):
+        return int(value)
+    raise TypeError(f"{name}[{row}][{col}]: expected an int token id, got {type(value).__name__}")
 
 
 def int_rows_batch(list rows, str name):
