@@ -36,23 +36,22 @@ def rng_state():
     return keys.tobytes(), pos, has_gauss, cached
 
 
-def run_reference(score_dicts, seed, **kwargs):
-    """rouge-score's aggregate() after np.random.seed(seed), and the global RNG state after it."""
-    agg = rs_scoring.BootstrapAggregator(**kwargs)
+def _aggregate_seeded(aggregator_class, score_dicts, seed, **kwargs):
+    """aggregate() of ``aggregator_class`` after np.random.seed(seed), and the global RNG state after it."""
+    agg = aggregator_class(**kwargs)
     for d in score_dicts:
         agg.add_scores(d)
     np.random.seed(seed)
     result = agg.aggregate()
     return result, rng_state()
+
+
+def run_reference(score_dicts, seed, **kwargs):
+    return _aggregate_seeded(rs_scoring.BootstrapAggregator, score_dicts, seed, **kwargs)
 
 
 def run_compat(score_dicts, seed, **kwargs):
-    agg = compat.BootstrapAggregator(**kwargs)
-    for d in score_dicts:
-        agg.add_scores(d)
-    np.random.seed(seed)
-    result = agg.aggregate()
-    return result, rng_state()
+    return _aggregate_seeded(compat.BootstrapAggregator, score_dicts, seed, **kwargs)
 
 
 def as_matrix(score_dicts, key):
