@@ -8,7 +8,6 @@ rouge-score 0.1.2 stems every token longer than 3 characters with
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -211,7 +211,7 @@ def _sentences(text: str, split_summaries: bool) -> list[str]:
     return [s for s in sents if len(s)]
 
 
-def _custom_token_ids(texts_by_side: list[list[str]], tokenizer, whole_texts: bool, lsum: bool,
+def _custom_token_ids(texts_by_side: dict[str, list[str]], tokenizer, whole_texts: bool, lsum: bool,
                       split_summaries: bool):
     """Tokenize with a user tokenizer and intern tokens (any hashables) to ids shared by both sides.
 
@@ -221,12 +221,12 @@ def _custom_token_ids(texts_by_side: list[list[str]], tokenizer, whole_texts: bo
     """
     vocab: dict[Any, int] = {}
     whole, sentences = [], []
-    for texts in texts_by_side:
+    for side, texts in texts_by_side.items():
         rows = []
         sent_rows = []
         for i, text in enumerate(texts):
             if not isinstance(text, str):
-                raise TypeError(f"texts[{i}]: expected str, got {type(text).__name__}")
+                raise TypeError(f"{side}[{i}]: expected str, got {type(text).__name__}")
             if whole_texts:
                 rows.append([vocab.setdefault(t, len(vocab)) for t in _tokenize_with(tokenizer, text)])
             if lsum:
@@ -371,8 +371,8 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     if separator is not None:
         raise ValueError("sentence_separator: only for token-id input (text splits sentences on newlines)")
     if tokenizer is not None:
-        whole, sents, sep = _custom_token_ids([pred_side.texts, ref_side.texts], tokenizer, bool(other_at),
-                                              bool(lsum_at), split_summaries)
+        texts = {"predictions": pred_side.texts, "references": ref_side.texts}
+        whole, sents, sep = _custom_token_ids(texts, tokenizer, bool(other_at), bool(lsum_at), split_summaries)
         if other_at:
             stats[:, other_at, :] = _core.rouge_ids(*_ids(whole[0]), *_ids(whole[1]), groups, other_codes, -1,
                                                     n_threads)
