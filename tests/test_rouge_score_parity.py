@@ -223,3 +223,31 @@ def test_thread_count_does_not_change_results(dialogsum, threads):
     other = ngramkit.rouge(hyp * 3, refs[0] * 3, ALL_TYPES, threads=threads)
     for name in ALL_TYPES:
         assert np.array_equal(base[name].statistics, other[name].statistics)
+
+
+def test_split_summaries_path_matches_rouge_score_with_the_same_splitter(monkeypatch):
+    """punkt data cannot be installed offline, so both packages get one stand-in splitter (through
+    ``nltk.sent_tokenize``, which both call): the rest of the split_summaries path is compared."""
+    nltk = pytest.importorskip("nltk")
+    import re as _re
+
+    def split_after_period(text):
+        return [s for s in _re.split(r"(?<=\.)\s+", text)]
+
+    monkeypatch.setattr(nltk, "sent_tokenize", split_after_period)
+    texts = [
+        "The cat sat. The dog ran away.\nIt came back later.",
+        "A dog ran. The cat sat on the mat. Then it slept.",
+        "No period here\nbut a newline inside",
+        "...",
+        "",
+        "It came back. The cat sat.",
+    ]
+    types = ["rouge1", "rougeL", "rougeLsum"]
+    ref = rouge_scorer.RougeScorer(types, split_summaries=True)
+    predictions = [p for p in texts for _ in texts]
+    targets = [t for _ in texts for t in texts]
+    expected = [ref.score(t, p) for t, p in zip(targets, predictions)]
+    assert_identical(ngramkit.rouge(predictions, targets, types, split_summaries=True), expected, types, "punkt")
+    drop_in = compat_scorer.RougeScorer(types, split_summaries=True)
+    assert [drop_in.score(t, p) for t, p in zip(targets, predictions)] == expected
