@@ -6,7 +6,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,34 @@ RaggedView<T> ragged(const py::array& values, const py::array& offsets, const ch
     return view;
 }
 
+// Polled between chunks with the GIL released: at most every 50 ms, takes the GIL and runs
+// Python's signal handlers, so Ctrl-C stops a long call (KeyboardInterrupt is then set).
+class SignalCheck {
+public:
+    bool operator()() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(50)) return false;
+        last_ = now;
+        py::gil_scoped_acquire gil;
+        return PyErr_CheckSignals() != 0;
+    }
+
+private:
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+// Runs a kernel with the GIL released; a Ctrl-C seen by SignalCheck becomes KeyboardInterrupt.
+template <class Kernel>
+void run_interruptible(Kernel kernel) {
+    try {
+        py::gil_scoped_release release;
+        std::function<bool()> interrupted = SignalCheck();
+        kernel(interrupted);
+    } catch (const Interrupted&) {
+        throw py::error_already_set();
+    }
+}
+
 py::array_t<std::int64_t> stats_array(std::size_t n_ref, std::size_t n_types) {
     return py::array_t<std::int64_t>(std::vector<py::ssize_t>{
         static_cast<py::ssize_t>(n_ref), static_cast<py::ssize_t>(n_types), 3});
@@ -80,13 +110,12 @@ py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& 
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
     auto out = stats_array(refs.n_rows, req.types.size());
     std::int64_t* o = out.mutable_data();
-    {
-        py::gil_scoped_release release;
+    run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
         check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");
         check_ids(refs.values, refs.offsets, refs.n_rows, "references");
-        rouge_id_stats(preds, refs, g, req, separator, threads, o);
-    }
+        rouge_id_stats(preds, refs, g, req, separator, threads, o, interrupted);
+    });
     return out;
 }
 
@@ -102,11 +131,10 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
     auto out = stats_array(refs.n_rows, req.types.size());
     std::int64_t* o = out.mutable_data();
-    {
-        py::gil_scoped_release release;
+    run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
-        rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o);
-    }
+        rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o, interrupted);
+    });
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -242,7 +243,8 @@ inline TokenSeq id_row(const RaggedView<std::int32_t>& batch, std::size_t row, s
 // separator tokens are dropped for every type); < 0 means one sentence per row.
 inline void rouge_id_stats(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
                            const std::int64_t* group_offsets, const RougeRequest& req,
-                           std::int64_t separator, int threads, std::int64_t* out) {
+                           std::int64_t separator, int threads, std::int64_t* out,
+                           const std::function<bool()>& interrupted = {}) {
     const std::size_t n_types = req.types.size();
     parallel_chunks(
         preds.n_rows, threads, 128, [] { return detail::IdThreadState{}; },
@@ -254,7 +256,8 @@ inline void rouge_id_stats(const RaggedView<std::int32_t>& preds, const RaggedVi
                     score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3);
                 }
             }
-        });
+        },
+        interrupted);
 }
 
 namespace detail {
@@ -282,7 +285,8 @@ inline TokenSeq text_row(const RaggedView<char>& batch, std::size_t row, RougeTo
 // come from a per-thread interner: they only need to agree within a pair.
 inline void rouge_text_stats(const RaggedView<char>& preds, const RaggedView<char>& refs,
                              const std::int64_t* group_offsets, const RougeRequest& req,
-                             bool use_stemmer, int threads, std::int64_t* out) {
+                             bool use_stemmer, int threads, std::int64_t* out,
+                             const std::function<bool()>& interrupted = {}) {
     const std::size_t n_types = req.types.size();
     parallel_chunks(
         preds.n_rows, threads, 64, [use_stemmer] { return detail::TextThreadState(use_stemmer); },
@@ -295,7 +299,8 @@ inline void rouge_text_stats(const RaggedView<char>& preds, const RaggedView<cha
                                st.tokenizer.vocabulary().size());
                 }
             }
-        });
+        },
+        interrupted);
 }
 
 }  // namespace ngramkit

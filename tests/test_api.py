@@ -127,3 +127,60 @@ def test_progress_chunks_give_the_same_statistics(dialogsum):
         assert np.array_equal(chunked[name].reference_index, whole[name].reference_index)
     with pytest.raises(ValueError, match="chunk_size"):
         ngramkit.rouge(hyp, refs[0], progress=True, chunk_size=0)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_ctrl_c_interrupts_a_long_call(dialogsum, threads):
+    """SIGINT during a long kernel call raises KeyboardInterrupt from inside the call: the kernel
+    polls Python's signal handlers between chunks instead of finishing the batch first.
+
+    SIGINT is sent every 50 ms; the handler ignores it unless Python runs it at the kernel call
+    (the ``_core.rouge_text(`` line). The interrupted call must end well before a tenth of the
+    batch could have been scored (measured first, same machine, same run): a kernel that did not
+    poll would only raise after scoring the whole batch, ten times that long.
+    """
+    import linecache
+    import os
+    import signal
+    import threading
+
+    hyp, refs = dialogsum
+    # 10,000 pairs of 50-sentence summaries: seconds of rougeLsum work
+    predictions = ["\n".join(hyp[i % 450 : i % 450 + 50]) for i in range(10_000)]
+    references = ["\n".join(refs[0][i % 430 : i % 430 + 50]) for i in range(10_000)]
+    import time
+
+    start = time.perf_counter()
+    ngramkit.rouge(predictions[:1000], references[:1000], ["rouge1", "rougeLsum"], threads=threads)
+    tenth = time.perf_counter() - start
+    handled_in = []
+
+    def on_sigint(signum, frame):
+        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+        if "_core.rouge_text(" in line:
+            handled_in.append(line.strip())
+            raise KeyboardInterrupt
+
+    stop = threading.Event()
+
+    def pester():
+        while not stop.wait(0.05):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    sender = threading.Thread(target=pester)
+    sender.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ngramkit.rouge(predictions, references, ["rouge1", "rougeLsum"], threads=threads)
+        interrupted_after = time.perf_counter() - start
+    finally:
+        stop.set()
+        sender.join()
+        for _ in range(10_000):  # let Python run any signal still pending with on_sigint installed
+            pass
+        signal.signal(signal.SIGINT, previous)
+    assert len(handled_in) == 1
+    assert interrupted_after < tenth, (interrupted_after, tenth)
+    assert ngramkit.rouge(hyp[:3], refs[0][:3])["rouge1"].fmeasure.shape == (3,)  # usable afterwards
