@@ -67,6 +67,7 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
                    help="add bootstrap confidence intervals from N resamples (e.g. 1000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--progress", action="store_true", help="show a progress bar on stderr (needs tqdm)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
             columns = [[r.replace(args.sentence_sep, "\n") for r in col] for col in columns]
         references = columns[0] if len(columns) == 1 else [list(refs) for refs in zip(*columns)]
     try:
-        result = rouge(predictions, references, types, use_stemmer=args.use_stemmer, threads=args.threads)
-    except (TypeError, ValueError) as err:
+        result = rouge(predictions, references, types, use_stemmer=args.use_stemmer, threads=args.threads,
+                       progress=args.progress)
+    except (TypeError, ValueError, ImportError) as err:
         parser.error(str(err))
     try:
         if args.per_pair:
