@@ -28,12 +28,12 @@ unavailable (it uses NumPy's PCG64, so its draws differ from the kernel's).
 from __future__ import annotations
 
 import numbers
-import os
 from typing import Optional, Union
 
 import numpy as np
 
 from .scores import AggregateScore, Score
+from .threads import resolve_threads
 
 __all__ = ["DEFAULT_SEED", "bootstrap_interval", "bootstrap_means", "mean_score"]
 
@@ -93,19 +93,6 @@ def _check_seed(seed, upper: int, what: str) -> Optional[int]:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < upper:
         raise ValueError(f"seed: expected None or an int in [0, {what}), got {seed!r}")
     return int(seed)
-
-
-def _default_threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-def _check_threads(threads) -> int:
-    if threads is None:
-        return _default_threads()
-    return _check_positive_int(threads, "threads")
 
 
 # ----------------------------------------------------------------------------- engines
@@ -181,7 +168,7 @@ def bootstrap_means(scores, *, n_samples: int = 1000, seed: Optional[int] = None
     values, one_column = _as_score_matrix(scores)
     n_samples = _check_positive_int(n_samples, "n_samples")
     seed = _check_seed(seed, 1 << 64, "2**64")
-    threads = _check_threads(threads)
+    threads = resolve_threads(threads)
     means = _fast_means(values, n_samples, DEFAULT_SEED if seed is None else seed, threads)
     return means[:, 0] if one_column else means
 
@@ -240,7 +227,7 @@ def bootstrap_interval(scores, *, n_samples: int = 1000, confidence_interval: fl
     values, one_column = _as_score_matrix(scores)
     n_samples = _check_positive_int(n_samples, "n_samples")
     ci = _check_confidence_interval(confidence_interval)
-    threads = _check_threads(threads)
+    threads = resolve_threads(threads)
     if method == "rouge_score":
         seed = _check_seed(seed, 1 << 32, "2**32")
         if seed is not None:

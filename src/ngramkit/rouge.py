@@ -1,7 +1,6 @@
 """ROUGE-N (1..9), ROUGE-L and ROUGE-Lsum, identical to rouge-score 0.1.2, over text or token ids."""
 from __future__ import annotations
 
-import os
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
@@ -9,22 +8,10 @@ import numpy as np
 from . import inputs
 from .rouge_types import DEFAULT_ROUGE_TYPES, ROUGE_LSUM, rouge_type_codes
 from .scores import Score
+from .threads import resolve_threads
 from .token_batch import TokenBatch
 
 MULTI_REFERENCE_MODES = ("best", "mean")
-
-
-MAX_THREADS = 1024
-
-
-def resolve_threads(threads: int | None) -> int:
-    """``None`` -> all cores; otherwise a positive int, capped at MAX_THREADS (no more threads than
-    chunks of pairs are ever started)."""
-    if threads is None:
-        return os.cpu_count() or 1
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise ValueError(f"threads: expected a positive int or None, got {threads!r}")
-    return min(int(threads), MAX_THREADS)
 
 
 def scores_from_statistics(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
