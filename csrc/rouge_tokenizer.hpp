@@ -105,8 +105,7 @@ public:
     // '\n'-separated sentence holding at least one token, the size of `ids` after that sentence.
     void tokenize(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                   std::vector<std::size_t>* sentence_ends) {
-        if (buffer_.size() < len + 1) buffer_.resize(len + 1);  // a token is never longer than the text
-        token_ = buffer_.data();
+        if (token_.size() < len + 1) token_.resize(len + 1);  // a token is never longer than the text
         token_len_ = 0;
         std::size_t sentence_start = ids.size();
         for (std::size_t i = 0; i < len; ++i) {
@@ -155,19 +154,18 @@ private:
     }
 
     std::int32_t token_id() {
-        if (!use_stemmer_ || token_len_ <= 3) return final_ids_.intern(token_, token_len_);
-        const std::int32_t raw = raw_ids_.intern(token_, token_len_);
+        if (!use_stemmer_ || token_len_ <= 3) return final_ids_.intern(token_.data(), token_len_);
+        const std::int32_t raw = raw_ids_.intern(token_.data(), token_len_);
         if (static_cast<std::size_t>(raw) == stem_of_raw_.size()) {
             stem_.clear();
-            porter_stem(token_, token_len_, stem_);
+            porter_stem(token_.data(), token_len_, stem_);
             stem_of_raw_.push_back(final_ids_.intern(stem_.data(), stem_.size()));
         }
         return stem_of_raw_[static_cast<std::size_t>(raw)];
     }
 
     bool use_stemmer_;
-    std::vector<char> buffer_;
-    char* token_ = nullptr;      // the token being read, inside buffer_
+    std::vector<char> token_;  // the token being read: its first token_len_ bytes
     std::size_t token_len_ = 0;
     std::string stem_;
     StringInterner final_ids_;             // tokens as scored (stems when stemming)
