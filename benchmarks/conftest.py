@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ngramkit.examples import sentences_from_tags
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DIALOGSUM = DATA / "dialogsum"
 REALSUMM = DATA / "realsumm" / "selected_docs_for_human_eval" / "abs"
@@ -45,12 +47,6 @@ def _lines(path: Path) -> list[str]:
     if text.endswith("\n"):
         text = text[:-1]
     return text.split("\n")
-
-
-def _untag(line: str) -> str:
-    """REALSumm ``<t> s1 </t> <t> s2 </t>`` -> ``"s1\\ns2"`` (rougeLsum sentences on newlines)."""
-    sentences = (part.replace("<t>", " ").strip() for part in line.split("</t>"))
-    return "\n".join(" ".join(s.split()) for s in sentences if s)
 
 
 def _flat(line: str) -> str:
@@ -192,8 +188,8 @@ def _lsum_pairs() -> tuple[list[str], list[str]]:
         for out in sorted(system.glob("out*.txt")):
             out_lines = _lines(out)
             assert len(out_lines) == len(ref_lines), out
-            preds.extend(_untag(line) for line in out_lines)
-            refs.extend(_untag(line) for line in ref_lines)
+            preds.extend(sentences_from_tags(line) for line in out_lines)
+            refs.extend(sentences_from_tags(line) for line in ref_lines)
     return preds, refs
 
 
