@@ -109,12 +109,13 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
     if isinstance(references, TokenBatch):
         return Side(IDS, batch=references), _single_groups(len(references), n_predictions)
     references = _as_list(references, name)
+    multi = []
     for i, item in enumerate(references):
         if item is None:
             raise TypeError(f"{name}[{i}]: expected a text, a token sequence or a list of them, got None")
         if prediction_kind == TEXT and isinstance(item, (list, tuple)) and not item:
             raise ValueError(f"{name}[{i}]: no references for prediction {i}")
-    multi = [_is_multi_item(item) for item in references]
+        multi.append(_is_multi_item(item))
     if not any(multi):
         side = flat_side(references, name)
         return side, _single_groups(len(side), n_predictions)
