@@ -14,7 +14,8 @@ ParallelCompile("NPY_NUM_BUILD_JOBS").install()
 WARNINGS = ["-Wall", "-Wextra"]
 EXTRA = os.environ.get("NGRAMKIT_EXTRA_CFLAGS", "").split()
 EXTRA_LINK = os.environ.get("NGRAMKIT_EXTRA_LDFLAGS", "").split()
-OPT = [] if sys.platform == "win32" else ["-O3"]
+# -ffp-contract=off: no fused multiply-add, so every float operation rounds as Python's does.
+OPT = [] if sys.platform == "win32" else ["-O3", "-ffp-contract=off"]
 # POPCNT (every x86-64 CPU since 2008-2011) speeds up the LCS kernels; NGRAMKIT_PORTABLE=1 leaves it out.
 if platform.machine().lower() in ("x86_64", "amd64") and sys.platform != "win32" and not os.environ.get("NGRAMKIT_PORTABLE"):
     OPT.append("-mpopcnt")
@@ -22,7 +23,7 @@ if platform.machine().lower() in ("x86_64", "amd64") and sys.platform != "win32"
 core = Pybind11Extension(
     "ngramkit._core",
     sources=["csrc/bindings.cpp"],
-    depends=sorted(glob("csrc/*.hpp")),  # rebuild when a kernel header changes
+    depends=sorted(glob("csrc/**/*.hpp", recursive=True)),  # rebuild when a kernel header changes
     include_dirs=["csrc"],
     cxx_std=17,
     extra_compile_args=WARNINGS + OPT + EXTRA,
