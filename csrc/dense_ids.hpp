@@ -48,6 +48,19 @@ public:
         }
     }
 
+    // Dense id of `key`, or kAbsent if it was not inserted since the last reset().
+    std::uint32_t find(std::uint64_t key) const {
+        std::size_t pos = static_cast<std::size_t>(mix(key)) & mask_;
+        while (true) {
+            const Slot& s = slots_[pos];
+            if (s.generation != generation_) return kAbsent;
+            if (s.key == key) return s.value;
+            pos = (pos + 1) & mask_;
+        }
+    }
+
+    static constexpr std::uint32_t kAbsent = 0xFFFFFFFFu;
+
     std::size_t size() const { return size_; }
 
 private:

@@ -8,6 +8,7 @@ per-pair statistics that add up across batches and machines.
 >>> round(float(result["rouge1"].fmeasure[0]), 4)
 0.8571
 """
+from .bleu import BleuResult, bleu, sentence_bleu
 from .bootstrap import bootstrap_interval, mean_score
 from .rouge import RougeResult, RougeScores, rouge, scores_from_statistics, tokenize
 from .rouge_types import VALID_ROUGE_TYPES
@@ -17,15 +18,18 @@ from .token_batch import TokenBatch
 __version__ = "0.1.0"
 
 __all__ = [
+    "BleuResult",
     "AggregateScore",
     "RougeResult",
     "RougeScores",
     "Score",
     "TokenBatch",
     "VALID_ROUGE_TYPES",
+    "bleu",
     "bootstrap_interval",
     "mean_score",
     "rouge",
     "scores_from_statistics",
+    "sentence_bleu",
     "tokenize",
 ]

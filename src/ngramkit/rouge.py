@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import numpy as np
 
 from . import inputs
+from .pairs import ingest_pairs
 from .rouge_types import DEFAULT_ROUGE_TYPES, ROUGE_LSUM, rouge_type_codes
 from .scores import Score
 from .threads import resolve_threads
@@ -293,13 +294,8 @@ def rouge(
 
         require_punkt()
 
-    pred_side = inputs.flat_side(predictions, "predictions")
-    ref_side, groups = inputs.reference_side(references, len(pred_side), pred_side.kind)
-    if pred_side.kind != ref_side.kind and len(pred_side) and len(ref_side):
-        raise TypeError(
-            f"predictions are {pred_side.kind} but references are {ref_side.kind}; give both as text "
-            "or both as token ids"
-        )
+    pairs = ingest_pairs(predictions, references)
+    pred_side, ref_side, groups = pairs.predictions, pairs.references, pairs.groups
     args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads)
     if progress:
         stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size)

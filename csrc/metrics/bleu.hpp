@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: Apache-2.0
+// BLEU sufficient statistics per hypothesis, as sacrebleu 2.x computes them, and sentence BLEU.
+//
+// For hypothesis g and its references (rows groups[g]..groups[g+1] of the reference batch), one
+// row of 2 + 2N int64 (N = max n-gram order):
+//   hyp_len, ref_len, correct_1..N, total_1..N
+// hyp_len / ref_len count tokens; ref_len is the closest reference length (a tie goes to the
+// shorter one); correct_n = Σ over the hypothesis' distinct n-grams of min(count in hypothesis,
+// max count in any one reference); total_n = the hypothesis' n-grams. Rows add up over any
+// partition of the corpus.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dense_ids.hpp"
+#include "parallel.hpp"
+#include "ragged.hpp"
+#include "text/interner.hpp"
+#include "text/sacrebleu_tokenizers.hpp"
+#include "text/utf8.hpp"
+
+namespace ngramkit {
+
+struct BleuWorkspace {
+    DenseIdMap map;
+    std::vector<std::uint32_t> unigram_h, level_h;  // hypothesis: token ids, n-gram ids of this order
+    std::vector<std::uint32_t> unigram_r, level_r;  // the same for every reference, concatenated
+    std::vector<std::int32_t> max_ref, ref_count;   // per hypothesis n-gram id
+};
+
+// A token sequence: ids that only need to agree within one hypothesis and its references.
+struct IdSpan {
+    const std::int32_t* ids;
+    std::size_t len;
+};
+
+// ref_len as sacrebleu's _get_closest_ref_len: the first minimum of |hyp - ref|, then ties to the
+// shorter reference. Zero references give 0 (sacrebleu would give -1; callers reject that case).
+inline std::int64_t closest_ref_length(std::int64_t hyp_len, const IdSpan* refs, std::size_t n_refs) {
+    std::int64_t best_diff = -1, best_len = 0;
+    for (std::size_t k = 0; k < n_refs; ++k) {
+        const auto len = static_cast<std::int64_t>(refs[k].len);
+        const std::int64_t diff = std::llabs(hyp_len - len);
+        if (best_diff < 0 || diff < best_diff) {
+            best_diff = diff;
+            best_len = len;
+        } else if (diff == best_diff && len < best_len) {
+            best_len = len;
+        }
+    }
+    return best_len;
+}
+
+// Writes the 2 + 2*max_order statistics of one hypothesis against its references to `out`.
+// Only the hypothesis' n-grams get dense ids; a reference n-gram whose prefix is not a hypothesis
+// n-gram cannot be one either, so it is marked absent without a lookup.
+inline void bleu_pair_stats(IdSpan hyp, const IdSpan* refs, std::size_t n_refs, int max_order,
+                            BleuWorkspace& ws, std::int64_t* out) {
+    constexpr std::uint32_t kAbsent = DenseIdMap::kAbsent;
+    const std::size_t lh = hyp.len;
+    std::int64_t* correct = out + 2;
+    std::int64_t* total = out + 2 + max_order;
+    out[0] = static_cast<std::int64_t>(lh);
+    out[1] = closest_ref_length(out[0], refs, n_refs);
+    for (int n = 0; n < max_order; ++n) correct[n] = total[n] = 0;
+    if (lh == 0) return;
+
+    std::size_t ref_tokens = 0;
+    for (std::size_t k = 0; k < n_refs; ++k) ref_tokens += refs[k].len;
+    std::vector<std::uint32_t>& unigram_h = ws.unigram_h;
+    std::vector<std::uint32_t>& unigram_r = ws.unigram_r;
+    std::vector<std::uint32_t>& level_h = ws.level_h;
+    std::vector<std::uint32_t>& level_r = ws.level_r;
+    unigram_h.resize(lh);
+    unigram_r.resize(ref_tokens);
+
+    // Order 1: dense ids of the hypothesis' tokens; reference tokens only looked up.
+    ws.map.reset(lh);
+    for (std::size_t i = 0; i < lh; ++i) unigram_h[i] = ws.map.id(static_cast<std::uint32_t>(hyp.ids[i]));
+    {
+        std::size_t pos = 0;
+        for (std::size_t k = 0; k < n_refs; ++k)
+            for (std::size_t j = 0; j < refs[k].len; ++j)
+                unigram_r[pos++] = ws.map.find(static_cast<std::uint32_t>(refs[k].ids[j]));
+    }
+    for (int n = 1; n <= max_order; ++n) {
+        const std::size_t span = static_cast<std::size_t>(n) - 1;
+        if (lh < static_cast<std::size_t>(n)) break;  // no n-grams: total and correct stay 0
+        const std::size_t nh = lh - span;
+        std::size_t k_ids;
+        if (n == 1) {
+            level_h.assign(unigram_h.begin(), unigram_h.end());
+            level_r.assign(unigram_r.begin(), unigram_r.end());
+            k_ids = ws.map.size();
+        } else {
+            ws.map.reset(nh);
+            for (std::size_t i = 0; i < nh; ++i)
+                level_h[i] = ws.map.id((std::uint64_t(level_h[i]) << 32) | unigram_h[i + span]);
+            // references: level_r[pos] holds the (n-1)-gram id starting at each token of each ref
+            std::size_t base = 0;
+            for (std::size_t k = 0; k < n_refs; ++k) {
+                const std::size_t lr = refs[k].len;
+                const std::size_t nr = lr >= static_cast<std::size_t>(n) ? lr - span : 0;
+                for (std::size_t j = 0; j < nr; ++j) {
+                    const std::uint32_t prev = level_r[base + j], last = unigram_r[base + j + span];
+                    level_r[base + j] = (prev == kAbsent || last == kAbsent)
+                                            ? kAbsent
+                                            : ws.map.find((std::uint64_t(prev) << 32) | last);
+                }
+                base += lr;
+            }
+            k_ids = ws.map.size();
+        }
+        // max count over references of each hypothesis n-gram
+        ws.max_ref.assign(k_ids, 0);
+        if (ws.ref_count.size() < k_ids) ws.ref_count.resize(k_ids, 0);
+        std::size_t base = 0;
+        for (std::size_t k = 0; k < n_refs; ++k) {
+            const std::size_t lr = refs[k].len;
+            const std::size_t nr = lr >= static_cast<std::size_t>(n) ? lr - span : 0;
+            const std::uint32_t* r = level_r.data() + base;
+            for (std::size_t j = 0; j < nr; ++j)
+                if (r[j] != kAbsent) ++ws.ref_count[r[j]];
+            for (std::size_t j = 0; j < nr; ++j) {
+                if (r[j] == kAbsent) continue;
+                std::int32_t& c = ws.ref_count[r[j]];
+                if (c > ws.max_ref[r[j]]) ws.max_ref[r[j]] = c;
+                c = 0;
+            }
+            base += lr;
+        }
+        std::int64_t matches = 0;
+        for (std::size_t i = 0; i < nh; ++i) {
+            std::int32_t& c = ws.max_ref[level_h[i]];
+            if (c > 0) {
+                ++matches;
+                --c;
+            }
+        }
+        correct[n - 1] = matches;
+        total[n - 1] = static_cast<std::int64_t>(nh);
+    }
+}
+
+enum class BleuSmooth : int { None = 0, Floor = 1, AddK = 2, Exp = 3 };
+
+// Python's sum() of floats: left to right from 0, and from CPython 3.12 on with Neumaier's
+// compensation (the `compensated` flag says which interpreter the caller runs).
+inline double python_float_sum(const double* x, std::size_t n, bool compensated) {
+    if (n == 0) return 0.0;
+    double sum = 0.0 + x[0], c = 0.0;
+    for (std::size_t i = 1; i < n; ++i) {
+        if (!compensated) {
+            sum += x[i];
+            continue;
+        }
+        const double t = sum + x[i];
+        if (std::fabs(sum) >= std::fabs(x[i]))
+            c += (sum - t) + x[i];
+        else
+            c += (x[i] - t) + sum;
+        sum = t;
+    }
+    if (compensated && c != 0.0 && std::isfinite(c)) sum += c;
+    return sum;
+}
+
+// sacrebleu's BLEU.compute_bleu on one statistics row (2 + 2*max_order), the same IEEE
+// operations in the same order, with libm's exp and log as Python's math module uses them.
+inline double bleu_score(const std::int64_t* stats, int max_order, BleuSmooth smooth, double smooth_value,
+                         bool effective_order, bool compensated_sum) {
+    const std::int64_t sys_len = stats[0], ref_len = stats[1];
+    const std::int64_t* correct_in = stats + 2;
+    const std::int64_t* total_in = stats + 2 + max_order;
+    double bp = 1.0;
+    if (sys_len < ref_len)
+        bp = sys_len > 0 ? std::exp(1.0 - static_cast<double>(ref_len) / static_cast<double>(sys_len)) : 0.0;
+    bool any = false;
+    for (int n = 0; n < max_order; ++n) any = any || correct_in[n] != 0;
+    if (!any) return 0.0;
+    std::vector<double> precisions(static_cast<std::size_t>(max_order), 0.0);
+    double smooth_mteval = 1.0;
+    int eff_order = max_order;
+    for (int n = 1; n <= max_order; ++n) {
+        double correct = static_cast<double>(correct_in[n - 1]);
+        double total = static_cast<double>(total_in[n - 1]);
+        if (smooth == BleuSmooth::AddK && n > 1) {
+            correct += smooth_value;
+            total += smooth_value;
+        }
+        if (total == 0) break;
+        if (effective_order) eff_order = n;
+        if (correct == 0) {
+            if (smooth == BleuSmooth::Exp) {
+                smooth_mteval *= 2;
+                precisions[n - 1] = 100. / (smooth_mteval * total);
+            } else if (smooth == BleuSmooth::Floor) {
+                precisions[n - 1] = 100. * smooth_value / total;
+            }
+        } else {
+            precisions[n - 1] = 100. * correct / total;
+        }
+    }
+    for (int n = 0; n < eff_order; ++n)
+        precisions[n] = precisions[n] == 0.0 ? -9999999999.0 : std::log(precisions[n]);
+    const double log_sum = python_float_sum(precisions.data(), static_cast<std::size_t>(eff_order), compensated_sum);
+    return bp * std::exp(log_sum / eff_order);
+}
+
+namespace detail {
+
+struct BleuIdState {
+    BleuWorkspace ws;
+    std::vector<IdSpan> refs;
+};
+
+inline IdSpan id_span(const RaggedView<std::int32_t>& batch, std::size_t row) {
+    return IdSpan{batch.values + batch.offsets[row],
+                  static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row])};
+}
+
+struct BleuTextState {
+    BleuWorkspace ws;
+    StringInterner vocabulary;
+    std::string tokenized;
+    std::vector<std::int32_t> ids;       // the hypothesis' tokens, then each reference's
+    std::vector<std::size_t> ends;       // end of each text's tokens in ids
+    std::vector<IdSpan> refs;
+};
+
+// Appends the interned tokens of one text (sacrebleu: tokenize(text.rstrip()), then split()).
+inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, SacreTokenizer kind, BleuTextState& st) {
+    const char* text = batch.values + batch.offsets[row];
+    const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
+    sacrebleu_tokenize(kind, text, python_rstrip_length(text, len), st.tokenized);
+    const char* s = st.tokenized.data();
+    const std::size_t n = st.tokenized.size();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= n; ++i) {
+        if (i == n || s[i] == ' ') {
+            if (i > start) st.ids.push_back(st.vocabulary.intern(s + start, i - start));
+            start = i + 1;
+        }
+    }
+    st.ends.push_back(st.ids.size());
+}
+
+}  // namespace detail
+
+// Statistics over token-id batches: out has n_pred rows of 2 + 2*max_order.
+inline void bleu_id_stats(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
+                          const std::int64_t* groups, int max_order, int threads, std::int64_t* out,
+                          const std::function<bool()>& interrupted = {}) {
+    const std::size_t width = 2 + 2 * static_cast<std::size_t>(max_order);
+    parallel_chunks(
+        preds.n_rows, threads, 256, [] { return detail::BleuIdState{}; },
+        [&](detail::BleuIdState& st, std::size_t begin, std::size_t end) {
+            for (std::size_t g = begin; g < end; ++g) {
+                st.refs.clear();
+                for (auto j = groups[g]; j < groups[g + 1]; ++j)
+                    st.refs.push_back(detail::id_span(refs, static_cast<std::size_t>(j)));
+                bleu_pair_stats(detail::id_span(preds, g), st.refs.data(), st.refs.size(), max_order, st.ws,
+                                out + g * width);
+            }
+        },
+        interrupted);
+}
+
+// Statistics over UTF-8 text, tokenized by sacrebleu's tokenizer `kind` (the caller lowercases).
+// Token ids come from a per-thread interner: they only need to agree within a hypothesis' group.
+inline void bleu_text_stats(const RaggedView<char>& preds, const RaggedView<char>& refs, const std::int64_t* groups,
+                            SacreTokenizer kind, int max_order, int threads, std::int64_t* out,
+                            const std::function<bool()>& interrupted = {}) {
+    const std::size_t width = 2 + 2 * static_cast<std::size_t>(max_order);
+    parallel_chunks(
+        preds.n_rows, threads, 64, [] { return detail::BleuTextState{}; },
+        [&](detail::BleuTextState& st, std::size_t begin, std::size_t end) {
+            for (std::size_t g = begin; g < end; ++g) {
+                st.ids.clear();
+                st.ends.clear();
+                detail::tokenize_row(preds, g, kind, st);
+                for (auto j = groups[g]; j < groups[g + 1]; ++j)
+                    detail::tokenize_row(refs, static_cast<std::size_t>(j), kind, st);
+                st.refs.clear();
+                for (std::size_t k = 1; k < st.ends.size(); ++k)
+                    st.refs.push_back(IdSpan{st.ids.data() + st.ends[k - 1], st.ends[k] - st.ends[k - 1]});
+                bleu_pair_stats(IdSpan{st.ids.data(), st.ends[0]}, st.refs.data(), st.refs.size(), max_order,
+                                st.ws, out + g * width);
+            }
+        },
+        interrupted);
+}
+
+}  // namespace ngramkit

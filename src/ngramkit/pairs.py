@@ -1,0 +1,83 @@
+"""One ingest step for every metric: ``(predictions, references)`` become one checked object.
+
+Predictions are one text or token sequence each; references are one per prediction or several
+(see :mod:`ngramkit.inputs` for the accepted layouts). Both sides must be of one kind: text or
+token ids.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import inputs
+from .inputs import IDS, TEXT, Side
+
+
+@dataclass
+class Pairs:
+    """Predictions and their references, checked once.
+
+    Attributes
+    ----------
+    predictions, references : Side
+        The two sides (texts or a TokenBatch each).
+    groups : numpy.ndarray, int64, shape (n_predictions + 1,)
+        Prediction ``g`` owns references ``groups[g]:groups[g + 1]`` (at least one each).
+    kind : str
+        ``"text"`` or ``"ids"``.
+    """
+
+    predictions: Side
+    references: Side
+    groups: np.ndarray
+    kind: str
+
+    def __len__(self) -> int:
+        return len(self.predictions)
+
+    def reference_counts(self) -> np.ndarray:
+        """References per prediction, int64 (n_predictions,)."""
+        return np.diff(self.groups)
+
+    def n_references_label(self) -> int | str:
+        """The number of references per prediction, or ``"var"`` when it varies (sacrebleu's
+        ``nrefs`` signature field)."""
+        counts = np.unique(self.reference_counts())
+        if counts.size == 0:
+            return 1
+        return int(counts[0]) if counts.size == 1 else "var"
+
+    def slice(self, start: int, stop: int) -> "Pairs":
+        """Predictions ``start:stop`` with their references (no copy of token ids)."""
+        first, last = int(self.groups[start]), int(self.groups[stop])
+        return Pairs(
+            inputs.side_slice(self.predictions, start, stop),
+            inputs.side_slice(self.references, first, last),
+            self.groups[start : stop + 1] - first,
+            self.kind,
+        )
+
+
+def ingest_pairs(predictions: Any, references: Any, *, text_only: str | None = None,
+                 predictions_name: str = "predictions") -> Pairs:
+    """Check and convert ``predictions`` and ``references`` (any accepted layout) into :class:`Pairs`.
+
+    ``text_only``: the metric's name if it is defined on text only (token ids then raise
+    TypeError saying so).
+    """
+    pred_side = inputs.flat_side(predictions, predictions_name)
+    ref_side, groups = inputs.reference_side(references, len(pred_side), pred_side.kind)
+    if pred_side.kind != ref_side.kind and len(pred_side) and len(ref_side):
+        raise TypeError(
+            f"{predictions_name} are {pred_side.kind} but references are {ref_side.kind}; give both as text "
+            "or both as token ids"
+        )
+    kind = pred_side.kind if len(pred_side) else ref_side.kind
+    if text_only and kind == IDS and len(pred_side):
+        raise TypeError(f"{text_only} is defined on characters: give {predictions_name} and references as text, "
+                        "not token ids")
+    if not len(pred_side):
+        kind = TEXT if text_only else kind
+    return Pairs(pred_side, ref_side, groups, kind)

@@ -1,0 +1,62 @@
+"""sacrebleu's tokenizers by name: the C++ ones (``13a``, ``intl``, ``zh``, ``char``, ``none``) and
+the ones that need external models (``ja-mecab``, ``ko-mecab``, ``flores101``, ``flores200``,
+``spm``), which run through sacrebleu's own tokenizer when it and its extras are installed.
+
+Lowercasing is Python's ``str.lower()`` (full Unicode, as sacrebleu does) before the kernel.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+#: Tokenizer name -> code of the C++ tokenizer (csrc/text/sacrebleu_tokenizers.hpp).
+NATIVE_TOKENIZERS = {"none": 0, "13a": 1, "intl": 2, "char": 3, "zh": 4}
+
+#: Tokenizers sacrebleu computes with external models, and the pip extra each needs.
+DELEGATED_TOKENIZERS = {
+    "ja-mecab": "sacrebleu[ja]",
+    "ko-mecab": "sacrebleu[ko]",
+    "flores101": "sacrebleu and sentencepiece",
+    "flores200": "sacrebleu and sentencepiece",
+    "spm": "sacrebleu and sentencepiece",
+}
+
+TOKENIZER_NAMES = tuple(NATIVE_TOKENIZERS) + tuple(DELEGATED_TOKENIZERS)
+
+
+def check_tokenizer_name(tokenize, argument: str = "tokenize") -> str:
+    if not isinstance(tokenize, str):
+        raise TypeError(f"{argument}: expected a tokenizer name, got {type(tokenize).__name__}")
+    if tokenize not in NATIVE_TOKENIZERS and tokenize not in DELEGATED_TOKENIZERS:
+        raise ValueError(f"{argument}: unknown tokenizer {tokenize!r}; expected one of {', '.join(TOKENIZER_NAMES)}")
+    return tokenize
+
+
+def delegated_tokenizer(name: str) -> tuple[Callable[[str], str], str]:
+    """sacrebleu's own tokenizer ``name`` and its signature; ImportError naming the extra if it
+    (or its models) cannot be loaded."""
+    extra = DELEGATED_TOKENIZERS[name]
+    try:
+        from sacrebleu.metrics.bleu import _get_tokenizer
+
+        tokenizer = _get_tokenizer(name)()
+    except ImportError as err:
+        raise ImportError(f"tokenize={name!r} runs sacrebleu's own tokenizer, which needs {extra}: "
+                          f"pip install {'sacrebleu' if 'and' in extra else repr(extra)}"
+                          f"{' sentencepiece' if 'sentencepiece' in extra else ''} ({err})") from None
+    except Exception as err:  # models that cannot be downloaded or loaded
+        raise RuntimeError(f"tokenize={name!r}: sacrebleu could not load its tokenizer: {err}") from None
+    return tokenizer, tokenizer.signature()
+
+
+def tokenizer_signature(name: str) -> str:
+    if name in NATIVE_TOKENIZERS:
+        return name
+    return delegated_tokenizer(name)[1]
+
+
+def lowercased(texts: list, lowercase: bool) -> list:
+    """``texts`` with ``str.lower()`` applied if ``lowercase`` (non-str items are left for the
+    buffer step to report)."""
+    if not lowercase:
+        return texts
+    return [t.lower() if isinstance(t, str) else t for t in texts]
