@@ -198,3 +198,24 @@ def best_reference(triples: Sequence[tuple[int, int, int]]) -> int:
         if f > fs[best]:
             best = i
     return best
+
+
+# --------------------------------------------------------------------------------------------
+# BLEU (sacrebleu 2.x statistics, anchors.md §2.5)
+# --------------------------------------------------------------------------------------------
+def bleu_stats(hyp: Tokens, refs: Sequence[Tokens], max_order: int) -> list[int]:
+    """[hyp_len, closest ref_len (ties -> shorter), correct_1..N, total_1..N]."""
+    best = None
+    for ref in refs:
+        key = (abs(len(hyp) - len(ref)), len(ref))
+        best = key if best is None or key < best else best
+    correct, total = [], []
+    for n in range(1, max_order + 1):
+        h = ngrams(hyp, n)
+        most = collections.Counter()
+        for ref in refs:
+            for gram, count in ngrams(ref, n).items():
+                most[gram] = max(most[gram], count)
+        correct.append(sum(min(count, most[gram]) for gram, count in h.items()))
+        total.append(sum(h.values()))
+    return [len(hyp), best[1] if best else 0] + correct + total

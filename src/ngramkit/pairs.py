@@ -74,10 +74,8 @@ def ingest_pairs(predictions: Any, references: Any, *, text_only: str | None = N
             f"{predictions_name} are {pred_side.kind} but references are {ref_side.kind}; give both as text "
             "or both as token ids"
         )
-    kind = pred_side.kind if len(pred_side) else ref_side.kind
-    if text_only and kind == IDS and len(pred_side):
+    kind = pred_side.kind if len(pred_side) else TEXT  # no pairs: nothing to tell, text options apply
+    if text_only and kind == IDS:
         raise TypeError(f"{text_only} is defined on characters: give {predictions_name} and references as text, "
                         "not token ids")
-    if not len(pred_side):
-        kind = TEXT if text_only else kind
     return Pairs(pred_side, ref_side, groups, kind)

@@ -1,0 +1,231 @@
+"""chrF and chrF++ identical to sacrebleu 2.x, over text (character n-grams are defined on
+characters, so token ids are rejected).
+
+Every pair yields integer statistics: for each order (character orders 1..char_order, then word
+orders 1..word_order) the triple ``hyp, ref, match`` — hypothesis n-grams (0 when the reference
+has none of that order), reference n-grams, clipped matches — of the reference sacrebleu picks
+(the first with the highest sentence score). A corpus score sums them and finalizes once, as
+sacrebleu's ``CHRF`` does.
+"""
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .bleu import CHUNK_SIZE
+from .inputs import text_buffers
+from .pairs import Pairs, ingest_pairs
+from .signature import Signature
+from .text_tokenizers import lowercased
+from .threads import resolve_threads
+
+EPS = 1e-16
+
+
+@dataclass(frozen=True)
+class ChrfConfig:
+    """How chrF is computed (sacrebleu's ``CHRF`` options)."""
+
+    char_order: int = 6
+    word_order: int = 0
+    beta: float = 2
+    lowercase: bool = False
+    whitespace: bool = False
+    eps_smoothing: bool = False
+
+    @property
+    def order(self) -> int:
+        return self.char_order + self.word_order
+
+    @property
+    def width(self) -> int:
+        """Columns of a statistics row: 3 per order."""
+        return 3 * self.order
+
+    @property
+    def name(self) -> str:
+        """``chrF2``, ``chrF2++`` (sacrebleu's naming: one ``+`` per word order)."""
+        return f"chrF{self.beta}" + "+" * self.word_order
+
+
+def _order(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an int, got {type(value).__name__}")
+    if not 0 <= value <= 1024:
+        raise ValueError(f"{name}: expected 0..1024, got {value}")
+    return int(value)
+
+
+def make_config(char_order, word_order, beta, lowercase, whitespace, eps_smoothing) -> ChrfConfig:
+    """Validate chrF options (errors name the argument)."""
+    char_order, word_order = _order(char_order, "char_order"), _order(word_order, "word_order")
+    if char_order + word_order == 0:
+        raise ValueError("char_order, word_order: at least one must be positive")
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real):
+        raise TypeError(f"beta: expected a number, got {type(beta).__name__}")
+    if not beta >= 0 or beta == float("inf"):
+        raise ValueError(f"beta: expected a finite non-negative number, got {beta!r}")
+    return ChrfConfig(char_order, word_order, beta, bool(lowercase), bool(whitespace), bool(eps_smoothing))
+
+
+def compute_chrf(stats: Sequence[int], config: ChrfConfig) -> float:
+    """sacrebleu's ``CHRF._compute_f_score`` on one (summed) statistics row, in Python floats."""
+    factor = config.beta ** 2
+    score = 0.0
+    avg_prec = avg_rec = 0.0
+    effective = 0
+    for i in range(config.order):
+        n_hyp, n_ref, n_match = (int(x) for x in stats[3 * i : 3 * i + 3])
+        prec = n_match / n_hyp if n_hyp > 0 else EPS
+        rec = n_match / n_ref if n_ref > 0 else EPS
+        denom = factor * prec + rec
+        score += ((1 + factor) * prec * rec / denom) if denom > 0 else EPS
+        if n_hyp > 0 and n_ref > 0:
+            avg_prec += prec
+            avg_rec += rec
+            effective += 1
+    if config.eps_smoothing:
+        return 100 * score / config.order
+    if effective == 0:
+        avg_prec = avg_rec = 0.0
+    else:
+        avg_prec /= effective
+        avg_rec /= effective
+    if avg_prec + avg_rec:
+        score = (1 + factor) * avg_prec * avg_rec
+        score /= (factor * avg_prec) + avg_rec
+        return 100 * score
+    return 0.0
+
+
+class ChrfResult:
+    """A corpus chrF score and the per-pair statistics it was computed from.
+
+    Attributes
+    ----------
+    score : float
+        chrF on sacrebleu's 0-100 scale.
+    name : str
+        ``chrF2`` / ``chrF2++`` ...
+    char_order, word_order, beta : the options.
+    statistics : numpy.ndarray, int64, shape (n_pairs, 3 * (char_order + word_order))
+        ``hyp, ref, match`` per order of every pair (of the reference chosen for it).
+    reference_index : numpy.ndarray, int64, shape (n_pairs,)
+        Which of a pair's references was chosen (0 with one reference).
+    signature : Signature
+    """
+
+    def __init__(self, statistics: np.ndarray, config: ChrfConfig, n_references: int | str,
+                 reference_index: np.ndarray | None = None):
+        self.statistics = statistics
+        self.config = config
+        self.n_references = n_references
+        self.reference_index = reference_index
+        summed = statistics.sum(axis=0, dtype=np.int64) if len(statistics) else np.zeros(config.width, np.int64)
+        self.score: float = compute_chrf(summed.tolist(), config)
+
+    name = property(lambda self: self.config.name)
+    char_order = property(lambda self: self.config.char_order)
+    word_order = property(lambda self: self.config.word_order)
+    beta = property(lambda self: self.config.beta)
+
+    @classmethod
+    def from_statistics(cls, statistics, config: ChrfConfig | None = None, n_references: int | str = 1) -> "ChrfResult":
+        """A result from per-pair statistics (int64, (n, 3 * order)) computed elsewhere."""
+        config = config or ChrfConfig()
+        stats = np.asarray(statistics)
+        if stats.dtype.kind not in "iu" or stats.ndim != 2 or stats.shape[1] != config.width:
+            raise ValueError(f"statistics: expected an integer array of shape (n, {config.width}), "
+                             f"got {stats.dtype} {stats.shape}")
+        return cls(np.ascontiguousarray(stats, dtype=np.int64), config, n_references)
+
+    def combine(self, *others: "ChrfResult") -> "ChrfResult":
+        """The result of all these pairs together (statistics concatenated, finalized once)."""
+        for other in others:
+            if not isinstance(other, ChrfResult) or other.config != self.config:
+                raise ValueError("combine: every result must be a ChrfResult computed with the same options")
+        labels = {self.n_references, *(o.n_references for o in others)}
+        return ChrfResult(np.concatenate([self.statistics, *(o.statistics for o in others)]), self.config,
+                          labels.pop() if len(labels) == 1 else "var")
+
+    @property
+    def signature(self) -> Signature:
+        c = self.config
+        return Signature({"nrefs": self.n_references, "case": "lc" if c.lowercase else "mixed",
+                          "eff": "yes" if not c.eps_smoothing else "no", "nc": c.char_order, "nw": c.word_order,
+                          "space": "yes" if c.whitespace else "no"})
+
+    def format(self, width: int = 2, score_only: bool = False, signature: str = "") -> str:
+        """sacrebleu's ``CHRFScore.format``: ``chrF2|<signature> = 59.73``."""
+        score = f"{self.score:.{width}f}"
+        if score_only:
+            return score
+        return f"{self.name}|{signature} = {score}" if signature else f"{self.name} = {score}"
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "char_order": self.char_order, "word_order": self.word_order,
+                "beta": self.beta, "signature": self.signature.format()}
+
+    def __float__(self) -> float:
+        return float(self.score)
+
+    def __repr__(self) -> str:
+        return f"ChrfResult({self.format()})"
+
+
+def chrf_statistics(pairs: Pairs, config: ChrfConfig, threads: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(statistics int64 (n, 3*order), sentence scores float64 (n,), chosen reference int64 (n,))."""
+    from . import _core
+
+    n = len(pairs)
+    if n == 0:
+        return np.zeros((0, config.width), np.int64), np.zeros(0), np.zeros(0, np.int64)
+    parts = []
+    for start in range(0, n, CHUNK_SIZE):
+        chunk = pairs.slice(start, min(n, start + CHUNK_SIZE))
+        hyp_buf = text_buffers(lowercased(chunk.predictions.texts, config.lowercase), "hypotheses")
+        ref_buf = text_buffers(lowercased(chunk.references.texts, config.lowercase), "references")
+        parts.append(_core.chrf_text(*hyp_buf, *ref_buf, chunk.groups, config.char_order, config.word_order,
+                                     float(config.beta ** 2), config.whitespace, config.eps_smoothing, threads))
+    if len(parts) == 1:
+        return parts[0]
+    return tuple(np.concatenate(column) for column in zip(*parts))
+
+
+def _run(hypotheses, references, config: ChrfConfig, threads) -> tuple[Pairs, tuple]:
+    n_threads = resolve_threads(threads)
+    pairs = ingest_pairs(hypotheses, references, text_only="chrF", predictions_name="hypotheses")
+    return pairs, chrf_statistics(pairs, config, n_threads)
+
+
+def chrf(hypotheses: Any, references: Any, char_order: int = 6, word_order: int = 0, beta: float = 2,
+         lowercase: bool = False, whitespace: bool = False, eps_smoothing: bool = False,
+         threads: int | None = None) -> ChrfResult:
+    """Corpus chrF (``word_order=2``: chrF++), identical to sacrebleu's ``CHRF(...).corpus_score``.
+
+    Parameters
+    ----------
+    hypotheses : list[str] (or a pyarrow string array): one text per pair.
+    references : one text per hypothesis, or a list of texts per hypothesis (any number each;
+        ``references[i]`` belongs to ``hypotheses[i]``, nothing is truncated).
+    char_order, word_order : character and word n-gram orders (6 and 0: chrF2; 6 and 2: chrF++).
+    beta : recall weight. lowercase : ``str.lower()`` first. whitespace : keep whitespace in
+        character n-grams. eps_smoothing : sacrebleu's eps smoothing (chrF++.py / NLTK style).
+    threads : worker threads (default: all cores). Results never depend on it.
+    """
+    config = make_config(char_order, word_order, beta, lowercase, whitespace, eps_smoothing)
+    pairs, (stats, _, chosen) = _run(hypotheses, references, config, threads)
+    return ChrfResult(stats, config, pairs.n_references_label(), chosen)
+
+
+def sentence_chrf(hypotheses: Any, references: Any, char_order: int = 6, word_order: int = 0, beta: float = 2,
+                  lowercase: bool = False, whitespace: bool = False, eps_smoothing: bool = False,
+                  threads: int | None = None) -> np.ndarray:
+    """Sentence chrF of every pair in one call: float64 (n_pairs,), each equal to sacrebleu's
+    ``sentence_chrf(hypothesis, references_of_it).score``. Arguments as in :func:`chrf`."""
+    config = make_config(char_order, word_order, beta, lowercase, whitespace, eps_smoothing)
+    _, (_, scores, _) = _run(hypotheses, references, config, threads)
+    return scores

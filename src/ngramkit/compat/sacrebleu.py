@@ -1,0 +1,271 @@
+"""Drop-in for sacrebleu 2.x's BLEU and chrF API, computed by ngramkit's kernels.
+
+Swap ``import sacrebleu`` for ``from ngramkit.compat import sacrebleu``: ``corpus_bleu``,
+``sentence_bleu``, ``corpus_chrf``, ``sentence_chrf`` and ``sacrebleu.metrics.BLEU`` /
+``sacrebleu.metrics.CHRF`` (also importable as ``ngramkit.compat.sacrebleu.BLEU``) take
+sacrebleu's argument layout and return results with sacrebleu's fields, ``str()`` and
+``format()``, with the same numbers.
+
+References come as sacrebleu's *streams*: ``references[k][i]`` is the k-th reference of hypothesis
+``i``; ``None`` leaves hypothesis ``i`` with one reference fewer, ``""`` is a real (empty)
+reference. Where sacrebleu silently truncates to the shorter of hypotheses and streams, this
+layer raises ValueError saying what was expected. Signatures carry ngramkit's version.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from ..bleu import BleuResult, bleu as _bleu
+from ..chrf import ChrfResult, chrf as _chrf
+from ..signature import Signature
+
+__all__ = ["BLEU", "CHRF", "BLEUScore", "CHRFScore", "corpus_bleu", "sentence_bleu", "corpus_chrf",
+           "sentence_chrf", "metrics"]
+
+#: tokenizers sacrebleu picks from ``trg_lang`` when ``tokenize`` is not given
+_LANGUAGE_TOKENIZERS = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}
+
+
+def _per_hypothesis(hypotheses, streams, caller: str) -> list[list[str]]:
+    """sacrebleu's reference streams -> one list of references per hypothesis (None dropped)."""
+    if isinstance(streams, str) or not isinstance(streams, Sequence) or not len(streams):
+        raise TypeError(f"{caller}: references must be a list of reference streams (one list of strings per "
+                        "reference set, each as long as the hypotheses)")
+    n = len(hypotheses)
+    for k, stream in enumerate(streams):
+        if isinstance(stream, str) or not isinstance(stream, Sequence):
+            raise TypeError(f"{caller}: references[{k}] must be a list of strings (a reference stream), got "
+                            f"{type(stream).__name__}")
+        if len(stream) != n:
+            hint = ""
+            if len(streams) == n and all(isinstance(s, Sequence) and not isinstance(s, str) for s in streams):
+                hint = (" It looks like one list of references per hypothesis; sacrebleu wants streams: pass "
+                        "list(zip(*references)), or call ngramkit.bleu, which takes references per hypothesis.")
+            raise ValueError(f"{caller}: references[{k}] holds {len(stream)} segments but there are {n} hypotheses; "
+                             f"references[k][i] must be the k-th reference of hypothesis i (sacrebleu would "
+                             f"silently truncate).{hint}")
+    groups = [[s[i] for s in streams if s[i] is not None] for i in range(n)]
+    for i, group in enumerate(groups):
+        if not group:
+            raise ValueError(f"{caller}: hypothesis {i} has no reference (every stream holds None there)")
+    return groups
+
+
+def _check_hypotheses(hypotheses, caller: str) -> list:
+    if isinstance(hypotheses, str) or not isinstance(hypotheses, Sequence):
+        raise TypeError(f"{caller}: hypotheses must be a sequence of strings")
+    return list(hypotheses)
+
+
+def _check_sentence(hypothesis, references, caller: str) -> list:
+    if not isinstance(hypothesis, str):
+        raise TypeError(f"{caller}: the hypothesis should be a string")
+    if isinstance(references, str) or not isinstance(references, Sequence):
+        raise TypeError(f"{caller}: references should be a sequence of strings")
+    refs = [r for r in references if r is not None]
+    if not refs:
+        raise ValueError(f"{caller}: no reference given")
+    return refs
+
+
+class _Score:
+    """sacrebleu's ``Score.format``, ``str()`` and ``repr()``."""
+
+    name: str
+    score: float
+
+    def _verbose(self) -> str:
+        return ""
+
+    def format(self, width: int = 2, score_only: bool = False, signature: str = "", is_json: bool = False) -> str:
+        score = f"{self.score:.{width}f}"
+        if score_only:
+            return score
+        line = f"{self.name}|{signature}" if signature else self.name
+        line = f"{line} = {score}"
+        verbose = self._verbose()
+        if verbose:
+            line += f" {verbose}"
+        if is_json:
+            out: dict[str, Any] = {"name": self.name, "score": float(score), "signature": signature}
+            if verbose:
+                out["verbose_score"] = verbose
+            for field in signature.split("|") if signature else []:
+                key, value = field.split(":", 1)
+                out[key] = value
+            return json.dumps(out, indent=1, ensure_ascii=False)
+        return line
+
+    def __repr__(self) -> str:
+        return self.format()
+
+
+class BLEUScore(_Score):
+    """sacrebleu's ``BLEUScore``: ``score``, ``counts``, ``totals``, ``precisions``, ``bp``,
+    ``sys_len``, ``ref_len``, ``ratio``, ``prec_str``; ``result`` holds ngramkit's BleuResult
+    (with per-pair ``statistics``)."""
+
+    name = "BLEU"
+
+    def __init__(self, result: BleuResult):
+        self.result = result
+        self.score = result.score
+        self.counts, self.totals, self.precisions = result.counts, result.totals, result.precisions
+        self.bp, self.sys_len, self.ref_len, self.ratio = result.bp, result.sys_len, result.ref_len, result.ratio
+        self.prec_str = result.prec_str
+
+    def _verbose(self) -> str:
+        return self.result.verbose()
+
+
+class CHRFScore(_Score):
+    """sacrebleu's ``CHRFScore``: ``score``, ``char_order``, ``word_order``, ``beta``, ``name``."""
+
+    def __init__(self, result: ChrfResult):
+        self.result = result
+        self.score = result.score
+        self.char_order, self.word_order, self.beta = result.char_order, result.word_order, result.beta
+        self.name = result.name
+
+
+class _Metric:
+    """Reference caching and signatures shared by BLEU and CHRF."""
+
+    def __init__(self, references):
+        self.num_refs: int | str | None = None
+        self._cached = None
+        if references is not None:
+            self._cached = references
+
+    def _streams(self, references, caller):
+        if references is not None:
+            return references
+        if self._cached is None:
+            raise RuntimeError(f"{caller}: no references given and none cached (pass references= to the constructor)")
+        return self._cached
+
+    def get_signature(self) -> Signature:
+        if self.num_refs is None:
+            raise ValueError("Number of references unknown, please evaluate the metric first.")
+        return self._signature()
+
+    def _signature(self) -> Signature:
+        raise NotImplementedError
+
+    def corpus_score(self, hypotheses, references=None, n_bootstrap: int = 1):
+        if n_bootstrap != 1:
+            raise ValueError("n_bootstrap: bootstrap confidence intervals are not offered by this compatibility "
+                             "layer yet; use sacrebleu itself for them, or ngramkit.bootstrap_interval on the "
+                             "per-pair statistics")
+        caller = f"{type(self).__name__}.corpus_score"
+        hyps = _check_hypotheses(hypotheses, caller)
+        groups = _per_hypothesis(hyps, self._streams(references, caller), caller)
+        result = self._score(hyps, groups)
+        self.num_refs = result.result.n_references
+        return result
+
+    def sentence_score(self, hypothesis: str, references):
+        caller = f"{type(self).__name__}.sentence_score"
+        refs = _check_sentence(hypothesis, references, caller)
+        result = self._score([hypothesis], [refs], sentence=True)
+        self.num_refs = len(refs)
+        return result
+
+
+class BLEU(_Metric):
+    """sacrebleu's ``BLEU`` metric class (same constructor, ``corpus_score``, ``sentence_score``,
+    ``get_signature``)."""
+
+    def __init__(self, lowercase: bool = False, force: bool = False, tokenize: str | None = None,
+                 smooth_method: str = "exp", smooth_value: float | None = None, max_ngram_order: int = 4,
+                 effective_order: bool = False, trg_lang: str = "", references=None):
+        super().__init__(references)
+        if tokenize is None:
+            tokenize = _LANGUAGE_TOKENIZERS.get(trg_lang, "13a")
+        self.lowercase, self.force, self.tokenize = lowercase, force, tokenize
+        self.smooth_method, self.smooth_value = smooth_method, smooth_value
+        self.max_ngram_order, self.effective_order, self.trg_lang = max_ngram_order, effective_order, trg_lang
+        # validate now, as sacrebleu does in its constructor
+        _bleu([], [], **self._options())
+
+    def _options(self) -> dict:
+        return dict(tokenize=self.tokenize, smooth_method=self.smooth_method, smooth_value=self.smooth_value,
+                    lowercase=self.lowercase, max_ngram_order=self.max_ngram_order,
+                    effective_order=self.effective_order)
+
+    def _score(self, hyps, groups, sentence: bool = False) -> BLEUScore:
+        self._last = _bleu(hyps, groups, **self._options())
+        return BLEUScore(self._last)
+
+    def _signature(self) -> Signature:
+        signature = _bleu([], [], **self._options()).signature
+        signature.info["nrefs"] = self.num_refs
+        return signature
+
+
+class CHRF(_Metric):
+    """sacrebleu's ``CHRF`` metric class (chrF / chrF++)."""
+
+    def __init__(self, char_order: int = 6, word_order: int = 0, beta: int = 2, lowercase: bool = False,
+                 whitespace: bool = False, eps_smoothing: bool = False, references=None):
+        super().__init__(references)
+        self.char_order, self.word_order, self.beta = char_order, word_order, beta
+        self.lowercase, self.whitespace, self.eps_smoothing = lowercase, whitespace, eps_smoothing
+        _chrf([], [], **self._options())
+
+    def _options(self) -> dict:
+        return dict(char_order=self.char_order, word_order=self.word_order, beta=self.beta,
+                    lowercase=self.lowercase, whitespace=self.whitespace, eps_smoothing=self.eps_smoothing)
+
+    def _score(self, hyps, groups, sentence: bool = False) -> CHRFScore:
+        return CHRFScore(_chrf(hyps, groups, **self._options()))
+
+    def _signature(self) -> Signature:
+        signature = _chrf([], [], **self._options()).signature
+        signature.info["nrefs"] = self.num_refs
+        return signature
+
+
+metrics = SimpleNamespace(BLEU=BLEU, CHRF=CHRF, BLEUScore=BLEUScore, CHRFScore=CHRFScore)
+
+
+def corpus_bleu(hypotheses, references, smooth_method="exp", smooth_value=None, force=False, lowercase=False,
+                tokenize="13a", use_effective_order=False) -> BLEUScore:
+    """sacrebleu.corpus_bleu: BLEU of a corpus against one or more reference streams."""
+    metric = BLEU(lowercase=lowercase, force=force, tokenize=tokenize, smooth_method=smooth_method,
+                  smooth_value=smooth_value, effective_order=use_effective_order)
+    return metric.corpus_score(hypotheses, references)
+
+
+def raw_corpus_bleu(hypotheses, references, smooth_value=0.1) -> BLEUScore:
+    """sacrebleu.raw_corpus_bleu: no tokenization, floor smoothing, effective order."""
+    return corpus_bleu(hypotheses, references, smooth_method="floor", smooth_value=smooth_value, force=True,
+                       tokenize="none", use_effective_order=True)
+
+
+def sentence_bleu(hypothesis, references, smooth_method="exp", smooth_value=None, lowercase=False,
+                  tokenize="13a", use_effective_order=True) -> BLEUScore:
+    """sacrebleu.sentence_bleu: BLEU of one hypothesis against a list of reference strings."""
+    metric = BLEU(lowercase=lowercase, tokenize=tokenize, smooth_method=smooth_method, smooth_value=smooth_value,
+                  effective_order=use_effective_order)
+    return metric.sentence_score(hypothesis, references)
+
+
+def corpus_chrf(hypotheses, references, char_order=6, word_order=0, beta=2, remove_whitespace=True,
+                eps_smoothing=False) -> CHRFScore:
+    """sacrebleu.corpus_chrf (note sacrebleu's inverted ``remove_whitespace``)."""
+    metric = CHRF(char_order=char_order, word_order=word_order, beta=beta, whitespace=not remove_whitespace,
+                  eps_smoothing=eps_smoothing)
+    return metric.corpus_score(hypotheses, references)
+
+
+def sentence_chrf(hypothesis, references, char_order=6, word_order=0, beta=2, remove_whitespace=True,
+                  eps_smoothing=False) -> CHRFScore:
+    """sacrebleu.sentence_chrf."""
+    metric = CHRF(char_order=char_order, word_order=word_order, beta=beta, whitespace=not remove_whitespace,
+                  eps_smoothing=eps_smoothing)
+    return metric.sentence_score(hypothesis, references)
+
