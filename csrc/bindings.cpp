@@ -123,8 +123,10 @@ py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& 
 py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::array& pred_offsets,
                                      const py::array& ref_bytes, const py::array& ref_offsets,
                                      const py::array& groups, std::vector<int> types,
-                                     bool use_stemmer, int threads) {
+                                     bool use_stemmer, int threads, int sacre_tokenizer, bool sentencewise) {
     const RougeRequest req(std::move(types));
+    if (sacre_tokenizer < -1 || sacre_tokenizer > static_cast<int>(SacreTokenizer::Zh))
+        throw py::value_error("tokenize: unknown tokenizer code " + std::to_string(sacre_tokenizer));
     const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
     const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
     RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
@@ -134,7 +136,7 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
     std::int64_t* o = out.mutable_data();
     run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
-        rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o, interrupted);
+        rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o, interrupted, sacre_tokenizer, sentencewise);
     });
     return out;
 }
@@ -265,7 +267,7 @@ PYBIND11_MODULE(_core, m) {
           "Per-pair ROUGE statistics over int32 token ids: int64 array (n_references, n_types, 3).");
     m.def("rouge_text", &rouge_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("types"), py::arg("use_stemmer"),
-          py::arg("threads"),
+          py::arg("threads"), py::arg("sacre_tokenizer") = -1, py::arg("sentencewise") = false,
           "Per-pair ROUGE statistics over UTF-8 text: int64 array (n_references, n_types, 3).");
     m.def("tokenize_text", &tokenize_text, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");

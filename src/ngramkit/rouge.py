@@ -9,6 +9,7 @@ from . import inputs
 from .pairs import ingest_pairs
 from .rouge_types import DEFAULT_ROUGE_TYPES, ROUGE_LSUM, rouge_type_codes
 from .scores import Score
+from .text_tokenizers import NATIVE_TOKENIZERS, check_tokenizer_name, delegated_tokenizer, lowercased
 from .threads import resolve_threads
 from .token_batch import TokenBatch
 
@@ -244,6 +245,7 @@ def rouge(
     use_stemmer: bool = False,
     split_summaries: bool = False,
     tokenizer: Callable[[str], list] | Any = None,
+    tokenize: str | None = None,
     multi_reference: str = "best",
     sentence_separator: int | None = None,
     threads: int | None = None,
@@ -265,6 +267,12 @@ def rouge(
         and its ``punkt_tab`` data).
     tokenizer : an object with ``.tokenize(text)`` or a callable ``text -> list of tokens``; replaces
         the default tokenizer (and ignores ``use_stemmer``), as in rouge-score / HF evaluate.
+    tokenize : a sacrebleu tokenizer name (``13a``, ``intl``, ``zh``, ``char``, ``none`` in C++;
+        ``ja-mecab``, ``ko-mecab``, ``flores101``, ``flores200`` through sacrebleu) for text in any
+        language: scores equal rouge-score's with ``tokenizer=T``, ``T.tokenize(text)`` being
+        ``NAME(text.lower()).split()``. rouge-score's own tokenizer keeps only ``[a-z0-9]``, so
+        Korean, Chinese or Arabic text scores 0 without this. Not with ``tokenizer`` or
+        ``use_stemmer``.
     multi_reference : ``"best"`` (rouge-score's ``score_multi``: per type, the first reference with
         the highest F1) or ``"mean"`` (precision, recall and F1 averaged over the references).
     sentence_separator : token-id input only: this id splits a row into sentences for rougeLsum
@@ -289,6 +297,19 @@ def rouge(
         or not 0 <= sentence_separator <= 2**31 - 1
     ):
         raise ValueError(f"sentence_separator: expected a token id in [0, 2**31 - 1], got {sentence_separator!r}")
+    if tokenize is not None:
+        check_tokenizer_name(tokenize)
+        for option, value in (("tokenizer", tokenizer), ("use_stemmer", use_stemmer)):
+            if value:
+                raise ValueError(f"{option}: cannot be combined with tokenize={tokenize!r}")
+        if tokenize not in NATIVE_TOKENIZERS:  # an external tokenizer runs through sacrebleu, in Python
+            tokenizer = _delegated_rouge_tokenizer(tokenize)
+            tokenize = None
+        elif split_summaries and ROUGE_LSUM in codes:
+            # punkt needs the original case and may keep newlines inside a sentence: tokenize each
+            # punkt sentence on its own, one call per text
+            tokenizer = _native_rouge_tokenizer(tokenize)
+            tokenize = None
     if split_summaries and ROUGE_LSUM in codes:
         from .sentences import require_punkt
 
@@ -296,7 +317,8 @@ def rouge(
 
     pairs = ingest_pairs(predictions, references)
     pred_side, ref_side, groups = pairs.predictions, pairs.references, pairs.groups
-    args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads)
+    sacre_code = -1 if tokenize is None else NATIVE_TOKENIZERS[tokenize]
+    args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads, sacre_code)
     if progress:
         stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size)
     else:
@@ -328,8 +350,22 @@ def _chunked_statistics(pred_side, ref_side, groups, args, chunk_size: int) -> n
     return np.concatenate(parts, axis=0)
 
 
+def _delegated_rouge_tokenizer(name: str):
+    """``text -> tokens`` with sacrebleu's own tokenizer ``name`` on the lowercased text."""
+    tokenizer, _ = delegated_tokenizer(name)
+    return lambda text: tokenizer(text.lower()).split()
+
+
+def _native_rouge_tokenizer(name: str):
+    """``text -> tokens``: the C++ sacrebleu tokenizer ``name`` on the lowercased text."""
+    from . import _core
+
+    code = NATIVE_TOKENIZERS[name]
+    return lambda text: _core.sacrebleu_tokenize(*inputs.text_buffers([text.lower()], "texts"), code)[0].split()
+
+
 def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries, tokenizer, separator,
-                n_threads) -> np.ndarray:
+                n_threads, sacre_code=-1) -> np.ndarray:
     """int64 (n_references, n_types, 3) statistics."""
     from . import _core
 
@@ -337,7 +373,7 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
     if pred_side.kind == inputs.IDS:
         for option, value in (("use_stemmer", use_stemmer), ("split_summaries", split_summaries),
-                              ("tokenizer", tokenizer)):
+                              ("tokenizer", tokenizer), ("tokenize", sacre_code >= 0)):
             if value:
                 raise ValueError(f"{option}: applies to text input only; token ids are compared as given")
     if n_refs == 0:
@@ -364,6 +400,8 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
                                                    n_threads)
         return stats
 
+    if sacre_code >= 0:
+        return _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_threads, sacre_code, stats)
     pred_buf = inputs.text_buffers(pred_side.texts, "predictions")
     ref_buf = inputs.text_buffers(ref_side.texts, "references")
     if not split_summaries or not lsum_at:
@@ -376,6 +414,27 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     pred_sent = inputs.text_buffers([punkt_joined(t) for t in pred_side.texts], "predictions")
     ref_sent = inputs.text_buffers([punkt_joined(t) for t in ref_side.texts], "references")
     stats[:, lsum_at, :] = _core.rouge_text(*pred_sent, *ref_sent, groups, [ROUGE_LSUM], use_stemmer, n_threads)
+    return stats
+
+
+def _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_threads, sacre_code,
+                                    stats) -> np.ndarray:
+    """Statistics with a sacrebleu tokenizer on lowercased text: whole texts for rougeN/rougeL, each
+    sentence on its own for rougeLsum (as rouge-score tokenizes them with a custom tokenizer)."""
+    from . import _core
+
+    lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]
+    other_at = [t for t, c in enumerate(codes) if c != ROUGE_LSUM]
+    preds = lowercased(pred_side.texts, True)
+    refs = lowercased(ref_side.texts, True)
+    if other_at:
+        stats[:, other_at, :] = _core.rouge_text(
+            *inputs.text_buffers(preds, "predictions"), *inputs.text_buffers(refs, "references"), groups,
+            [codes[t] for t in other_at], False, n_threads, sacre_code, False)
+    if lsum_at:
+        stats[:, lsum_at, :] = _core.rouge_text(
+            *inputs.text_buffers(preds, "predictions"), *inputs.text_buffers(refs, "references"), groups,
+            [ROUGE_LSUM], False, n_threads, sacre_code, True)
     return stats
 
 
