@@ -15,7 +15,7 @@ from .rouge_types import VALID_ROUGE_TYPES
 from .scores import AggregateScore, Score
 from .token_batch import TokenBatch
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BleuResult",

@@ -9,6 +9,7 @@ from . import inputs
 from .pairs import ingest_pairs
 from .rouge_types import DEFAULT_ROUGE_TYPES, ROUGE_LSUM, rouge_type_codes
 from .scores import Score
+from .signature import Signature
 from .text_tokenizers import NATIVE_TOKENIZERS, check_tokenizer_name, delegated_tokenizer, lowercased
 from .threads import resolve_threads
 from .token_batch import TokenBatch
@@ -96,8 +97,10 @@ class RougeResult(Mapping[str, RougeScores]):
     """ROUGE scores per rouge type: ``result["rouge1"].fmeasure`` is a float64 array, one entry per
     prediction. ``mean()`` averages over pairs, ``aggregate()`` adds bootstrap intervals."""
 
-    def __init__(self, scores: dict[str, RougeScores]):
+    def __init__(self, scores: dict[str, RougeScores], signature: Signature | None = None):
         self._scores = scores
+        #: how the scores were computed: types, stemmer, tokenizer, sentence splitting, references
+        self.signature = signature
 
     def __getitem__(self, key: str) -> RougeScores:
         try:
@@ -297,6 +300,7 @@ def rouge(
         or not 0 <= sentence_separator <= 2**31 - 1
     ):
         raise ValueError(f"sentence_separator: expected a token id in [0, 2**31 - 1], got {sentence_separator!r}")
+    signature_tokenizer = "custom" if tokenizer is not None else tokenize
     if tokenize is not None:
         check_tokenizer_name(tokenize)
         for option, value in (("tokenizer", tokenizer), ("use_stemmer", use_stemmer)):
@@ -324,7 +328,21 @@ def rouge(
     else:
         stats = _statistics(pred_side, ref_side, groups, *args)
     scores = {name: _select(name, stats[:, t, :], groups, multi_reference) for t, name in enumerate(names)}
-    return RougeResult(scores)
+    return RougeResult(scores, _signature(names, pairs, use_stemmer, signature_tokenizer, split_summaries,
+                                          multi_reference))
+
+
+def _signature(names, pairs, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
+    """``nrefs:1|types:rouge1+rouge2+rougeL|stem:no|tok:rouge-score|split:newline|multi:best|version:...``."""
+    tok = "ids" if pairs.kind == inputs.IDS and len(pairs) else (tokenize or "rouge-score")
+    return Signature({
+        "nrefs": pairs.n_references_label(),
+        "types": "+".join(names),
+        "stem": bool(use_stemmer) and tok == "rouge-score",
+        "tok": tok,
+        "split": ("punkt" if split_summaries else "newline") if "rougeLsum" in names else None,
+        "multi": multi_reference if pairs.n_references_label() != 1 else None,
+    })
 
 
 def _chunked_statistics(pred_side, ref_side, groups, args, chunk_size: int) -> np.ndarray:
