@@ -1,6 +1,7 @@
 """ROUGE-N (1..9), ROUGE-L and ROUGE-Lsum, identical to rouge-score 0.1.2, over text or token ids."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
@@ -97,10 +98,16 @@ class RougeResult(Mapping[str, RougeScores]):
     """ROUGE scores per rouge type: ``result["rouge1"].fmeasure`` is a float64 array, one entry per
     prediction. ``mean()`` averages over pairs, ``aggregate()`` adds bootstrap intervals."""
 
-    def __init__(self, scores: dict[str, RougeScores], signature: Signature | None = None):
+    def __init__(self, scores: dict[str, RougeScores], signature: Signature | Callable[[], Signature] | None = None):
         self._scores = scores
-        #: how the scores were computed: types, stemmer, tokenizer, sentence splitting, references
-        self.signature = signature
+        self._signature = signature
+
+    @property
+    def signature(self) -> Signature | None:
+        """How the scores were computed: types, stemmer, tokenizer, sentence splitting, references."""
+        if callable(self._signature):
+            self._signature = self._signature()
+        return self._signature
 
     def __getitem__(self, key: str) -> RougeScores:
         try:
@@ -328,20 +335,22 @@ def rouge(
     else:
         stats = _statistics(pred_side, ref_side, groups, *args)
     scores = {name: _select(name, stats[:, t, :], groups, multi_reference) for t, name in enumerate(names)}
-    return RougeResult(scores, _signature(names, pairs, use_stemmer, signature_tokenizer, split_summaries,
-                                          multi_reference))
+    return RougeResult(scores, functools.partial(_signature, names, pairs.groups, pairs.kind, use_stemmer,
+                                                 signature_tokenizer, split_summaries, multi_reference))
 
 
-def _signature(names, pairs, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
+def _signature(names, groups, kind, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
     """``nrefs:1|types:rouge1+rouge2+rougeL|stem:no|tok:rouge-score|split:newline|multi:best|version:...``."""
-    tok = "ids" if pairs.kind == inputs.IDS and len(pairs) else (tokenize or "rouge-score")
+    tok = "ids" if kind == inputs.IDS else (tokenize or "rouge-score")
+    counts = np.unique(np.diff(groups))
+    nrefs = int(counts[0]) if counts.size == 1 else ("var" if counts.size else 1)
     return Signature({
-        "nrefs": pairs.n_references_label(),
+        "nrefs": nrefs,
         "types": "+".join(names),
         "stem": bool(use_stemmer) and tok == "rouge-score",
         "tok": tok,
         "split": ("punkt" if split_summaries else "newline") if "rougeLsum" in names else None,
-        "multi": multi_reference if pairs.n_references_label() != 1 else None,
+        "multi": multi_reference if nrefs != 1 else None,
     })
 
 
