@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import numpy as np
 
 from . import inputs
-from .pairs import ingest_pairs
+from .pairs import ingest_pairs, n_references_label
 from .rouge_types import DEFAULT_ROUGE_TYPES, ROUGE_LSUM, rouge_type_codes
 from .scores import Score
 from .signature import Signature
@@ -342,8 +342,7 @@ def rouge(
 def _signature(names, groups, kind, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
     """``nrefs:1|types:rouge1+rouge2+rougeL|stem:no|tok:rouge-score|split:newline|multi:best|version:...``."""
     tok = "ids" if kind == inputs.IDS else (tokenize or "rouge-score")
-    counts = np.unique(np.diff(groups))
-    nrefs = int(counts[0]) if counts.size == 1 else ("var" if counts.size else 1)
+    nrefs = n_references_label(groups)
     return Signature({
         "nrefs": nrefs,
         "types": "+".join(names),
