@@ -300,6 +300,7 @@ def rouge(
     """
     names, codes = rouge_type_codes(rouge_types)
     n_threads = resolve_threads(threads)
+    use_stemmer, split_summaries, progress = bool(use_stemmer), bool(split_summaries), bool(progress)
     if multi_reference not in MULTI_REFERENCE_MODES:
         raise ValueError(f"multi_reference: expected one of {MULTI_REFERENCE_MODES}, got {multi_reference!r}")
     if sentence_separator is not None and (
