@@ -20,6 +20,7 @@
 #include "porter_stemmer.hpp"
 #include "rouge_kernel.hpp"
 #include "rouge_tokenizer.hpp"
+#include "text/sacrebleu_tokenizers.hpp"
 
 namespace py = pybind11;
 using namespace ngramkit;
@@ -235,6 +236,29 @@ py::array_t<double> bleu_scores(const py::array& stats, int max_order, int smoot
     return out;
 }
 
+// sacrebleu tokenization of every UTF-8 row: list[str] (tokens joined by one space).
+py::list sacrebleu_tokenize_rows(const py::array& text_bytes, const py::array& text_offsets, int kind) {
+    if (kind < 0 || kind > static_cast<int>(SacreTokenizer::Zh))
+        throw py::value_error("kind: unknown sacrebleu tokenizer code " + std::to_string(kind));
+    const auto t8 = ragged<std::uint8_t>(text_bytes, text_offsets, "texts", "uint8");
+    std::vector<std::string> rows(t8.n_rows);
+    {
+        py::gil_scoped_release release;
+        check_offsets(t8.offsets, t8.n_rows, t8.n_values, "texts");
+        const char* base = reinterpret_cast<const char*>(t8.values);
+        for (std::size_t i = 0; i < t8.n_rows; ++i)
+            sacrebleu_tokenize(static_cast<SacreTokenizer>(kind), base + t8.offsets[i],
+                               static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]), rows[i]);
+    }
+    py::list out(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        PyObject* s = PyUnicode_DecodeUTF8(rows[i].data(), static_cast<Py_ssize_t>(rows[i].size()), "surrogatepass");
+        if (!s) throw py::error_already_set();
+        PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), s);
+    }
+    return out;
+}
+
 #ifdef NGRAMKIT_HAVE_BOOTSTRAP
 py::array_t<double> bootstrap(const py::array& values, std::int64_t n_samples, std::uint64_t seed, int threads) {
     if (!values.dtype().equal(py::dtype::of<double>()))
@@ -271,6 +295,8 @@ PYBIND11_MODULE(_core, m) {
           "Per-pair ROUGE statistics over UTF-8 text: int64 array (n_references, n_types, 3).");
     m.def("tokenize_text", &tokenize_text, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");
+    m.def("sacrebleu_tokenize", &sacrebleu_tokenize_rows, py::arg("text_bytes"), py::arg("text_offsets"),
+          py::arg("kind"), "sacrebleu tokenizer `kind` (0 none, 1 13a, 2 intl, 3 char, 4 zh) of every row: list[str].");
     m.def("porter_stem", [](const std::string& word) { return porter_stem(word); }, py::arg("word"),
           "NLTK PorterStemmer() (NLTK_EXTENSIONS) stem of one lowercase ASCII word.");
     m.def("bleu_ids", &bleu_ids, py::arg("pred_ids"), py::arg("pred_offsets"), py::arg("ref_ids"),
