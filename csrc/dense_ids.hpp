@@ -48,6 +48,19 @@ public:
         }
     }
 
+    static constexpr std::uint32_t kAbsent = 0xFFFFFFFFu;
+
+    // Dense id of `key` if it was inserted since the last reset() (which must have run), else kAbsent.
+    std::uint32_t find(std::uint64_t key) const {
+        std::size_t pos = static_cast<std::size_t>(mix(key)) & mask_;
+        while (true) {
+            const Slot& s = slots_[pos];
+            if (s.generation != generation_) return kAbsent;
+            if (s.key == key) return s.value;
+            pos = (pos + 1) & mask_;
+        }
+    }
+
     std::size_t size() const { return size_; }
 
 private:
