@@ -190,36 +190,47 @@ private:
         insert_ngrams(hyp_.words, p_.word_order, kWordRoot);
     }
 
+    // One order at a time (the lookups of a level are independent of each other): level[i] holds
+    // the id of the n-gram starting at i, replaced in place by the id of the (n+1)-gram.
     void insert_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root) {
         const std::size_t n_units = units.size();
-        for (std::size_t i = 0; i < n_units; ++i) {
-            const std::size_t top = std::min(static_cast<std::size_t>(order), n_units - i);
-            std::uint64_t prefix = root;
-            for (std::size_t n = 0; n < top; ++n) {
+        level_.resize(n_units);
+        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+            for (std::size_t i = 0; i + n < n_units; ++i) {
+                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(level_[i]) + 2;
                 const std::uint32_t id = map_.id(key(prefix, units[i + n]));
                 if (id == counts_.size()) counts_.emplace_back();
                 ++counts_[id].hyp;
-                prefix = std::uint64_t(id) + 2;
+                level_[i] = id;
             }
         }
     }
 
-    // Clipped matches per order, walking each reference position down the prediction's n-grams:
-    // an n-gram whose prefix the prediction lacks cannot match, so the walk stops there.
+    // Clipped matches per order. Only the reference positions whose n-gram the prediction has
+    // go on to order n + 1: an n-gram whose prefix the prediction lacks cannot match.
     void match_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root,
                       std::int64_t* stats) {
         const std::size_t n_units = units.size();
-        for (std::size_t i = 0; i < n_units; ++i) {
-            const std::size_t top = std::min(static_cast<std::size_t>(order), n_units - i);
-            std::uint64_t prefix = root;
-            for (std::size_t n = 0; n < top; ++n) {
+        alive_.clear();
+        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+            std::int64_t matches = 0;
+            std::size_t kept = 0;
+            const std::size_t candidates = n == 0 ? n_units : alive_.size();
+            if (n == 0) alive_.resize(n_units);
+            for (std::size_t k = 0; k < candidates; ++k) {
+                const std::uint32_t i = n == 0 ? std::uint32_t(k) : alive_[k].position;
+                if (i + n >= n_units) continue;
+                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(alive_[k].id) + 2;
                 const std::uint32_t id = map_.find(key(prefix, units[i + n]));
-                if (id == DenseIdMap::kAbsent) break;
+                if (id == DenseIdMap::kAbsent) continue;
                 Count& c = counts_[id];
-                if (c.ref < c.hyp) ++stats[3 * n + 2];
+                matches += c.ref < c.hyp;
                 if (c.ref++ == 0) touched_.push_back(id);
-                prefix = std::uint64_t(id) + 2;
+                alive_[kept++] = Alive{i, id};
             }
+            alive_.resize(kept);
+            stats[3 * n + 2] = matches;
+            if (kept == 0) break;
         }
     }
 
@@ -250,6 +261,12 @@ private:
     DenseIdMap map_;
     std::vector<Count> counts_;
     std::vector<std::uint32_t> touched_;
+    std::vector<std::uint32_t> level_;
+    struct Alive {
+        std::uint32_t position;
+        std::uint32_t id;
+    };
+    std::vector<Alive> alive_;
     std::vector<std::int64_t> candidate_;
 };
 
