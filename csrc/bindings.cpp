@@ -17,6 +17,7 @@
 #define NGRAMKIT_HAVE_BOOTSTRAP 1
 #endif
 #include "metrics/bleu.hpp"
+#include "metrics/chrf.hpp"
 #include "porter_stemmer.hpp"
 #include "rouge_kernel.hpp"
 #include "rouge_tokenizer.hpp"
@@ -140,6 +141,47 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
         rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o, interrupted, sacre_tokenizer, sentencewise);
     });
     return out;
+}
+
+ChrfParams chrf_params(int char_order, int word_order, double factor, bool whitespace, bool eps_smoothing) {
+    if (char_order < 0) throw py::value_error("char_order: must be >= 0, got " + std::to_string(char_order));
+    if (word_order < 0) throw py::value_error("word_order: must be >= 0, got " + std::to_string(word_order));
+    if (char_order == 0 && word_order == 0)
+        throw py::value_error("char_order, word_order: at least one must be positive");
+    return ChrfParams{char_order, word_order, factor, whitespace, eps_smoothing};
+}
+
+// chrF statistics of the reference sacrebleu picks per prediction, its sentence chrF and index.
+py::tuple chrf_text(const py::array& pred_bytes, const py::array& pred_offsets, const py::array& ref_bytes,
+                    const py::array& ref_offsets, const py::array& groups, int char_order, int word_order,
+                    double factor, bool whitespace, bool eps_smoothing, int threads) {
+    const ChrfParams params = chrf_params(char_order, word_order, factor, whitespace, eps_smoothing);
+    const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
+    const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
+    RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
+    RaggedView<char> refs{reinterpret_cast<const char*>(r8.values), r8.n_values, r8.offsets, r8.n_rows};
+    const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
+    const auto n_pred = static_cast<py::ssize_t>(preds.n_rows);
+    py::array_t<std::int64_t> stats(std::vector<py::ssize_t>{n_pred, static_cast<py::ssize_t>(3 * params.orders())});
+    py::array_t<double> scores(n_pred);
+    py::array_t<std::int64_t> chosen(n_pred);
+    std::int64_t* s = stats.mutable_data();
+    double* f = scores.mutable_data();
+    std::int64_t* c = chosen.mutable_data();
+    run_interruptible([&](const std::function<bool()>& interrupted) {
+        check_pair_offsets(preds, refs);
+        chrf_text_stats(preds, refs, g, params, threads, s, f, c, interrupted);
+    });
+    return py::make_tuple(stats, scores, chosen);
+}
+
+double chrf_f(const py::array& stats, int char_order, int word_order, double factor, bool eps_smoothing) {
+    const ChrfParams params = chrf_params(char_order, word_order, factor, false, eps_smoothing);
+    const auto* s = require_1d<std::int64_t>(stats, "stats", "int64");
+    if (static_cast<std::size_t>(stats.size()) != 3 * params.orders())
+        throw py::value_error("stats: expected 3 * (char_order + word_order) = " +
+                              std::to_string(3 * params.orders()) + " entries, got " + std::to_string(stats.size()));
+    return chrf_f_score(s, params);
 }
 
 // Tokenize UTF-8 rows with one shared vocabulary: (ids int32, offsets int64, vocabulary list[str]).
@@ -297,6 +339,14 @@ PYBIND11_MODULE(_core, m) {
           py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");
     m.def("sacrebleu_tokenize", &sacrebleu_tokenize_rows, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("kind"), "sacrebleu tokenizer `kind` (0 none, 1 13a, 2 intl, 3 char, 4 zh) of every row: list[str].");
+    m.def("chrf_text", &chrf_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
+          py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("char_order"), py::arg("word_order"),
+          py::arg("factor"), py::arg("whitespace"), py::arg("eps_smoothing"), py::arg("threads"),
+          "sacrebleu chrF statistics over UTF-8 text: (stats int64 (n_pred, 3 * (c + w)), sentence chrF "
+          "float64 (n_pred,), chosen reference int64 (n_pred,)).");
+    m.def("chrf_f_score", &chrf_f, py::arg("stats"), py::arg("char_order"), py::arg("word_order"),
+          py::arg("factor"), py::arg("eps_smoothing"),
+          "sacrebleu CHRF._compute_f_score of one int64 statistics vector.");
     m.def("porter_stem", [](const std::string& word) { return porter_stem(word); }, py::arg("word"),
           "NLTK PorterStemmer() (NLTK_EXTENSIONS) stem of one lowercase ASCII word.");
     m.def("bleu_ids", &bleu_ids, py::arg("pred_ids"), py::arg("pred_offsets"), py::arg("ref_ids"),
