@@ -134,7 +134,7 @@ private:
     // Decodes once: code points (Python whitespace dropped unless p_.whitespace) and, for chrF++,
     // the words of str.split() with one ASCII punctuation mark split off the end, else the start.
     void split(const char* s, std::size_t len, Units& out) {
-        if (len >= (std::size_t(1) << 32)) throw std::length_error("chrF: a text of 4 GiB or more");
+        if (std::uint64_t(len) >= (std::uint64_t(1) << 32)) throw std::length_error("chrF: a text of 4 GiB or more");
         out.chars.clear();
         out.words.clear();
         const bool want_words = p_.word_order > 0;
