@@ -333,15 +333,16 @@ if pytest is not None:
             rows.append((group, package, threads, pairs, pairs / stats.stats.min, pairs / stats.stats.median, base))
         if not rows:
             return
-        order = {"rouge-score": 9, "rouge-score-rs": 5}
+        order = {"rouge-score": 9, "rouge-score-rs": 5, "sacrebleu": 9}
         rows.sort(key=lambda r: (r[0], order.get(r[1], 0), r[1], r[2] or 0))
         tr = terminalreporter
         tr.section("pairs per second (pairs / min time; pairs / median time)")
-        baseline = {r[0]: r[4] for r in rows if r[1] == "rouge-score"}
+        baseline = {r[0]: (r[1], r[4]) for r in rows if r[1] in ("rouge-score", "sacrebleu")}
         for group, package, threads, pairs, best, median, base in rows:
             ratio = ""
-            if base in baseline and package != "rouge-score":
-                ratio = f"  x{best / baseline[base]:,.0f} vs rouge-score" + ("" if base == group else f" of '{base}'")
+            if base in baseline and package != baseline[base][0]:
+                ref_name, ref_rate = baseline[base]
+                ratio = f"  x{best / ref_rate:,.0f} vs {ref_name}" + ("" if base == group else f" of '{base}'")
             thr = f"{threads} thr" if threads else ""
             tr.write_line(f"{group:<28} {package:<24} {thr:>6} {pairs:>7} pairs  {best:>14,.0f} /s "
                           f"(median {median:,.0f}){ratio}")

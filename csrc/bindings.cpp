@@ -17,9 +17,11 @@
 #define NGRAMKIT_HAVE_BOOTSTRAP 1
 #endif
 #include "metrics/bleu.hpp"
+#include "metrics/chrf.hpp"
 #include "porter_stemmer.hpp"
 #include "rouge_kernel.hpp"
 #include "rouge_tokenizer.hpp"
+#include "text/sacrebleu_tokenizers.hpp"
 
 namespace py = pybind11;
 using namespace ngramkit;
@@ -123,8 +125,10 @@ py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& 
 py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::array& pred_offsets,
                                      const py::array& ref_bytes, const py::array& ref_offsets,
                                      const py::array& groups, std::vector<int> types,
-                                     bool use_stemmer, int threads) {
+                                     bool use_stemmer, int threads, int sacre_tokenizer, bool sentencewise) {
     const RougeRequest req(std::move(types));
+    if (sacre_tokenizer < -1 || sacre_tokenizer > static_cast<int>(SacreTokenizer::Zh))
+        throw py::value_error("tokenize: unknown tokenizer code " + std::to_string(sacre_tokenizer));
     const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
     const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
     RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
@@ -134,9 +138,50 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
     std::int64_t* o = out.mutable_data();
     run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
-        rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o, interrupted);
+        rouge_text_stats(preds, refs, g, req, use_stemmer, threads, o, interrupted, sacre_tokenizer, sentencewise);
     });
     return out;
+}
+
+ChrfParams chrf_params(int char_order, int word_order, double factor, bool whitespace, bool eps_smoothing) {
+    if (char_order < 0) throw py::value_error("char_order: must be >= 0, got " + std::to_string(char_order));
+    if (word_order < 0) throw py::value_error("word_order: must be >= 0, got " + std::to_string(word_order));
+    if (char_order == 0 && word_order == 0)
+        throw py::value_error("char_order, word_order: at least one must be positive");
+    return ChrfParams{char_order, word_order, factor, whitespace, eps_smoothing};
+}
+
+// chrF statistics of the reference sacrebleu picks per prediction, its sentence chrF and index.
+py::tuple chrf_text(const py::array& pred_bytes, const py::array& pred_offsets, const py::array& ref_bytes,
+                    const py::array& ref_offsets, const py::array& groups, int char_order, int word_order,
+                    double factor, bool whitespace, bool eps_smoothing, int threads) {
+    const ChrfParams params = chrf_params(char_order, word_order, factor, whitespace, eps_smoothing);
+    const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
+    const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
+    RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
+    RaggedView<char> refs{reinterpret_cast<const char*>(r8.values), r8.n_values, r8.offsets, r8.n_rows};
+    const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
+    const auto n_pred = static_cast<py::ssize_t>(preds.n_rows);
+    py::array_t<std::int64_t> stats(std::vector<py::ssize_t>{n_pred, static_cast<py::ssize_t>(3 * params.orders())});
+    py::array_t<double> scores(n_pred);
+    py::array_t<std::int64_t> chosen(n_pred);
+    std::int64_t* s = stats.mutable_data();
+    double* f = scores.mutable_data();
+    std::int64_t* c = chosen.mutable_data();
+    run_interruptible([&](const std::function<bool()>& interrupted) {
+        check_pair_offsets(preds, refs);
+        chrf_text_stats(preds, refs, g, params, threads, s, f, c, interrupted);
+    });
+    return py::make_tuple(stats, scores, chosen);
+}
+
+double chrf_f(const py::array& stats, int char_order, int word_order, double factor, bool eps_smoothing) {
+    const ChrfParams params = chrf_params(char_order, word_order, factor, false, eps_smoothing);
+    const auto* s = require_1d<std::int64_t>(stats, "stats", "int64");
+    if (static_cast<std::size_t>(stats.size()) != 3 * params.orders())
+        throw py::value_error("stats: expected 3 * (char_order + word_order) = " +
+                              std::to_string(3 * params.orders()) + " entries, got " + std::to_string(stats.size()));
+    return chrf_f_score(s, params);
 }
 
 // Tokenize UTF-8 rows with one shared vocabulary: (ids int32, offsets int64, vocabulary list[str]).
@@ -233,6 +278,29 @@ py::array_t<double> bleu_scores(const py::array& stats, int max_order, int smoot
     return out;
 }
 
+// sacrebleu tokenization of every UTF-8 row: list[str] (tokens joined by one space).
+py::list sacrebleu_tokenize_rows(const py::array& text_bytes, const py::array& text_offsets, int kind) {
+    if (kind < 0 || kind > static_cast<int>(SacreTokenizer::Zh))
+        throw py::value_error("kind: unknown sacrebleu tokenizer code " + std::to_string(kind));
+    const auto t8 = ragged<std::uint8_t>(text_bytes, text_offsets, "texts", "uint8");
+    std::vector<std::string> rows(t8.n_rows);
+    {
+        py::gil_scoped_release release;
+        check_offsets(t8.offsets, t8.n_rows, t8.n_values, "texts");
+        const char* base = reinterpret_cast<const char*>(t8.values);
+        for (std::size_t i = 0; i < t8.n_rows; ++i)
+            sacrebleu_tokenize(static_cast<SacreTokenizer>(kind), base + t8.offsets[i],
+                               static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]), rows[i]);
+    }
+    py::list out(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        PyObject* s = PyUnicode_DecodeUTF8(rows[i].data(), static_cast<Py_ssize_t>(rows[i].size()), "surrogatepass");
+        if (!s) throw py::error_already_set();
+        PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), s);
+    }
+    return out;
+}
+
 #ifdef NGRAMKIT_HAVE_BOOTSTRAP
 py::array_t<double> bootstrap(const py::array& values, std::int64_t n_samples, std::uint64_t seed, int threads) {
     if (!values.dtype().equal(py::dtype::of<double>()))
@@ -265,10 +333,20 @@ PYBIND11_MODULE(_core, m) {
           "Per-pair ROUGE statistics over int32 token ids: int64 array (n_references, n_types, 3).");
     m.def("rouge_text", &rouge_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("types"), py::arg("use_stemmer"),
-          py::arg("threads"),
+          py::arg("threads"), py::arg("sacre_tokenizer") = -1, py::arg("sentencewise") = false,
           "Per-pair ROUGE statistics over UTF-8 text: int64 array (n_references, n_types, 3).");
     m.def("tokenize_text", &tokenize_text, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");
+    m.def("sacrebleu_tokenize", &sacrebleu_tokenize_rows, py::arg("text_bytes"), py::arg("text_offsets"),
+          py::arg("kind"), "sacrebleu tokenizer `kind` (0 none, 1 13a, 2 intl, 3 char, 4 zh) of every row: list[str].");
+    m.def("chrf_text", &chrf_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
+          py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("char_order"), py::arg("word_order"),
+          py::arg("factor"), py::arg("whitespace"), py::arg("eps_smoothing"), py::arg("threads"),
+          "sacrebleu chrF statistics over UTF-8 text: (stats int64 (n_pred, 3 * (c + w)), sentence chrF "
+          "float64 (n_pred,), chosen reference int64 (n_pred,)).");
+    m.def("chrf_f_score", &chrf_f, py::arg("stats"), py::arg("char_order"), py::arg("word_order"),
+          py::arg("factor"), py::arg("eps_smoothing"),
+          "sacrebleu CHRF._compute_f_score of one int64 statistics vector.");
     m.def("porter_stem", [](const std::string& word) { return porter_stem(word); }, py::arg("word"),
           "NLTK PorterStemmer() (NLTK_EXTENSIONS) stem of one lowercase ASCII word.");
     m.def("bleu_ids", &bleu_ids, py::arg("pred_ids"), py::arg("pred_offsets"), py::arg("ref_ids"),

@@ -48,7 +48,9 @@ public:
         }
     }
 
-    // Dense id of `key`, or kAbsent if it was not inserted since the last reset().
+    static constexpr std::uint32_t kAbsent = 0xFFFFFFFFu;
+
+    // Dense id of `key` if it was inserted since the last reset() (which must have run), else kAbsent.
     std::uint32_t find(std::uint64_t key) const {
         std::size_t pos = static_cast<std::size_t>(mix(key)) & mask_;
         while (true) {
@@ -58,8 +60,6 @@ public:
             pos = (pos + 1) & mask_;
         }
     }
-
-    static constexpr std::uint32_t kAbsent = 0xFFFFFFFFu;
 
     std::size_t size() const { return size_; }
 

@@ -220,6 +220,7 @@ namespace detail {
 
 struct TextThreadState {
     explicit TextThreadState(bool use_stemmer) : tokenizer(use_stemmer) {}
+    TextThreadState(SacreTokenizer kind, bool sentencewise) : tokenizer(kind, sentencewise) {}
     RougeTokenizer tokenizer;
     PairWorkspace ws;
     std::vector<std::int32_t> pred_ids, ref_ids;
@@ -239,13 +240,20 @@ inline TokenSeq text_row(const RaggedView<char>& batch, std::size_t row, RougeTo
 
 // Statistics over UTF-8 text batches, tokenized as rouge-score's default tokenizer does. Token ids
 // come from a per-thread interner: they only need to agree within a pair.
+// `sacre_kind` >= 0 tokenizes with that sacrebleu tokenizer (see RougeTokenizer) instead of
+// rouge-score's; `sentencewise` then tokenizes each '\n'-separated sentence on its own.
 inline void rouge_text_stats(const RaggedView<char>& preds, const RaggedView<char>& refs,
                              const std::int64_t* group_offsets, const RougeRequest& req,
                              bool use_stemmer, int threads, std::int64_t* out,
-                             const std::function<bool()>& interrupted = {}) {
+                             const std::function<bool()>& interrupted = {}, int sacre_kind = -1,
+                             bool sentencewise = false) {
     const std::size_t n_types = req.types.size();
+    auto make_state = [use_stemmer, sacre_kind, sentencewise] {
+        return sacre_kind >= 0 ? detail::TextThreadState(static_cast<SacreTokenizer>(sacre_kind), sentencewise)
+                               : detail::TextThreadState(use_stemmer);
+    };
     parallel_chunks(
-        preds.n_rows, threads, 64, [use_stemmer] { return detail::TextThreadState(use_stemmer); },
+        preds.n_rows, threads, 64, make_state,
         [&](detail::TextThreadState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
                 const TokenSeq pred = detail::text_row(preds, g, st.tokenizer, st.pred_ids, st.pred_ends);

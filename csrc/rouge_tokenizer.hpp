@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "text/interner.hpp"
+#include "text/sacrebleu_tokenizers.hpp"
 #include "porter_stemmer.hpp"
 
 namespace ngramkit {
@@ -27,10 +28,21 @@ class RougeTokenizer {
 public:
     explicit RougeTokenizer(bool use_stemmer) : use_stemmer_(use_stemmer) {}
 
+    // Tokenizes with sacrebleu's tokenizer `kind` instead (the caller lowercases, as ROUGE with a
+    // sacrebleu tokenizer means T(text.lower()).split()). `sentencewise`: tokenize every
+    // '\n'-separated sentence on its own (what rougeLsum does with a custom tokenizer); otherwise
+    // the whole text at once, as one sentence.
+    RougeTokenizer(SacreTokenizer kind, bool sentencewise)
+        : use_stemmer_(false), sacre_(true), sacre_kind_(kind), sentencewise_(sentencewise) {}
+
     // Appends the ids of `text`'s tokens to `ids`. If `sentence_ends` is given, appends, for every
     // '\n'-separated sentence holding at least one token, the size of `ids` after that sentence.
     void tokenize(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                   std::vector<std::size_t>* sentence_ends) {
+        if (sacre_) {
+            tokenize_sacrebleu(text, len, ids, sentence_ends);
+            return;
+        }
         if (token_.size() < len + 1) token_.resize(len + 1);  // a token is never longer than the text
         token_len_ = 0;
         std::size_t sentence_start = ids.size();
@@ -73,6 +85,30 @@ public:
     const StringInterner& vocabulary() const { return final_ids_; }
 
 private:
+    void tokenize_sacrebleu(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
+                            std::vector<std::size_t>* sentence_ends) {
+        std::size_t start = 0;
+        while (start <= len) {
+            std::size_t end = len;
+            if (sentencewise_) {
+                const void* newline = std::memchr(text + start, '\n', len - start);
+                if (newline) end = static_cast<std::size_t>(static_cast<const char*>(newline) - text);
+            }
+            const std::size_t before = ids.size();
+            if (end > start) {
+                sacrebleu_tokenize(sacre_kind_, text + start, end - start, tokenized_);
+                std::size_t token_start = 0;
+                for (std::size_t i = 0; i <= tokenized_.size(); ++i) {
+                    if (i < tokenized_.size() && tokenized_[i] != ' ') continue;
+                    if (i > token_start) ids.push_back(final_ids_.intern(tokenized_.data() + token_start, i - token_start));
+                    token_start = i + 1;
+                }
+            }
+            if (sentence_ends && ids.size() > before) sentence_ends->push_back(ids.size());
+            start = end + 1;
+        }
+    }
+
     void flush(std::vector<std::int32_t>& ids) {
         if (token_len_ == 0) return;
         ids.push_back(token_id());
@@ -91,6 +127,10 @@ private:
     }
 
     bool use_stemmer_;
+    bool sacre_ = false;
+    SacreTokenizer sacre_kind_ = SacreTokenizer::None;
+    bool sentencewise_ = false;
+    std::string tokenized_;
     std::vector<char> token_;  // the token being read: its first token_len_ bytes
     std::size_t token_len_ = 0;
     std::string stem_;

@@ -792,3 +792,22 @@ def test_padding_with_negative_pad_id_works():
     assert TokenBatch.from_padded(arr, pad_id=-100).to_lists() == want
     assert TokenBatch.from_padded(arr, lengths=[2, 1]).to_lists() == want
     assert TokenBatch.from_padded(arr, mask=arr != -100).to_lists() == want
+
+
+@pytest.mark.parametrize("value", ["yes", "", [], [1], 1, 0, None])
+def test_boolean_options_by_truth(value):
+    """Every boolean option is read by its truth, as rouge-score reads use_stemmer (no leaked
+    pybind11 'incompatible function arguments')."""
+    expected = ngramkit.rouge(["running"], ["run"], ["rouge1"], use_stemmer=bool(value))["rouge1"].fmeasure
+    got = ngramkit.rouge(["running"], ["run"], ["rouge1"], use_stemmer=value)["rouge1"].fmeasure
+    assert got.tolist() == expected.tolist()
+    assert ngramkit.bleu(["A b"], ["a b"], lowercase=value).score == ngramkit.bleu(["A b"], ["a b"],
+                                                                                    lowercase=bool(value)).score
+
+
+@pytest.mark.parametrize("threads", [1.5, "2", True])
+def test_threads_wrong_type_is_type_error(threads):
+    with pytest.raises(TypeError, match="threads"):
+        ngramkit.rouge(["a"], ["a"], threads=threads)
+    with pytest.raises(TypeError, match="threads"):
+        ngramkit.bleu(["a"], ["a"], threads=threads)

@@ -353,7 +353,6 @@ GOOD = np.full((4, 3), 0.5)
         ({"method": None}, "method"),
         ({"threads": 0}, "threads"),
         ({"threads": -2}, "threads"),
-        ({"threads": 1.5}, "threads"),
     ],
 )
 def test_bad_arguments_raise_value_error_naming_them(kwargs, name):
@@ -362,6 +361,11 @@ def test_bad_arguments_raise_value_error_naming_them(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}\b"):
         bootstrap_interval(kwargs.pop("scores"), **kwargs)
     assert rng_state() == state  # rejected before touching the global RNG
+
+
+def test_threads_of_a_wrong_type_raise_type_error():
+    with pytest.raises(TypeError, match=r"^threads\b"):
+        bootstrap_interval(GOOD, threads=1.5)
 
 
 def test_bad_arguments_to_bootstrap_means():

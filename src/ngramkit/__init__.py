@@ -1,7 +1,7 @@
-"""ngramkit: ROUGE (and, later, BLEU and chrF) over batched token ids with a C++ core.
+"""ngramkit: ROUGE, BLEU and chrF over batched text or token ids with a C++ core.
 
-Scores are identical to the reference packages (rouge-score 0.1.2) and computed from integer
-per-pair statistics that add up across batches and machines.
+Scores are identical to the reference packages (rouge-score 0.1.2, sacrebleu 2.x, nltk) and
+computed from integer per-pair statistics that add up across batches and machines.
 
 >>> import ngramkit
 >>> result = ngramkit.rouge(["the cat sat"], ["the cat sat down"])
@@ -9,16 +9,18 @@ per-pair statistics that add up across batches and machines.
 0.8571
 """
 from .bleu import BleuResult, bleu, sentence_bleu
+from .chrf import ChrfResult, chrf, sentence_chrf
 from .bootstrap import bootstrap_interval, mean_score
 from .rouge import RougeResult, RougeScores, rouge, scores_from_statistics, tokenize
 from .rouge_types import VALID_ROUGE_TYPES
 from .scores import AggregateScore, Score
 from .token_batch import TokenBatch
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BleuResult",
+    "ChrfResult",
     "AggregateScore",
     "RougeResult",
     "RougeScores",
@@ -27,9 +29,11 @@ __all__ = [
     "VALID_ROUGE_TYPES",
     "bleu",
     "bootstrap_interval",
+    "chrf",
     "mean_score",
     "rouge",
     "scores_from_statistics",
     "sentence_bleu",
+    "sentence_chrf",
     "tokenize",
 ]

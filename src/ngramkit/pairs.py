@@ -42,12 +42,7 @@ class Pairs:
         return np.diff(self.groups)
 
     def n_references_label(self) -> int | str:
-        """The number of references per prediction, or ``"var"`` when it varies (sacrebleu's
-        ``nrefs`` signature field)."""
-        counts = np.unique(self.reference_counts())
-        if counts.size == 0:
-            return 1
-        return int(counts[0]) if counts.size == 1 else "var"
+        return n_references_label(self.groups)
 
     def slice(self, start: int, stop: int) -> "Pairs":
         """Predictions ``start:stop`` with their references (no copy of token ids)."""
@@ -58,6 +53,15 @@ class Pairs:
             self.groups[start : stop + 1] - first,
             self.kind,
         )
+
+
+def n_references_label(groups: np.ndarray) -> int | str:
+    """The number of references per prediction, or ``"var"`` when it varies (sacrebleu's ``nrefs``
+    signature field); 1 for no predictions."""
+    counts = np.unique(np.diff(groups))
+    if counts.size == 0:
+        return 1
+    return int(counts[0]) if counts.size == 1 else "var"
 
 
 def ingest_pairs(predictions: Any, references: Any, *, text_only: str | None = None,

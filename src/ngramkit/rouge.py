@@ -1,14 +1,17 @@
 """ROUGE-N (1..9), ROUGE-L and ROUGE-Lsum, identical to rouge-score 0.1.2, over text or token ids."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
 from . import inputs
-from .pairs import ingest_pairs
+from .pairs import ingest_pairs, n_references_label
 from .rouge_types import DEFAULT_ROUGE_TYPES, ROUGE_LSUM, rouge_type_codes
 from .scores import Score
+from .signature import Signature
+from .text_tokenizers import NATIVE_TOKENIZERS, check_tokenizer_name, delegated_tokenizer, lowercased
 from .threads import resolve_threads
 from .token_batch import TokenBatch
 
@@ -95,8 +98,16 @@ class RougeResult(Mapping[str, RougeScores]):
     """ROUGE scores per rouge type: ``result["rouge1"].fmeasure`` is a float64 array, one entry per
     prediction. ``mean()`` averages over pairs, ``aggregate()`` adds bootstrap intervals."""
 
-    def __init__(self, scores: dict[str, RougeScores]):
+    def __init__(self, scores: dict[str, RougeScores], signature: Signature | Callable[[], Signature] | None = None):
         self._scores = scores
+        self._signature = signature
+
+    @property
+    def signature(self) -> Signature | None:
+        """How the scores were computed: types, stemmer, tokenizer, sentence splitting, references."""
+        if callable(self._signature):
+            self._signature = self._signature()
+        return self._signature
 
     def __getitem__(self, key: str) -> RougeScores:
         try:
@@ -244,6 +255,7 @@ def rouge(
     use_stemmer: bool = False,
     split_summaries: bool = False,
     tokenizer: Callable[[str], list] | Any = None,
+    tokenize: str | None = None,
     multi_reference: str = "best",
     sentence_separator: int | None = None,
     threads: int | None = None,
@@ -265,6 +277,12 @@ def rouge(
         and its ``punkt_tab`` data).
     tokenizer : an object with ``.tokenize(text)`` or a callable ``text -> list of tokens``; replaces
         the default tokenizer (and ignores ``use_stemmer``), as in rouge-score / HF evaluate.
+    tokenize : a sacrebleu tokenizer name (``13a``, ``intl``, ``zh``, ``char``, ``none`` in C++;
+        ``ja-mecab``, ``ko-mecab``, ``flores101``, ``flores200`` through sacrebleu) for text in any
+        language: scores equal rouge-score's with ``tokenizer=T``, ``T.tokenize(text)`` being
+        ``NAME(text.lower()).split()``. rouge-score's own tokenizer keeps only ``[a-z0-9]``, so
+        Korean, Chinese or Arabic text scores 0 without this. Not with ``tokenizer`` or
+        ``use_stemmer``.
     multi_reference : ``"best"`` (rouge-score's ``score_multi``: per type, the first reference with
         the highest F1) or ``"mean"`` (precision, recall and F1 averaged over the references).
     sentence_separator : token-id input only: this id splits a row into sentences for rougeLsum
@@ -282,6 +300,7 @@ def rouge(
     """
     names, codes = rouge_type_codes(rouge_types)
     n_threads = resolve_threads(threads)
+    use_stemmer, split_summaries, progress = bool(use_stemmer), bool(split_summaries), bool(progress)
     if multi_reference not in MULTI_REFERENCE_MODES:
         raise ValueError(f"multi_reference: expected one of {MULTI_REFERENCE_MODES}, got {multi_reference!r}")
     if sentence_separator is not None and (
@@ -289,6 +308,20 @@ def rouge(
         or not 0 <= sentence_separator <= 2**31 - 1
     ):
         raise ValueError(f"sentence_separator: expected a token id in [0, 2**31 - 1], got {sentence_separator!r}")
+    signature_tokenizer = "custom" if tokenizer is not None else tokenize
+    if tokenize is not None:
+        check_tokenizer_name(tokenize)
+        for option, value in (("tokenizer", tokenizer), ("use_stemmer", use_stemmer)):
+            if value:
+                raise ValueError(f"{option}: cannot be combined with tokenize={tokenize!r}")
+        if tokenize not in NATIVE_TOKENIZERS:  # an external tokenizer runs through sacrebleu, in Python
+            tokenizer = _delegated_rouge_tokenizer(tokenize)
+            tokenize = None
+        elif split_summaries and ROUGE_LSUM in codes:
+            # punkt needs the original case and may keep newlines inside a sentence: tokenize each
+            # punkt sentence on its own, one call per text
+            tokenizer = _native_rouge_tokenizer(tokenize)
+            tokenize = None
     if split_summaries and ROUGE_LSUM in codes:
         from .sentences import require_punkt
 
@@ -296,13 +329,29 @@ def rouge(
 
     pairs = ingest_pairs(predictions, references)
     pred_side, ref_side, groups = pairs.predictions, pairs.references, pairs.groups
-    args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads)
+    sacre_code = -1 if tokenize is None else NATIVE_TOKENIZERS[tokenize]
+    args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads, sacre_code)
     if progress:
         stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size)
     else:
         stats = _statistics(pred_side, ref_side, groups, *args)
     scores = {name: _select(name, stats[:, t, :], groups, multi_reference) for t, name in enumerate(names)}
-    return RougeResult(scores)
+    return RougeResult(scores, functools.partial(_signature, names, pairs.groups, pairs.kind, use_stemmer,
+                                                 signature_tokenizer, split_summaries, multi_reference))
+
+
+def _signature(names, groups, kind, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
+    """``nrefs:1|types:rouge1+rouge2+rougeL|stem:no|tok:rouge-score|split:newline|multi:best|version:...``."""
+    tok = "ids" if kind == inputs.IDS else (tokenize or "rouge-score")
+    nrefs = n_references_label(groups)
+    return Signature({
+        "nrefs": nrefs,
+        "types": "+".join(names),
+        "stem": bool(use_stemmer) and tok == "rouge-score",
+        "tok": tok,
+        "split": ("punkt" if split_summaries else "newline") if "rougeLsum" in names else None,
+        "multi": multi_reference if nrefs != 1 else None,
+    })
 
 
 def _chunked_statistics(pred_side, ref_side, groups, args, chunk_size: int) -> np.ndarray:
@@ -328,8 +377,22 @@ def _chunked_statistics(pred_side, ref_side, groups, args, chunk_size: int) -> n
     return np.concatenate(parts, axis=0)
 
 
+def _delegated_rouge_tokenizer(name: str):
+    """``text -> tokens`` with sacrebleu's own tokenizer ``name`` on the lowercased text."""
+    tokenizer, _ = delegated_tokenizer(name)
+    return lambda text: tokenizer(text.lower()).split()
+
+
+def _native_rouge_tokenizer(name: str):
+    """``text -> tokens``: the C++ sacrebleu tokenizer ``name`` on the lowercased text."""
+    from . import _core
+
+    code = NATIVE_TOKENIZERS[name]
+    return lambda text: _core.sacrebleu_tokenize(*inputs.text_buffers([text.lower()], "texts"), code)[0].split()
+
+
 def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries, tokenizer, separator,
-                n_threads) -> np.ndarray:
+                n_threads, sacre_code=-1) -> np.ndarray:
     """int64 (n_references, n_types, 3) statistics."""
     from . import _core
 
@@ -337,7 +400,7 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
     if pred_side.kind == inputs.IDS:
         for option, value in (("use_stemmer", use_stemmer), ("split_summaries", split_summaries),
-                              ("tokenizer", tokenizer)):
+                              ("tokenizer", tokenizer), ("tokenize", sacre_code >= 0)):
             if value:
                 raise ValueError(f"{option}: applies to text input only; token ids are compared as given")
     if n_refs == 0:
@@ -364,6 +427,8 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
                                                    n_threads)
         return stats
 
+    if sacre_code >= 0:
+        return _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_threads, sacre_code, stats)
     pred_buf = inputs.text_buffers(pred_side.texts, "predictions")
     ref_buf = inputs.text_buffers(ref_side.texts, "references")
     if not split_summaries or not lsum_at:
@@ -376,6 +441,27 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     pred_sent = inputs.text_buffers([punkt_joined(t) for t in pred_side.texts], "predictions")
     ref_sent = inputs.text_buffers([punkt_joined(t) for t in ref_side.texts], "references")
     stats[:, lsum_at, :] = _core.rouge_text(*pred_sent, *ref_sent, groups, [ROUGE_LSUM], use_stemmer, n_threads)
+    return stats
+
+
+def _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_threads, sacre_code,
+                                    stats) -> np.ndarray:
+    """Statistics with a sacrebleu tokenizer on lowercased text: whole texts for rougeN/rougeL, each
+    sentence on its own for rougeLsum (as rouge-score tokenizes them with a custom tokenizer)."""
+    from . import _core
+
+    lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]
+    other_at = [t for t, c in enumerate(codes) if c != ROUGE_LSUM]
+    preds = lowercased(pred_side.texts, True)
+    refs = lowercased(ref_side.texts, True)
+    if other_at:
+        stats[:, other_at, :] = _core.rouge_text(
+            *inputs.text_buffers(preds, "predictions"), *inputs.text_buffers(refs, "references"), groups,
+            [codes[t] for t in other_at], False, n_threads, sacre_code, False)
+    if lsum_at:
+        stats[:, lsum_at, :] = _core.rouge_text(
+            *inputs.text_buffers(preds, "predictions"), *inputs.text_buffers(refs, "references"), groups,
+            [ROUGE_LSUM], False, n_threads, sacre_code, True)
     return stats
 
 

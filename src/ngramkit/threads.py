@@ -17,9 +17,12 @@ def default_threads() -> int:
 
 def resolve_threads(threads) -> int:
     """``None`` -> :func:`default_threads`; otherwise a positive int, capped at MAX_THREADS (no
-    more threads than chunks of work are ever started). Anything else raises ValueError."""
+    more threads than chunks of work are ever started). A non-int raises TypeError, an int < 1
+    ValueError."""
     if threads is None:
         return default_threads()
-    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 1:
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
+        raise TypeError(f"threads: expected a positive int or None, got {type(threads).__name__} {threads!r}")
+    if threads < 1:
         raise ValueError(f"threads: expected a positive int or None, got {threads!r}")
     return min(int(threads), MAX_THREADS)

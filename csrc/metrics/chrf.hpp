@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: Apache-2.0
+// chrF / chrF++ statistics as sacrebleu's CHRF computes them: character n-grams over code points,
+// word n-grams over its punctuation-split words, and per prediction the reference it picks.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+#include "dense_ids.hpp"
+#include "parallel.hpp"
+#include "ragged.hpp"
+#include "text/interner.hpp"
+#include "text/utf8.hpp"
+
+namespace ngramkit {
+
+struct ChrfParams {
+    int char_order;      // >= 0 (sacrebleu default 6)
+    int word_order;      // >= 0 (0 chrF, 2 chrF++)
+    double factor;       // beta ** 2, computed by the caller in Python
+    bool whitespace;     // keep whitespace in character n-grams
+    bool eps_smoothing;  // sacrebleu's eps_smoothing
+
+    std::size_t orders() const {
+        return static_cast<std::size_t>(char_order) + static_cast<std::size_t>(word_order);
+    }
+};
+
+// sacrebleu CHRF._compute_f_score on one statistics vector [hyp, ref, match] per order: the same
+// IEEE operations in the same order. Python's int / int is the correctly rounded quotient, which
+// double division reproduces while the counts stay below 2^53.
+inline double chrf_f_score(const std::int64_t* stats, const ChrfParams& params) {
+    const double eps = 1e-16;
+    const double factor = params.factor;
+    const std::size_t order = params.orders();
+    double score = 0.0, avg_prec = 0.0, avg_rec = 0.0;
+    std::size_t effective_order = 0;
+    for (std::size_t i = 0; i < order; ++i) {
+        const std::int64_t n_hyp = stats[3 * i], n_ref = stats[3 * i + 1], n_match = stats[3 * i + 2];
+        const double prec = n_hyp > 0 ? double(n_match) / double(n_hyp) : eps;
+        const double rec = n_ref > 0 ? double(n_match) / double(n_ref) : eps;
+        const double denom = factor * prec + rec;
+        score += denom > 0 ? (1 + factor) * prec * rec / denom : eps;
+        if (n_hyp > 0 && n_ref > 0) {
+            avg_prec += prec;
+            avg_rec += rec;
+            ++effective_order;
+        }
+    }
+    if (params.eps_smoothing) return 100 * score / double(order);
+    if (effective_order == 0) {
+        avg_prec = avg_rec = 0.0;
+    } else {
+        avg_prec /= double(effective_order);
+        avg_rec /= double(effective_order);
+    }
+    if (avg_prec + avg_rec != 0.0) {
+        score = (1 + factor) * avg_prec * avg_rec;
+        score /= factor * avg_prec + avg_rec;
+        return 100 * score;
+    }
+    return 0.0;
+}
+
+namespace chrf_detail {
+
+// ASCII string.punctuation.
+inline bool is_ascii_punct(std::uint32_t cp) {
+    return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
+           (cp >= 0x7B && cp <= 0x7E);
+}
+
+// Number of n-grams of orders 1..order in a sequence of `length` units.
+inline std::uint64_t ngrams_up_to(std::uint64_t length, std::uint64_t order) {
+    const std::uint64_t m = std::min(length, order);
+    return m * length - m * (m - 1) / 2;
+}
+
+// One text as sacrebleu sees it: code points for character n-grams, word ids for word n-grams.
+struct Units {
+    std::vector<std::uint32_t> chars;
+    std::vector<std::uint32_t> words;
+};
+
+// Per-thread state. Character and word n-grams of the prediction get dense ids in one map: a
+// unigram's key is (root, unit), an n-gram's key is (id of its (n-1)-gram prefix + 2, last unit).
+class ChrfWorkspace {
+public:
+    explicit ChrfWorkspace(const ChrfParams& params) : p_(params) {}
+
+    // Statistics of prediction `pred` against each reference; the chosen reference's go to
+    // stats_out (3 * orders entries), its sentence F to *score, its index in refs to *chosen.
+    void score_group(const char* pred, std::size_t pred_len, const RaggedView<char>& refs,
+                     std::int64_t ref_begin, std::int64_t ref_end, std::int64_t* stats_out,
+                     double* score, std::int64_t* chosen) {
+        const std::size_t width = 3 * p_.orders();
+        std::fill(stats_out, stats_out + width, 0);
+        *score = 0.0;
+        *chosen = -1;
+        if (ref_begin == ref_end) return;
+
+        split(pred, pred_len, hyp_);
+        index_prediction();
+        candidate_.resize(width);
+        double best = -1.0;
+        for (std::int64_t j = ref_begin; j < ref_end; ++j) {
+            const auto b = refs.offsets[j], e = refs.offsets[j + 1];
+            split(refs.values + b, static_cast<std::size_t>(e - b), ref_);
+            reference_stats(candidate_.data());
+            const double f = chrf_f_score(candidate_.data(), p_);
+            if (f > best) {
+                best = f;
+                std::copy(candidate_.begin(), candidate_.end(), stats_out);
+                *score = f;
+                *chosen = j - ref_begin;
+            }
+        }
+    }
+
+private:
+    static constexpr std::uint64_t kCharRoot = 0, kWordRoot = 1;
+
+    struct Count {
+        std::uint32_t hyp = 0;
+        std::uint32_t ref = 0;
+    };
+
+    static std::uint64_t key(std::uint64_t prefix, std::uint32_t unit) { return (prefix << 32) | unit; }
+
+    // Decodes once: code points (Python whitespace dropped unless p_.whitespace) and, for chrF++,
+    // the words of str.split() with one ASCII punctuation mark split off the end, else the start.
+    void split(const char* s, std::size_t len, Units& out) {
+        if (len >= (std::size_t(1) << 32)) throw std::length_error("chrF: a text of 4 GiB or more");
+        out.chars.clear();
+        out.words.clear();
+        const bool want_words = p_.word_order > 0;
+        std::size_t word_begin = 0, word_cps = 0;
+        std::uint32_t first = 0, last = 0;
+        std::size_t i = 0;
+        while (i < len) {
+            const std::size_t at = i;
+            const std::uint32_t cp = decode_utf8(s, len, i);
+            const bool space = is_python_space(cp);
+            if (!space || p_.whitespace) out.chars.push_back(cp);
+            if (!want_words) continue;
+            if (space) {
+                if (word_cps) add_word(s, word_begin, at, word_cps, first, last, out.words);
+                word_cps = 0;
+            } else {
+                if (word_cps++ == 0) {
+                    word_begin = at;
+                    first = cp;
+                }
+                last = cp;
+            }
+        }
+        if (word_cps) add_word(s, word_begin, len, word_cps, first, last, out.words);
+    }
+
+    // A punctuation code point is ASCII, hence exactly the byte at the word's start or end.
+    void add_word(const char* s, std::size_t b, std::size_t e, std::size_t cps, std::uint32_t first,
+                  std::uint32_t last, std::vector<std::uint32_t>& words) {
+        auto intern = [&](std::size_t from, std::size_t to) {
+            words.push_back(static_cast<std::uint32_t>(vocabulary_.intern(s + from, to - from)));
+        };
+        if (cps == 1) {
+            intern(b, e);
+        } else if (is_ascii_punct(last)) {
+            intern(b, e - 1);
+            intern(e - 1, e);
+        } else if (is_ascii_punct(first)) {
+            intern(b, b + 1);
+            intern(b + 1, e);
+        } else {
+            intern(b, e);
+        }
+    }
+
+    void index_prediction() {
+        const std::uint64_t keys = ngrams_up_to(hyp_.chars.size(), std::uint64_t(p_.char_order)) +
+                                   ngrams_up_to(hyp_.words.size(), std::uint64_t(p_.word_order));
+        if (keys >= DenseIdMap::kAbsent - 2) throw std::length_error("chrF: too many n-grams in one prediction");
+        map_.reset(static_cast<std::size_t>(keys));
+        counts_.clear();
+        insert_ngrams(hyp_.chars, p_.char_order, kCharRoot);
+        insert_ngrams(hyp_.words, p_.word_order, kWordRoot);
+    }
+
+    // One order at a time (the lookups of a level are independent of each other): level[i] holds
+    // the id of the n-gram starting at i, replaced in place by the id of the (n+1)-gram.
+    void insert_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root) {
+        const std::size_t n_units = units.size();
+        level_.resize(n_units);
+        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+            for (std::size_t i = 0; i + n < n_units; ++i) {
+                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(level_[i]) + 2;
+                const std::uint32_t id = map_.id(key(prefix, units[i + n]));
+                if (id == counts_.size()) counts_.emplace_back();
+                ++counts_[id].hyp;
+                level_[i] = id;
+            }
+        }
+    }
+
+    // Clipped matches per order. Only the reference positions whose n-gram the prediction has
+    // go on to order n + 1: an n-gram whose prefix the prediction lacks cannot match.
+    void match_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root,
+                      std::int64_t* stats) {
+        const std::size_t n_units = units.size();
+        alive_.clear();
+        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+            std::int64_t matches = 0;
+            std::size_t kept = 0;
+            const std::size_t candidates = n == 0 ? n_units : alive_.size();
+            if (n == 0) alive_.resize(n_units);
+            for (std::size_t k = 0; k < candidates; ++k) {
+                const std::uint32_t i = n == 0 ? std::uint32_t(k) : alive_[k].position;
+                if (i + n >= n_units) continue;
+                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(alive_[k].id) + 2;
+                const std::uint32_t id = map_.find(key(prefix, units[i + n]));
+                if (id == DenseIdMap::kAbsent) continue;
+                Count& c = counts_[id];
+                matches += c.ref < c.hyp;
+                if (c.ref++ == 0) touched_.push_back(id);
+                alive_[kept++] = Alive{i, id};
+            }
+            alive_.resize(kept);
+            stats[3 * n + 2] = matches;
+            if (kept == 0) break;
+        }
+    }
+
+    // [hyp, ref, match] per order of the prediction against ref_; hyp is 0 where the reference
+    // has no n-gram of that order.
+    void reference_stats(std::int64_t* stats) {
+        fill_totals(hyp_.chars.size(), ref_.chars.size(), p_.char_order, stats);
+        fill_totals(hyp_.words.size(), ref_.words.size(), p_.word_order, stats + 3 * std::size_t(p_.char_order));
+        match_ngrams(ref_.chars, p_.char_order, kCharRoot, stats);
+        match_ngrams(ref_.words, p_.word_order, kWordRoot, stats + 3 * std::size_t(p_.char_order));
+        for (const std::uint32_t id : touched_) counts_[id].ref = 0;
+        touched_.clear();
+    }
+
+    static void fill_totals(std::size_t hyp_len, std::size_t ref_len, int order, std::int64_t* stats) {
+        for (std::size_t n = 0; n < static_cast<std::size_t>(order); ++n) {
+            const std::int64_t ref_total = ref_len > n ? std::int64_t(ref_len - n) : 0;
+            const std::int64_t hyp_total = hyp_len > n ? std::int64_t(hyp_len - n) : 0;
+            stats[3 * n] = ref_total > 0 ? hyp_total : 0;
+            stats[3 * n + 1] = ref_total;
+            stats[3 * n + 2] = 0;
+        }
+    }
+
+    ChrfParams p_;
+    Units hyp_, ref_;
+    StringInterner vocabulary_;
+    DenseIdMap map_;
+    std::vector<Count> counts_;
+    std::vector<std::uint32_t> touched_;
+    std::vector<std::uint32_t> level_;
+    struct Alive {
+        std::uint32_t position;
+        std::uint32_t id;
+    };
+    std::vector<Alive> alive_;
+    std::vector<std::int64_t> candidate_;
+};
+
+}  // namespace chrf_detail
+
+// Per prediction g (references: rows groups[g]..groups[g+1] of refs) writes the 3 * (char_order +
+// word_order) statistics [hyp, ref, match] per order (character orders 1..c, then word orders
+// 1..w) of the reference sacrebleu picks (the first with strictly greatest sentence F, from
+// best = -1) to stats_out + g * 3 * (c + w), that sentence chrF (0..100) to scores_out[g] and the
+// chosen reference's index within the group to chosen_out[g]. A prediction without references
+// gets zero statistics, score 0 and index -1. Texts are UTF-8 of Python str (lone surrogates as
+// 3-byte sequences), already lowercased if requested.
+inline void chrf_text_stats(const RaggedView<char>& preds, const RaggedView<char>& refs,
+                            const std::int64_t* groups, const ChrfParams& params, int threads,
+                            std::int64_t* stats_out, double* scores_out, std::int64_t* chosen_out,
+                            const std::function<bool()>& interrupted = {}) {
+    if (params.char_order < 0 || params.word_order < 0 || params.orders() == 0)
+        throw std::invalid_argument("chrF: orders must be >= 0 and not both 0");
+    const std::size_t width = 3 * params.orders();
+    parallel_chunks(
+        preds.n_rows, threads, 32, [&params] { return chrf_detail::ChrfWorkspace(params); },
+        [&](chrf_detail::ChrfWorkspace& ws, std::size_t begin, std::size_t end) {
+            for (std::size_t g = begin; g < end; ++g) {
+                const auto b = preds.offsets[g], e = preds.offsets[g + 1];
+                ws.score_group(preds.values + b, static_cast<std::size_t>(e - b), refs, groups[g],
+                               groups[g + 1], stats_out + g * width, scores_out + g, chosen_out + g);
+            }
+        },
+        interrupted);
+}
+
+}  // namespace ngramkit
