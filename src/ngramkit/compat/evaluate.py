@@ -1,17 +1,27 @@
-"""Drop-in for HF evaluate's ``rouge`` metric: ``evaluate.load("rouge").compute(...)``.
+"""Drop-ins for HF evaluate's ``rouge``, ``bleu``, ``sacrebleu`` and ``chrf`` metrics:
+``evaluate.load(name).compute(...)`` as plain functions of the same arguments, returning the
+same dicts, computed by ngramkit's kernels (and without downloading metric scripts).
 
-evaluate's script builds rouge-score's ``RougeScorer`` (``score_multi`` when ``references[0]`` is
-a list), then either a ``BootstrapAggregator`` whose ``mid.fmeasure`` it reports per type, or the
-per-example F1 lists. This function computes the same from one batched kernel call.
+* ``rouge``: evaluate's script builds rouge-score's ``RougeScorer`` (``score_multi`` when
+  ``references[0]`` is a list), then either a ``BootstrapAggregator`` whose ``mid.fmeasure`` it
+  reports per type, or the per-example F1 lists; computed here from one batched kernel call.
+* ``bleu``: tensorflow/nmt's ``compute_bleu`` over evaluate's ``Tokenizer13a`` (shortest
+  reference length, optional add-one smoothing on every order), 0-1 scale.
+* ``sacrebleu`` / ``chrf``: sacrebleu's corpus BLEU / chrF with every prediction having the same
+  number of references, as evaluate requires.
 """
 from __future__ import annotations
 
+import math
+import numbers
 from contextlib import contextmanager
 from typing import Callable, Sequence
 
 import numpy as np
 
+from ..bleu import MAX_ORDER_LIMIT, bleu as _kernel_bleu
 from ..bootstrap import bootstrap_interval
+from .nltk.bleu_score import intern_rows
 from .rouge_score.rouge_scorer import RougeScorer
 
 DEFAULT_TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
@@ -85,3 +95,199 @@ def rouge(
             matrix = np.array([tuple(s[key]) for s in scores], dtype=np.float64)
             result[key] = np.float64(bootstrap_interval(matrix, method="rouge_score").mid.fmeasure)
     return result
+
+
+# -- BLEU (tensorflow/nmt compute_bleu), sacrebleu, chrF ---------------------------------------------------
+def _reference_groups(predictions, references) -> tuple[list, list]:
+    """predictions as a list, references as one list of strings per prediction (a plain string
+    is one reference); lengths must match."""
+    predictions, references = list(predictions), list(references)
+    if len(predictions) != len(references):
+        raise ValueError(
+            f"predictions and references differ in length: {len(predictions)} vs {len(references)}"
+        )
+    groups = [[r] if isinstance(r, str) else list(r) for r in references]
+    return predictions, groups
+
+
+def _same_count_groups(predictions, references, metric: str) -> tuple[list, list]:
+    """As evaluate's sacrebleu and chrf scripts: every prediction needs the same number of
+    references (they are transposed into sacrebleu's reference streams)."""
+    predictions, groups = _reference_groups(predictions, references)
+    if groups and any(len(g) != len(groups[0]) for g in groups):
+        raise ValueError(f"{metric} requires the same number of references for each prediction")
+    return predictions, groups
+
+
+def _evaluate_13a_input(text: str) -> str:
+    """A text whose tokens under sacrebleu's BLEU 13a path (``rstrip`` then ``Tokenizer13a``)
+    are evaluate's ``Tokenizer13a`` tokens of ``text``.
+
+    evaluate's tokenizer does not ``rstrip``: a trailing ``-\\n`` (hyphenation) is removed
+    there but becomes a ``-`` token after ``rstrip``. So its first three replacements are done
+    here; a ``<skipped>`` they create (``<skip<skipped>ped>``) survives in evaluate but would be
+    dropped by a second pass, so it is spelt ``< skipped >``, which 13a splits into the same
+    tokens (``<`` and ``>`` are always split off).
+    """
+    if "\n" not in text and "<skipped>" not in text:
+        return text
+    text = text.replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
+    return text.replace("<skipped>", "< skipped >")
+
+
+def _check_strings(values: list, name: str) -> None:
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise TypeError(f"{name}[{i}]: expected str, got {type(value).__name__}")
+
+
+def _nmt_statistics(predictions: list, groups: list, tokenizer, max_order: int, threads):
+    """Per-prediction kernel statistics (hyp_len, -, correct_1..N, total_1..N) and the summed
+    shortest-reference length."""
+    flat_refs = [r for g in groups for r in g]
+    counts = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    if counts.size and counts.min() == 0:
+        i = int(np.argmin(counts))
+        raise ValueError(f"references[{i}]: no references for prediction {i}")
+    starts = np.zeros(len(groups), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    if tokenizer is None:
+        _check_strings(predictions, "predictions")
+        for g, group in enumerate(groups):
+            _check_strings(group, f"references[{g}]")
+        hyps = [_evaluate_13a_input(p) for p in predictions]
+        refs = [_evaluate_13a_input(r) for r in flat_refs]
+        per_prediction = [refs[a : a + k] for a, k in zip(starts.tolist(), counts.tolist())]
+        stats = _kernel_bleu(hyps, per_prediction, tokenize="13a", max_ngram_order=max_order,
+                             threads=threads).statistics
+        ref_lengths = _kernel_bleu(refs, refs, tokenize="13a", max_ngram_order=1, threads=threads).statistics[:, 0]
+    else:
+        # evaluate tokenizes the references first, then the predictions
+        ref_tokens = [tokenizer(r) for r in flat_refs]
+        hyp_tokens = [tokenizer(p) for p in predictions]
+        batch = intern_rows(hyp_tokens + ref_tokens)
+        n = len(hyp_tokens)
+        ref_batch = batch.slice(n, len(batch))
+        per_prediction = [ref_batch.slice(a, a + k) for a, k in zip(starts.tolist(), counts.tolist())]
+        stats = _kernel_bleu(batch.slice(0, n), per_prediction, max_ngram_order=max_order, threads=threads).statistics
+        ref_lengths = ref_batch.lengths()
+    shortest = int(np.minimum.reduceat(ref_lengths, starts).sum()) if len(starts) else 0
+    return stats, shortest
+
+
+def bleu(
+    predictions: Sequence[str],
+    references: Sequence,
+    tokenizer: Callable[[str], list] | None = None,
+    max_order: int = 4,
+    smooth: bool = False,
+    *,
+    threads: int | None = None,
+) -> dict:
+    """The dict ``evaluate.load("bleu").compute(predictions=..., references=..., ...)`` returns:
+    ``bleu``, ``precisions``, ``brevity_penalty``, ``length_ratio``, ``translation_length``,
+    ``reference_length`` (0-1 scale), as tensorflow/nmt's ``compute_bleu``.
+
+    ``references`` items are a string or a list of strings. ``tokenizer``: a callable from a
+    string to its tokens (any hashable items); default evaluate's ``Tokenizer13a`` (sacrebleu's
+    13a without lowercasing), run in C++. The brevity penalty uses each prediction's
+    **shortest** reference; ``smooth=True`` adds one to matches and totals of every order,
+    unigrams included; the geometric mean is 0 if any precision is 0.
+
+    Unlike evaluate (whose nmt code divides by zero), a corpus whose predictions have no tokens
+    at all, or whose shortest references have none, raises ValueError saying so; so do
+    predictions and references of different lengths, or a prediction without references.
+    """
+    if isinstance(max_order, bool) or not isinstance(max_order, numbers.Integral):
+        raise TypeError(f"max_order: expected an int, got {type(max_order).__name__}")
+    if not 1 <= max_order <= MAX_ORDER_LIMIT:
+        raise ValueError(f"max_order: expected 1..{MAX_ORDER_LIMIT}, got {max_order}")
+    predictions, groups = _reference_groups(predictions, references)
+    stats, reference_length = _nmt_statistics(predictions, groups, tokenizer, max_order, threads)
+    sums = stats.sum(axis=0).tolist() if len(stats) else [0] * (2 + 2 * max_order)
+    translation_length = sums[0]
+    matches, possible = sums[2 : 2 + max_order], sums[2 + max_order :]
+
+    precisions = [0.0] * max_order
+    for i in range(max_order):
+        if smooth:
+            precisions[i] = (matches[i] + 1.0) / (possible[i] + 1.0)
+        elif possible[i] > 0:
+            precisions[i] = float(matches[i]) / possible[i]
+    if min(precisions) > 0:
+        geo_mean = math.exp(sum((1.0 / max_order) * math.log(p) for p in precisions))
+    else:
+        geo_mean = 0
+    if reference_length == 0:
+        raise ValueError("references: every prediction's shortest reference is empty after tokenization "
+                         "(evaluate's bleu divides by zero here); BLEU's length ratio is undefined")
+    ratio = float(translation_length) / reference_length
+    if translation_length == 0:
+        raise ValueError("predictions: empty after tokenization (evaluate's bleu divides by zero here); "
+                         "BLEU's brevity penalty is undefined")
+    bp = 1.0 if ratio > 1.0 else math.exp(1 - 1.0 / ratio)
+    return {
+        "bleu": geo_mean * bp,
+        "precisions": precisions,
+        "brevity_penalty": bp,
+        "length_ratio": ratio,
+        "translation_length": translation_length,
+        "reference_length": reference_length,
+    }
+
+
+def sacrebleu(
+    predictions: Sequence[str],
+    references: Sequence,
+    smooth_method: str = "exp",
+    smooth_value: float | None = None,
+    force: bool = False,
+    lowercase: bool = False,
+    tokenize: str | None = None,
+    use_effective_order: bool = False,
+    *,
+    threads: int | None = None,
+) -> dict:
+    """The dict ``evaluate.load("sacrebleu").compute(...)`` returns: ``score``, ``counts``,
+    ``totals``, ``precisions``, ``bp``, ``sys_len``, ``ref_len`` of sacrebleu's corpus BLEU
+    (0-100). Every prediction must have the same number of references (ValueError otherwise).
+    ``force`` only silences sacrebleu's "looks tokenized" warning and changes no number.
+    """
+    predictions, groups = _same_count_groups(predictions, references, "Sacrebleu")
+    result = _kernel_bleu(predictions, groups, tokenize=tokenize or None, smooth_method=smooth_method,
+                          smooth_value=smooth_value, lowercase=lowercase, effective_order=use_effective_order,
+                          threads=threads)
+    return {
+        "score": result.score,
+        "counts": result.counts,
+        "totals": result.totals,
+        "precisions": result.precisions,
+        "bp": result.bp,
+        "sys_len": result.sys_len,
+        "ref_len": result.ref_len,
+    }
+
+
+def chrf(
+    predictions: Sequence[str],
+    references: Sequence,
+    char_order: int = 6,
+    word_order: int = 0,
+    beta: int = 2,
+    lowercase: bool = False,
+    whitespace: bool = False,
+    eps_smoothing: bool = False,
+    *,
+    threads: int | None = None,
+) -> dict:
+    """The dict ``evaluate.load("chrf").compute(...)`` returns: ``score`` (sacrebleu's corpus
+    chrF / chrF++, 0-100), ``char_order``, ``word_order``, ``beta``. Every prediction must have
+    the same number of references (ValueError otherwise)."""
+    from ..chrf import chrf as _kernel_chrf
+
+    predictions, groups = _same_count_groups(predictions, references,
+                                             "ChrF, as implemented by sacrebleu,")
+    result = _kernel_chrf(predictions, groups, char_order=char_order, word_order=word_order, beta=beta,
+                          lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing,
+                          threads=threads)
+    return {"score": result.score, "char_order": char_order, "word_order": word_order, "beta": beta}
