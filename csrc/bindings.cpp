@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -229,7 +230,11 @@ py::array_t<std::int64_t> bleu_ids(const py::array& pred_ids, const py::array& p
         check_pair_offsets(preds, refs);
         check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");
         check_ids(refs.values, refs.offsets, refs.n_rows, "references");
-        bleu_id_stats(preds, refs, g, max_order, threads, o, interrupted);
+        std::int64_t max_id = -1;
+        for (const auto* batch : {&preds, &refs})
+            for (auto i = batch->offsets[0]; i < batch->offsets[batch->n_rows]; ++i)
+                max_id = std::max<std::int64_t>(max_id, batch->values[i]);
+        bleu_id_stats(preds, refs, g, max_order, threads, o, max_id, interrupted);
     });
     return out;
 }

@@ -10,6 +10,7 @@
 // partition of the corpus.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +32,7 @@ struct BleuWorkspace {
     DenseIdMap map;
     std::vector<std::uint32_t> unigram_h, level_h;  // hypothesis: token ids, n-gram ids of this order
     std::vector<std::uint32_t> unigram_r, level_r;  // the same for every reference, concatenated
-    std::vector<std::int32_t> max_ref, ref_count;   // per hypothesis n-gram id
+    std::vector<std::int32_t> max_ref, ref_count;   // per id; all zero between uses
 };
 
 // A token sequence: ids that only need to agree within one hypothesis and its references.
@@ -57,94 +58,130 @@ inline std::int64_t closest_ref_length(std::int64_t hyp_len, const IdSpan* refs,
     return best_len;
 }
 
+namespace detail {
+
+// Clipped matches of the hypothesis ids h[0..nh) against the maximum count in any one reference
+// (each reference k holds ids r[base_k .. base_k + nr_k)); ids are < k_ids or kAbsent. Hypothesis
+// ids that occur in no reference become kAbsent, so the next order skips them. Leaves max_ref and
+// ref_count all zero.
+inline std::int64_t clip_against_references(std::uint32_t* h, std::size_t nh, const std::uint32_t* r,
+                                            const IdSpan* refs, std::size_t n_refs, std::size_t span,
+                                            std::size_t k_ids, BleuWorkspace& ws) {
+    constexpr std::uint32_t kAbsent = DenseIdMap::kAbsent;
+    if (ws.max_ref.size() < k_ids) {
+        ws.max_ref.resize(k_ids, 0);
+        ws.ref_count.resize(k_ids, 0);
+    }
+    std::int32_t* max_ref = ws.max_ref.data();
+    std::int32_t* count = ws.ref_count.data();
+    std::size_t base = 0;
+    for (std::size_t k = 0; k < n_refs; ++k) {
+        const std::size_t lr = refs[k].len;
+        const std::size_t nr = lr > span ? lr - span : 0;
+        const std::uint32_t* rk = r + base;
+        for (std::size_t j = 0; j < nr; ++j)
+            if (rk[j] != kAbsent) ++count[rk[j]];
+        for (std::size_t j = 0; j < nr; ++j) {
+            if (rk[j] == kAbsent) continue;
+            std::int32_t& c = count[rk[j]];
+            if (c > max_ref[rk[j]]) max_ref[rk[j]] = c;
+            c = 0;
+        }
+        base += lr;
+    }
+    for (std::size_t i = 0; i < nh; ++i)
+        if (h[i] != kAbsent && max_ref[h[i]] == 0) h[i] = kAbsent;
+    std::int64_t matches = 0;
+    for (std::size_t i = 0; i < nh; ++i) {
+        if (h[i] == kAbsent) continue;
+        std::int32_t& c = max_ref[h[i]];
+        if (c > 0) {
+            ++matches;
+            --c;
+        }
+    }
+    base = 0;
+    for (std::size_t k = 0; k < n_refs; ++k) {
+        const std::size_t lr = refs[k].len;
+        const std::size_t nr = lr > span ? lr - span : 0;
+        for (std::size_t j = 0; j < nr; ++j)
+            if (r[base + j] != kAbsent) max_ref[r[base + j]] = 0;
+        base += lr;
+    }
+    return matches;
+}
+
+}  // namespace detail
+
 // Writes the 2 + 2*max_order statistics of one hypothesis against its references to `out`.
-// Only the hypothesis' n-grams get dense ids; a reference n-gram whose prefix is not a hypothesis
-// n-gram cannot be one either, so it is marked absent without a lookup.
+// `id_bound` > 0 says every id is below it: order-1 counts then index arrays of that size directly;
+// otherwise the hypothesis' tokens get dense ids first. From order 2 on, an n-gram gets a dense id
+// (keyed by the id of its (n-1)-gram prefix and its last token) only if its prefix occurs in some
+// reference; all others cannot match and are skipped, so the work shrinks with the matches.
 inline void bleu_pair_stats(IdSpan hyp, const IdSpan* refs, std::size_t n_refs, int max_order,
-                            BleuWorkspace& ws, std::int64_t* out) {
+                            BleuWorkspace& ws, std::int64_t* out, std::size_t id_bound = 0) {
     constexpr std::uint32_t kAbsent = DenseIdMap::kAbsent;
     const std::size_t lh = hyp.len;
     std::int64_t* correct = out + 2;
     std::int64_t* total = out + 2 + max_order;
     out[0] = static_cast<std::int64_t>(lh);
     out[1] = closest_ref_length(out[0], refs, n_refs);
-    for (int n = 0; n < max_order; ++n) correct[n] = total[n] = 0;
+    for (int n = 0; n < max_order; ++n) {
+        correct[n] = 0;
+        total[n] = static_cast<std::int64_t>(lh >= static_cast<std::size_t>(n + 1) ? lh - n : 0);
+    }
     if (lh == 0) return;
 
     std::size_t ref_tokens = 0;
     for (std::size_t k = 0; k < n_refs; ++k) ref_tokens += refs[k].len;
-    std::vector<std::uint32_t>& unigram_h = ws.unigram_h;
-    std::vector<std::uint32_t>& unigram_r = ws.unigram_r;
-    std::vector<std::uint32_t>& level_h = ws.level_h;
-    std::vector<std::uint32_t>& level_r = ws.level_r;
-    unigram_h.resize(lh);
-    unigram_r.resize(ref_tokens);
+    ws.unigram_h.resize(lh);
+    ws.level_h.resize(lh);
+    ws.unigram_r.resize(ref_tokens);
+    ws.level_r.resize(ref_tokens);
+    std::uint32_t* uh = ws.unigram_h.data();
+    std::uint32_t* ur = ws.unigram_r.data();
+    std::uint32_t* h = ws.level_h.data();
+    std::uint32_t* r = ws.level_r.data();
 
-    // Order 1: dense ids of the hypothesis' tokens; reference tokens only looked up.
-    ws.map.reset(lh);
-    for (std::size_t i = 0; i < lh; ++i) unigram_h[i] = ws.map.id(static_cast<std::uint32_t>(hyp.ids[i]));
-    {
+    std::size_t k_ids;
+    if (id_bound > 0) {
+        for (std::size_t i = 0; i < lh; ++i) uh[i] = static_cast<std::uint32_t>(hyp.ids[i]);
+        std::size_t pos = 0;
+        for (std::size_t k = 0; k < n_refs; ++k)
+            for (std::size_t j = 0; j < refs[k].len; ++j) ur[pos++] = static_cast<std::uint32_t>(refs[k].ids[j]);
+        k_ids = id_bound;
+    } else {
+        ws.map.reset(lh);
+        for (std::size_t i = 0; i < lh; ++i) uh[i] = ws.map.id(static_cast<std::uint32_t>(hyp.ids[i]));
         std::size_t pos = 0;
         for (std::size_t k = 0; k < n_refs; ++k)
             for (std::size_t j = 0; j < refs[k].len; ++j)
-                unigram_r[pos++] = ws.map.find(static_cast<std::uint32_t>(refs[k].ids[j]));
+                ur[pos++] = ws.map.find(static_cast<std::uint32_t>(refs[k].ids[j]));
+        k_ids = ws.map.size();
     }
-    for (int n = 1; n <= max_order; ++n) {
+    std::copy(uh, uh + lh, h);
+    std::copy(ur, ur + ref_tokens, r);
+    correct[0] = detail::clip_against_references(h, lh, r, refs, n_refs, 0, k_ids, ws);
+
+    for (int n = 2; n <= max_order; ++n) {
         const std::size_t span = static_cast<std::size_t>(n) - 1;
-        if (lh < static_cast<std::size_t>(n)) break;  // no n-grams: total and correct stay 0
+        if (lh <= span || correct[n - 2] == 0) break;  // no n-grams, or none can match: correct stays 0
         const std::size_t nh = lh - span;
-        std::size_t k_ids;
-        if (n == 1) {
-            level_h.assign(unigram_h.begin(), unigram_h.end());
-            level_r.assign(unigram_r.begin(), unigram_r.end());
-            k_ids = ws.map.size();
-        } else {
-            ws.map.reset(nh);
-            for (std::size_t i = 0; i < nh; ++i)
-                level_h[i] = ws.map.id((std::uint64_t(level_h[i]) << 32) | unigram_h[i + span]);
-            // references: level_r[pos] holds the (n-1)-gram id starting at each token of each ref
-            std::size_t base = 0;
-            for (std::size_t k = 0; k < n_refs; ++k) {
-                const std::size_t lr = refs[k].len;
-                const std::size_t nr = lr >= static_cast<std::size_t>(n) ? lr - span : 0;
-                for (std::size_t j = 0; j < nr; ++j) {
-                    const std::uint32_t prev = level_r[base + j], last = unigram_r[base + j + span];
-                    level_r[base + j] = (prev == kAbsent || last == kAbsent)
-                                            ? kAbsent
-                                            : ws.map.find((std::uint64_t(prev) << 32) | last);
-                }
-                base += lr;
-            }
-            k_ids = ws.map.size();
-        }
-        // max count over references of each hypothesis n-gram
-        ws.max_ref.assign(k_ids, 0);
-        if (ws.ref_count.size() < k_ids) ws.ref_count.resize(k_ids, 0);
+        ws.map.reset(nh);
+        for (std::size_t i = 0; i < nh; ++i)
+            h[i] = h[i] == kAbsent ? kAbsent : ws.map.id((std::uint64_t(h[i]) << 32) | uh[i + span]);
         std::size_t base = 0;
         for (std::size_t k = 0; k < n_refs; ++k) {
             const std::size_t lr = refs[k].len;
-            const std::size_t nr = lr >= static_cast<std::size_t>(n) ? lr - span : 0;
-            const std::uint32_t* r = level_r.data() + base;
-            for (std::size_t j = 0; j < nr; ++j)
-                if (r[j] != kAbsent) ++ws.ref_count[r[j]];
+            const std::size_t nr = lr > span ? lr - span : 0;
             for (std::size_t j = 0; j < nr; ++j) {
-                if (r[j] == kAbsent) continue;
-                std::int32_t& c = ws.ref_count[r[j]];
-                if (c > ws.max_ref[r[j]]) ws.max_ref[r[j]] = c;
-                c = 0;
+                const std::uint32_t prev = r[base + j], last = ur[base + j + span];
+                r[base + j] = (prev == kAbsent || last == kAbsent) ? kAbsent
+                                                                     : ws.map.find((std::uint64_t(prev) << 32) | last);
             }
             base += lr;
         }
-        std::int64_t matches = 0;
-        for (std::size_t i = 0; i < nh; ++i) {
-            std::int32_t& c = ws.max_ref[level_h[i]];
-            if (c > 0) {
-                ++matches;
-                --c;
-            }
-        }
-        correct[n - 1] = matches;
-        total[n - 1] = static_cast<std::int64_t>(nh);
+        correct[n - 1] = detail::clip_against_references(h, nh, r, refs, n_refs, span, ws.map.size(), ws);
     }
 }
 
@@ -253,10 +290,17 @@ inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, SacreTo
 
 }  // namespace detail
 
-// Statistics over token-id batches: out has n_pred rows of 2 + 2*max_order.
+// Ids below this bound are counted in arrays indexed by the id (two int32 per id and thread);
+// larger vocabularies get dense ids per pair instead.
+constexpr std::size_t kDirectIdLimit = std::size_t(1) << 22;
+
+// Statistics over token-id batches: out has n_pred rows of 2 + 2*max_order. `max_id`: the largest
+// id in either batch (-1 if none), which picks direct indexing when small.
 inline void bleu_id_stats(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
                           const std::int64_t* groups, int max_order, int threads, std::int64_t* out,
-                          const std::function<bool()>& interrupted = {}) {
+                          std::int64_t max_id, const std::function<bool()>& interrupted = {}) {
+    const std::size_t id_bound =
+        max_id >= 0 && static_cast<std::size_t>(max_id) < kDirectIdLimit ? static_cast<std::size_t>(max_id) + 1 : 0;
     const std::size_t width = 2 + 2 * static_cast<std::size_t>(max_order);
     parallel_chunks(
         preds.n_rows, threads, 256, [] { return detail::BleuIdState{}; },
@@ -266,7 +310,7 @@ inline void bleu_id_stats(const RaggedView<std::int32_t>& preds, const RaggedVie
                 for (auto j = groups[g]; j < groups[g + 1]; ++j)
                     st.refs.push_back(detail::id_span(refs, static_cast<std::size_t>(j)));
                 bleu_pair_stats(detail::id_span(preds, g), st.refs.data(), st.refs.size(), max_order, st.ws,
-                                out + g * width);
+                                out + g * width, id_bound);
             }
         },
         interrupted);
@@ -290,8 +334,9 @@ inline void bleu_text_stats(const RaggedView<char>& preds, const RaggedView<char
                 st.refs.clear();
                 for (std::size_t k = 1; k < st.ends.size(); ++k)
                     st.refs.push_back(IdSpan{st.ids.data() + st.ends[k - 1], st.ends[k] - st.ends[k - 1]});
+                const std::size_t vocabulary = st.vocabulary.size();
                 bleu_pair_stats(IdSpan{st.ids.data(), st.ends[0]}, st.refs.data(), st.refs.size(), max_order,
-                                st.ws, out + g * width);
+                                st.ws, out + g * width, vocabulary < kDirectIdLimit ? std::max<std::size_t>(vocabulary, 1) : 0);
             }
         },
         interrupted);
