@@ -293,9 +293,12 @@ py::list sacrebleu_tokenize_rows(const py::array& text_bytes, const py::array& t
         py::gil_scoped_release release;
         check_offsets(t8.offsets, t8.n_rows, t8.n_values, "texts");
         const char* base = reinterpret_cast<const char*>(t8.values);
-        for (std::size_t i = 0; i < t8.n_rows; ++i)
+        std::string buffer;
+        for (std::size_t i = 0; i < t8.n_rows; ++i) {
             sacrebleu_tokenize(static_cast<SacreTokenizer>(kind), base + t8.offsets[i],
-                               static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]), rows[i]);
+                               static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]), buffer);
+            rows[i].assign(buffer);
+        }
     }
     py::list out(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -99,7 +99,7 @@ inline constexpr std::uint8_t kIntlBlocks[{len(data)}] = {{
 {hex_rows(data, 16, "0x{:02x}")}
 }};
 
-inline IntlClass intl_class(std::uint32_t cp) {{
+constexpr IntlClass intl_class(std::uint32_t cp) {{
     if (cp >= 0x{MAX_CP:X}) return kIntlOther;
     const unsigned block = kIntlBlockIndex[cp / {BLOCK}];
     const unsigned k = cp % {BLOCK};

@@ -15,11 +15,11 @@
 //         (\p{S}) -> ' \1 '.
 //   char  every non-whitespace code point is a token.   none  whitespace split only.
 //
-// The passes only ever insert spaces, so each is a left-to-right transducer over code points
-// with at most one pending code point, and the passes run as one pipeline in a single pass over
-// the input. A two-character pattern consumes both characters, exactly as re.sub's
-// non-overlapping scan does: after a match the next match starts behind its second character
-// (so in R2 "x.," only the '.' is matched; in R3 ".,a" only the '.').
+// Every pass only inserts spaces, so the result is the input's non-space characters with a
+// separator wherever some pass put a space; the functions below decide that per character in one
+// pass over the bytes, from rules derived for each tokenizer (see there). re.sub's scan is
+// non-overlapping, so a two-character match consumes both characters: in R2 "x.," only the '.' is
+// matched, in R3 ".,a" only the '.'.
 // Output is valid UTF-8 (surrogates as 3-byte "surrogatepass" sequences); a malformed input byte
 // becomes the code point of the same value.
 #pragma once
@@ -38,166 +38,201 @@ enum class SacreTokenizer : int { None = 0, T13a = 1, Intl = 2, Char = 3, Zh = 4
 
 namespace sacre_detail {
 
-// Properties of one code point for the regex passes. "Digit" and "Punct" are [0-9] and [.,] for
-// 13a/zh, \p{N} and \p{P} for intl; "Pad" is R1's class (plus zh's Chinese chars) or intl's \p{S}.
-enum : std::uint8_t { kDigit = 1, kPunct = 2, kHyphen = 4, kPad = 8, kSpace = 16 };
+// Byte flags. Digit/Punct are [0-9]/[.,] for 13a and zh, \p{N}/\p{P} for intl; Pad is R1's
+// class for 13a and zh, \p{S} for intl; Markup starts something 13a's first step may rewrite;
+// High is a byte >= 0x80 (decode it). A byte with no flag is copied as it is.
+enum : std::uint8_t { kDigit = 1, kPunct = 2, kHyphen = 4, kPad = 8, kSpace = 16, kMarkup = 32, kHigh = 64 };
 
-struct Unit {
-    std::uint32_t cp;
-    std::uint8_t flags;
+struct ByteTable {
+    std::uint8_t f[256] = {};
+    constexpr std::uint8_t operator[](char c) const { return f[static_cast<unsigned char>(c)]; }
 };
 
-constexpr Unit kSpaceUnit{0x20, kSpace};
+constexpr bool ascii_space(int c) { return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F); }
 
-struct AsciiTables {
-    std::uint8_t t13a[128] = {};
-    std::uint8_t intl[128] = {};
-};
-
-inline const AsciiTables& ascii_tables() {
-    static const AsciiTables tables = [] {
-        AsciiTables t;
-        for (std::uint32_t c = 0; c < 128; ++c) {
-            std::uint8_t f = is_python_space(c) ? kSpace : 0;
-            std::uint8_t g = f;
-            if (c >= '0' && c <= '9') f |= kDigit;
-            if (c == '.' || c == ',') f |= kPunct;
-            if (c == '-') f |= kHyphen;
-            if ((c >= '{' && c <= '~') || (c >= '[' && c <= '`') || (c >= ' ' && c <= '&') || (c >= '(' && c <= '+') ||
-                (c >= ':' && c <= '@') || c == '/')
-                f |= kPad;
-            switch (intl_class(c)) {
-                case kIntlNumber: g |= kDigit; break;
-                case kIntlPunct: g |= kPunct; break;
-                case kIntlSymbol: g |= kPad; break;
-                default: break;
-            }
-            t.t13a[c] = f;
-            t.intl[c] = g;
-        }
-        return t;
-    }();
-    return tables;
-}
-
-inline std::uint8_t flags_13a(std::uint32_t cp) {
-    return cp < 128 ? ascii_tables().t13a[cp] : (is_python_space(cp) ? kSpace : 0);
-}
-
-inline std::uint8_t flags_zh(std::uint32_t cp) {
-    return cp < 128 ? ascii_tables().t13a[cp] : is_python_space(cp) ? kSpace : is_zh_chinese(cp) ? kPad : 0;
-}
-
-inline std::uint8_t flags_intl(std::uint32_t cp) {
-    if (cp < 128) return ascii_tables().intl[cp];
-    switch (intl_class(cp)) {
-        case kIntlNumber: return kDigit;
-        case kIntlPunct: return kPunct;
-        case kIntlSymbol: return kPad;
-        default: return is_python_space(cp) ? kSpace : 0;
+constexpr ByteTable make_13a_table() {
+    ByteTable t;
+    for (int c = 0; c < 256; ++c) {
+        std::uint8_t v = c >= 0x80 ? kHigh : 0;
+        if (ascii_space(c)) v |= kSpace;
+        if (c >= '0' && c <= '9') v |= kDigit;
+        if (c == '.' || c == ',') v |= kPunct;
+        if (c == '-') v |= kHyphen;
+        if ((c >= '{' && c <= '~') || (c >= '[' && c <= '`') || (c >= ' ' && c <= '&') || (c >= '(' && c <= '+') ||
+            (c >= ':' && c <= '@') || c == '/')
+            v |= kPad;
+        if (c == '<' || c == '&' || c == '\n') v |= kMarkup;
+        t.f[c] = v;
     }
+    return t;
 }
 
-// Python's ' '.join(s.split()) over the units it receives.
-class Joiner {
+constexpr std::uint8_t intl_flags_of(IntlClass cls) {
+    return cls == kIntlNumber ? kDigit : cls == kIntlPunct ? kPunct : cls == kIntlSymbol ? kPad : 0;
+}
+
+inline std::uint8_t intl_flags(std::uint32_t cp) {
+    const std::uint8_t f = intl_flags_of(intl_class(cp));
+    return f ? f : is_python_space(cp) ? kSpace : 0;
+}
+
+constexpr ByteTable make_intl_table() {
+    ByteTable t;
+    for (int c = 0; c < 256; ++c) {
+        std::uint8_t v = c >= 0x80 ? std::uint8_t{kHigh} : intl_flags_of(intl_class(static_cast<std::uint32_t>(c)));
+        if (ascii_space(c)) v |= kSpace;
+        t.f[c] = v;
+    }
+    return t;
+}
+
+constexpr ByteTable make_space_table() {
+    ByteTable t;
+    for (int c = 0; c < 256; ++c) t.f[c] = c >= 0x80 ? std::uint8_t{kHigh} : ascii_space(c) ? std::uint8_t{kSpace} : std::uint8_t{0};
+    return t;
+}
+
+inline constexpr ByteTable k13aTable = make_13a_table();
+inline constexpr ByteTable kIntlTable = make_intl_table();
+inline constexpr ByteTable kSpaceTable = make_space_table();
+
+// The output: Python's ' '.join(s.split()) built as we go. `gap` = a separator is due before the
+// next character (dropped at the start). Writes into out resized to an upper bound (each emitted
+// code point of k input bytes takes at most max(k, 2) bytes plus one separator) and trims at the end.
+class Writer {
 public:
-    explicit Joiner(std::string& out) : out_(out) {}
-    void push(Unit u) {
-        if (u.flags & kSpace) {
-            gap_ = true;
-            return;
-        }
-        if (gap_ && !out_.empty()) out_.push_back(' ');
-        gap_ = false;
-        append_utf8(out_, u.cp);
+    Writer(std::string& out, std::size_t len) : out_(out) {
+        out_.resize(3 * len);
+        begin_ = p_ = &out_[0];
     }
-    void finish() {}
+    ~Writer() { out_.resize(static_cast<std::size_t>(p_ - begin_)); }
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    void gap() { gap_ = true; }
+    void put(char c) {
+        separate();
+        *p_++ = c;
+    }
+    void put(const char* s, std::size_t n) {
+        separate();
+        std::memcpy(p_, s, n);
+        p_ += n;
+    }
+    // Copies s[i] and the bytes after it that have no flag in `table`; returns the index after them.
+    std::size_t put_run(const char* s, std::size_t i, std::size_t n, const ByteTable& table) {
+        separate();
+        char* p = p_;
+        do {
+            *p++ = s[i++];
+        } while (i < n && table[s[i]] == 0);
+        p_ = p;
+        return i;
+    }
+    // The code point cp read from text[start..end): copies a well-formed sequence, re-encodes a
+    // stray byte.
+    void put_decoded(const char* text, std::size_t start, std::size_t end, std::uint32_t cp) {
+        if (end - start > 1 || cp < 0x80) {
+            put(text + start, end - start);
+        } else {
+            separate();
+            *p_++ = static_cast<char>(0xC0 | (cp >> 6));
+            *p_++ = static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
 
 private:
+    void separate() {
+        if (gap_) {
+            if (p_ != begin_) *p_++ = ' ';
+            gap_ = false;
+        }
+    }
     std::string& out_;
+    char* begin_ = nullptr;
+    char* p_ = nullptr;
     bool gap_ = false;
 };
 
-// (\Pad) -> ' \1 '
-template <class Next>
-class PadPass {
-public:
-    explicit PadPass(Next& next) : next_(next) {}
-    void push(Unit u) {
-        if (u.flags & kPad) {
-            next_.push(kSpaceUnit);
-            next_.push(u);
-            next_.push(kSpaceUnit);
-        } else {
-            next_.push(u);
-        }
-    }
-    void finish() { next_.finish(); }
-
-private:
-    Next& next_;
-};
-
-// re.sub over a two-character pattern (A)(B), A matching when (flags & a_mask) == a_want and B
-// likewise. kSpaceFirst selects the replacement ' \1 \2' instead of '\1 \2 '.
-template <class Next, std::uint8_t AMask, std::uint8_t AWant, std::uint8_t BMask, std::uint8_t BWant, bool kSpaceFirst>
-class PairPass {
-public:
-    explicit PairPass(Next& next) : next_(next) {}
-    void push(Unit u) {
-        if (have_ && (pending_.flags & AMask) == AWant && (u.flags & BMask) == BWant) {
-            if (kSpaceFirst) next_.push(kSpaceUnit);
-            next_.push(pending_);
-            next_.push(kSpaceUnit);
-            next_.push(u);
-            if (!kSpaceFirst) next_.push(kSpaceUnit);
-            have_ = false;  // both characters consumed
-            return;
-        }
-        if (have_) next_.push(pending_);
-        pending_ = u;
-        have_ = true;
-    }
-    void finish() {
-        if (have_) next_.push(pending_);
-        have_ = false;
-        next_.finish();
-    }
-
-private:
-    Next& next_;
-    Unit pending_{0, 0};
-    bool have_ = false;
-};
-
-template <class Next>
-using NonDigitThenPunct = PairPass<Next, kDigit, 0, kPunct, kPunct, false>;  // R2 / intl pass 1
-template <class Next>
-using PunctThenNonDigit = PairPass<Next, kPunct, kPunct, kDigit, 0, true>;   // R3 / intl pass 2
-template <class Next>
-using DigitThenHyphen = PairPass<Next, kDigit, kDigit, kHyphen, kHyphen, false>;  // R4
-
-template <class Sink, class Flags>
-inline void feed(Sink& sink, const char* text, std::size_t len, Flags flags) {
-    std::size_t i = 0;
-    while (i < len) {
-        const std::uint32_t cp = decode_utf8(text, len, i);
-        sink.push(Unit{cp, flags(cp)});
+// Does 13a's first step change s from s[i] on ("<skipped>", "-\n", an entity it decodes)? If no
+// such place exists that step is the identity but for "\n" -> " ", which cannot change the tokens.
+inline bool markup_at(const char* s, std::size_t i, std::size_t n) {
+    auto at = [&](const char* what, std::size_t k) { return n - i >= k && std::memcmp(s + i, what, k) == 0; };
+    switch (s[i]) {
+        case '<': return at("<skipped>", 9);
+        case '&': return at("&quot;", 6) || at("&amp;", 5) || at("&lt;", 4) || at("&gt;", 4);
+        case '\n': return i > 0 && s[i - 1] == '-';
+        default: return false;
     }
 }
 
-// R1..R4 then split/join; `pad_ends` adds 13a's surrounding spaces.
-template <class Flags>
-inline void run_regexp_passes(const char* text, std::size_t len, bool pad_ends, Flags flags, std::string& out) {
-    Joiner join(out);
-    DigitThenHyphen<Joiner> r4(join);
-    PunctThenNonDigit<DigitThenHyphen<Joiner>> r3(r4);
-    NonDigitThenPunct<PunctThenNonDigit<DigitThenHyphen<Joiner>>> r2(r3);
-    PadPass<NonDigitThenPunct<PunctThenNonDigit<DigitThenHyphen<Joiner>>>> r1(r2);
-    if (pad_ends) r1.push(kSpaceUnit);
-    feed(r1, text, len, flags);
-    if (pad_ends) r1.push(kSpaceUnit);
-    r1.finish();
+// 13a/zh after their first steps: R1..R4 and split/join. Tracing the passes over the characters
+// c[0..n) (P = [.,], D = [0-9]):
+//   R1: separators around every R1 character (zh: and every Chinese character);
+//   R4: a digit followed by '-' still touches it when R4 runs: separators around the '-';
+//   R2 matches P at k (separators both sides) iff c[k-1] exists (13a: the padding space) and is
+//     not a digit, and is not itself a P matched by R2 (then re.sub consumed it):
+//       m2[k] = P[k] && pred && !D[k-1] && !(P[k-1] && m2[k-1]);
+//   R3 matches P at k (separators both sides) iff the next character of R2's output is not a
+//     digit (a space if m2[k], else c[k+1]; 13a: the padding space at the end), and c[k] was not
+//     consumed as group 2 of an R3 match at k-1, which needs c[k-1] in P and no space between:
+//       m3[k] = P[k] && (m2[k] || (k+1 < n ? !D[k+1] : pad)) && !(P[k-1] && !m2[k] && !m2[k-1] && m3[k-1]).
+// With kStopAtMarkup, returns false (output unspecified) where markup_at() holds.
+template <bool kZh, bool kStopAtMarkup>
+inline bool regexp_passes(const char* s, std::size_t n, bool pad, std::string& out) {
+    Writer w(out, n);
+    bool prev_digit = false, prev_punct = false, prev_m2 = false, prev_m3 = false;
+    bool has_pred = pad;
+    std::size_t i = 0;
+    while (i < n) {
+        const std::uint8_t f = k13aTable[s[i]];
+        if (f == 0) {
+            i = w.put_run(s, i, n, k13aTable);
+            prev_digit = prev_punct = false;
+        } else if (f & kHigh) {
+            const std::size_t start = i;
+            const std::uint32_t cp = decode_utf8(s, n, i);
+            if (is_python_space(cp)) {
+                w.gap();
+            } else if (kZh && is_zh_chinese(cp)) {
+                w.gap();
+                w.put(s + start, i - start);
+                w.gap();
+            } else {
+                w.put_decoded(s, start, i, cp);
+            }
+            prev_digit = prev_punct = false;
+        } else {
+            if (kStopAtMarkup && (f & kMarkup) && markup_at(s, i, n)) return false;
+            const char b = s[i++];
+            if (f & kSpace) {
+                w.gap();
+            } else if (f & kPad) {
+                w.gap();
+                w.put(b);
+                w.gap();
+            } else if (f & kPunct) {
+                const bool m2 = has_pred && !prev_digit && !(prev_punct && prev_m2);
+                const bool next_nondigit = i < n ? !(s[i] >= '0' && s[i] <= '9') : pad;
+                const bool m3 = (m2 || next_nondigit) && !(prev_punct && !m2 && !prev_m2 && prev_m3);
+                if (m2 || m3) w.gap();
+                w.put(b);
+                if (m2 || m3) w.gap();
+                prev_m2 = m2;
+                prev_m3 = m3;
+            } else if ((f & kHyphen) && prev_digit) {
+                w.gap();
+                w.put(b);
+                w.gap();
+            } else {
+                w.put(b);  // a digit, or '-' after a non-digit
+            }
+            prev_digit = f & kDigit;
+            prev_punct = f & kPunct;
+        }
+        has_pred = true;
+    }
+    return true;
 }
 
 inline void replace_all(std::string& s, const char* needle, const char* repl) {
@@ -217,12 +252,7 @@ inline void replace_all(std::string& s, const char* needle, const char* repl) {
 }
 
 inline void tokenize_13a(const char* text, std::size_t len, std::string& out) {
-    bool special = false;
-    for (std::size_t i = 0; i < len && !special; ++i) special = text[i] == '<' || text[i] == '&' || text[i] == '\n';
-    if (!special) {
-        run_regexp_passes(text, len, true, flags_13a, out);
-        return;
-    }
+    if (regexp_passes<false, true>(text, len, true, out)) return;
     std::string line(text, len);
     replace_all(line, "<skipped>", "");
     replace_all(line, "-\n", "");
@@ -231,7 +261,7 @@ inline void tokenize_13a(const char* text, std::size_t len, std::string& out) {
     replace_all(line, "&amp;", "&");
     replace_all(line, "&lt;", "<");
     replace_all(line, "&gt;", ">");
-    run_regexp_passes(line.data(), line.size(), true, flags_13a, out);
+    regexp_passes<false, false>(line.data(), line.size(), true, out);
 }
 
 inline void tokenize_zh(const char* text, std::size_t len, std::string& out) {
@@ -242,31 +272,95 @@ inline void tokenize_zh(const char* text, std::size_t len, std::string& out) {
         begin = next;
     }
     const std::size_t n = python_rstrip_length(text + begin, len - begin);
-    run_regexp_passes(text + begin, n, false, flags_zh, out);
+    regexp_passes<true, false>(text + begin, n, false, out);
 }
 
-inline void tokenize_intl(const char* text, std::size_t len, std::string& out) {
-    Joiner join(out);
-    PadPass<Joiner> symbols(join);
-    PunctThenNonDigit<PadPass<Joiner>> p2(symbols);
-    NonDigitThenPunct<PunctThenNonDigit<PadPass<Joiner>>> p1(p2);
-    feed(p1, text, len, flags_intl);
-    p1.finish();
-}
-
-inline void tokenize_char(const char* text, std::size_t len, std::string& out) {
+// intl, traced like regexp_passes (N = \p{N}, P = \p{P}; no padding):
+//   pass 1 matches P at k iff c[k-1] exists, is not N and is not a P matched by pass 1:
+//     m1[k] = P[k] && k > 0 && !N[k-1] && !(P[k-1] && m1[k-1]);
+//   pass 2 matches P at k iff the next character of pass 1's output is not N, and c[k] was not
+//   consumed by a pass-2 match at k-1:
+//     m2[k] = P[k] && (m1[k] || (k+1 < n && !N[k+1])) && !(P[k-1] && !m1[k] && !m1[k-1] && m2[k-1]);
+//   pass 3 puts separators around every \p{S}. A matched P gets separators on both sides.
+inline void tokenize_intl(const char* s, std::size_t n, std::string& out) {
+    Writer w(out, n);
+    bool prev_number = false, prev_punct = false, prev_m1 = false, prev_m2 = false, has_pred = false;
     std::size_t i = 0;
-    while (i < len) {
-        const std::uint32_t cp = decode_utf8(text, len, i);
-        if (is_python_space(cp)) continue;
-        if (!out.empty()) out.push_back(' ');
-        append_utf8(out, cp);
+    while (i < n) {
+        std::uint8_t f = kIntlTable[s[i]];
+        if (f == 0) {
+            i = w.put_run(s, i, n, kIntlTable);
+            prev_number = prev_punct = false;
+            has_pred = true;
+            continue;
+        }
+        const std::size_t start = i;
+        std::uint32_t cp = static_cast<unsigned char>(s[i]);
+        if (f & kHigh) {
+            cp = decode_utf8(s, n, i);
+            f = intl_flags(cp);
+        } else {
+            ++i;
+        }
+        if (f & kPunct) {
+            const bool m1 = has_pred && !prev_number && !(prev_punct && prev_m1);
+            bool next_non_number = false;
+            if (!m1 && i < n) {
+                std::size_t j = i;
+                const std::uint8_t g = kIntlTable[s[i]];
+                next_non_number = !((g & kHigh) ? intl_flags(decode_utf8(s, n, j)) & kDigit : g & kDigit);
+            }
+            const bool m2 = (m1 || next_non_number) && !(prev_punct && !m1 && !prev_m1 && prev_m2);
+            if (m1 || m2) w.gap();
+            w.put_decoded(s, start, i, cp);
+            if (m1 || m2) w.gap();
+            prev_m1 = m1;
+            prev_m2 = m2;
+        } else if (f & kPad) {
+            w.gap();
+            w.put_decoded(s, start, i, cp);
+            w.gap();
+        } else if (f & kSpace) {
+            w.gap();
+        } else {
+            w.put_decoded(s, start, i, cp);
+        }
+        prev_number = f & kDigit;
+        prev_punct = f & kPunct;
+        has_pred = true;
     }
 }
 
-inline void tokenize_none(const char* text, std::size_t len, std::string& out) {
-    Joiner join(out);
-    feed(join, text, len, [](std::uint32_t cp) -> std::uint8_t { return is_python_space(cp) ? kSpace : 0; });
+inline void tokenize_char(const char* s, std::size_t n, std::string& out) {
+    Writer w(out, n);
+    std::size_t i = 0;
+    while (i < n) {
+        const std::size_t start = i;
+        const std::uint32_t cp = decode_utf8(s, n, i);
+        if (!is_python_space(cp)) w.put_decoded(s, start, i, cp);
+        w.gap();
+    }
+}
+
+inline void tokenize_none(const char* s, std::size_t n, std::string& out) {
+    Writer w(out, n);
+    std::size_t i = 0;
+    while (i < n) {
+        const std::uint8_t f = kSpaceTable[s[i]];
+        if (f == 0) {
+            i = w.put_run(s, i, n, kSpaceTable);
+        } else if (f & kSpace) {
+            w.gap();
+            ++i;
+        } else {
+            const std::size_t start = i;
+            const std::uint32_t cp = decode_utf8(s, n, i);
+            if (is_python_space(cp))
+                w.gap();
+            else
+                w.put_decoded(s, start, i, cp);
+        }
+    }
 }
 
 }  // namespace sacre_detail

@@ -680,7 +680,7 @@ inline constexpr std::uint8_t kIntlBlocks[7616] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x55, 0x55, 0x35, 0x00,
 };
 
-inline IntlClass intl_class(std::uint32_t cp) {
+constexpr IntlClass intl_class(std::uint32_t cp) {
     if (cp >= 0x110000) return kIntlOther;
     const unsigned block = kIntlBlockIndex[cp / 256];
     const unsigned k = cp % 256;
