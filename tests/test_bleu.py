@@ -241,6 +241,21 @@ def test_id_kernel_matches_oracle(pairs, order):
     assert stats.tolist() == [oracle.bleu_stats(h, r, order) for h, r in pairs]
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(0, 4), min_size=0, max_size=90),
+                          st.lists(st.lists(st.integers(0, 4), max_size=70), min_size=1, max_size=3)),
+                min_size=1, max_size=4),
+       st.integers(1, 7), st.booleans())
+def test_long_pairs_match_oracle(pairs, order, large_ids):
+    """Pairs past 64 positions take the hashing path (the bit-mask path covers short ones); ids
+    above the direct-indexing limit take the dense-id path."""
+    offset = 2**30 if large_ids else 0
+    hyps = [[t + offset for t in h] for h, _ in pairs]
+    refs = [[[t + offset for t in r] for r in rs] for _, rs in pairs]
+    stats = ngramkit.bleu(hyps, refs, max_ngram_order=order).statistics
+    assert stats.tolist() == [oracle.bleu_stats(h, r, order) for h, r in zip(hyps, refs)]
+
+
 def test_thread_and_partition_invariance(dialogsum):
     hyp, refs = dialogsum
     per_hyp = [list(r) for r in zip(*refs)]

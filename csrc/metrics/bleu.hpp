@@ -33,6 +33,8 @@ struct BleuWorkspace {
     std::vector<std::uint32_t> unigram_h, level_h;  // hypothesis: token ids, n-gram ids of this order
     std::vector<std::uint32_t> unigram_r, level_r;  // the same for every reference, concatenated
     std::vector<std::int32_t> max_ref, ref_count;   // per id; all zero between uses
+    std::vector<std::uint64_t> ref_bits, hyp_bits;  // per id (short pairs); all zero between uses
+    std::vector<std::uint64_t> match, self;         // per hypothesis position (short pairs)
 };
 
 // A token sequence: ids that only need to agree within one hypothesis and its references.
@@ -111,7 +113,70 @@ inline std::int64_t clip_against_references(std::uint32_t* h, std::size_t nh, co
     return matches;
 }
 
+
+// Short pairs (hypothesis <= 64 tokens, references and one gap between each <= 64 positions):
+// clipped matches with bit masks. match[i] has bit p set where the hypothesis n-gram at i occurs in
+// the references at position p, self[i] bit i' where it occurs in the hypothesis at i'; order n
+// follows from order n-1 as m[i] & (m[i+1] >> 1). A gap position never matches, so no n-gram
+// spans two references. uh/ur: ids < k_ids, or kAbsent (a reference token not in the hypothesis).
+inline void bleu_short_pair(const std::uint32_t* uh, std::size_t lh, const std::uint32_t* ur, const IdSpan* refs,
+                            std::size_t n_refs, std::size_t k_ids, int max_order, BleuWorkspace& ws,
+                            std::int64_t* correct) {
+    constexpr std::uint32_t kAbsent = DenseIdMap::kAbsent;
+    if (ws.ref_bits.size() < k_ids) {
+        ws.ref_bits.resize(k_ids, 0);
+        ws.hyp_bits.resize(k_ids, 0);
+    }
+    std::uint64_t segment[64];
+    std::size_t pos = 0, t = 0;
+    for (std::size_t k = 0; k < n_refs; ++k) {
+        const std::size_t lr = refs[k].len;
+        segment[k] = lr ? ((lr == 64 ? ~0ULL : (1ULL << lr) - 1) << pos) : 0;
+        for (std::size_t j = 0; j < lr; ++j, ++t, ++pos)
+            if (ur[t] != kAbsent) ws.ref_bits[ur[t]] |= 1ULL << pos;
+        ++pos;  // the gap
+    }
+    ws.match.resize(lh);
+    ws.self.resize(lh);
+    std::uint64_t* m = ws.match.data();
+    std::uint64_t* self = ws.self.data();
+    for (std::size_t i = 0; i < lh; ++i) ws.hyp_bits[uh[i]] |= 1ULL << i;
+    for (std::size_t i = 0; i < lh; ++i) {
+        m[i] = ws.ref_bits[uh[i]];
+        self[i] = ws.hyp_bits[uh[i]];
+    }
+    for (std::size_t i = 0; i < lh; ++i) ws.hyp_bits[uh[i]] = 0;
+    for (std::size_t j = 0; j < t; ++j)
+        if (ur[j] != kAbsent) ws.ref_bits[ur[j]] = 0;
+    for (int n = 1; n <= max_order && static_cast<std::size_t>(n) <= lh; ++n) {
+        const std::size_t nh = lh - static_cast<std::size_t>(n) + 1;
+        if (n > 1)
+            for (std::size_t i = 0; i < nh; ++i) {
+                m[i] &= m[i + 1] >> 1;
+                self[i] &= self[i + 1] >> 1;
+            }
+        std::int64_t matches = 0;
+        for (std::size_t i = 0; i < nh; ++i) {
+            if (m[i] == 0 || (self[i] & ((1ULL << i) - 1)) != 0) continue;  // no match, or not the first
+            int most = 0;
+            if (n_refs == 1) {
+                most = __builtin_popcountll(m[i]);
+            } else {
+                for (std::size_t k = 0; k < n_refs; ++k) {
+                    const int c = __builtin_popcountll(m[i] & segment[k]);
+                    if (c > most) most = c;
+                }
+            }
+            const int in_hyp = __builtin_popcountll(self[i]);
+            matches += in_hyp < most ? in_hyp : most;
+        }
+        correct[n - 1] = matches;
+        if (matches == 0) break;
+    }
+}
+
 }  // namespace detail
+
 
 // Writes the 2 + 2*max_order statistics of one hypothesis against its references to `out`.
 // `id_bound` > 0 says every id is below it: order-1 counts then index arrays of that size directly;
@@ -159,25 +224,43 @@ inline void bleu_pair_stats(IdSpan hyp, const IdSpan* refs, std::size_t n_refs, 
                 ur[pos++] = ws.map.find(static_cast<std::uint32_t>(refs[k].ids[j]));
         k_ids = ws.map.size();
     }
+    if (lh <= 64 && ref_tokens + n_refs <= 65) {
+        detail::bleu_short_pair(uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
+        return;
+    }
     std::copy(uh, uh + lh, h);
     std::copy(ur, ur + ref_tokens, r);
     correct[0] = detail::clip_against_references(h, lh, r, refs, n_refs, 0, k_ids, ws);
+    if (max_order > 1 && correct[0] > 0) {
+        // reference tokens that match no hypothesis token start no matching n-gram: mark them
+        std::int32_t* mark = ws.ref_count.data();  // all zero here, sized >= k_ids
+        for (std::size_t i = 0; i < lh; ++i)
+            if (h[i] != kAbsent) mark[h[i]] = 1;
+        for (std::size_t j = 0; j < ref_tokens; ++j)
+            if (r[j] != kAbsent && mark[r[j]] == 0) r[j] = kAbsent;
+        for (std::size_t i = 0; i < lh; ++i)
+            if (h[i] != kAbsent) mark[h[i]] = 0;
+    }
 
     for (int n = 2; n <= max_order; ++n) {
         const std::size_t span = static_cast<std::size_t>(n) - 1;
         if (lh <= span || correct[n - 2] == 0) break;  // no n-grams, or none can match: correct stays 0
+        // An n-gram can occur in a reference only if both its (n-1)-gram prefix (at i) and suffix
+        // (at i + 1) do; h[i + 1] and r[base + j + 1] still hold order n-1 ids when read.
         const std::size_t nh = lh - span;
         ws.map.reset(nh);
         for (std::size_t i = 0; i < nh; ++i)
-            h[i] = h[i] == kAbsent ? kAbsent : ws.map.id((std::uint64_t(h[i]) << 32) | uh[i + span]);
+            h[i] = (h[i] == kAbsent || h[i + 1] == kAbsent) ? kAbsent
+                                                           : ws.map.id((std::uint64_t(h[i]) << 32) | uh[i + span]);
         std::size_t base = 0;
         for (std::size_t k = 0; k < n_refs; ++k) {
             const std::size_t lr = refs[k].len;
             const std::size_t nr = lr > span ? lr - span : 0;
             for (std::size_t j = 0; j < nr; ++j) {
-                const std::uint32_t prev = r[base + j], last = ur[base + j + span];
-                r[base + j] = (prev == kAbsent || last == kAbsent) ? kAbsent
-                                                                     : ws.map.find((std::uint64_t(prev) << 32) | last);
+                const std::uint32_t prev = r[base + j], next = r[base + j + 1];
+                r[base + j] = (prev == kAbsent || next == kAbsent)
+                                  ? kAbsent
+                                  : ws.map.find((std::uint64_t(prev) << 32) | ur[base + j + span]);
             }
             base += lr;
         }
