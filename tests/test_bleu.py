@@ -304,3 +304,17 @@ def test_bad_layouts():
         ngramkit.bleu([[1, 2]], [[1, 2]], lowercase=True)
     with pytest.raises(ValueError, match="negative"):
         ngramkit.bleu([[1, -2]], [[1, 2]])
+
+
+def test_trailing_whitespace_of_every_kind():
+    """sacrebleu rstrip()s each segment before tokenizing: every Python whitespace code point, and
+    non-space multi-byte characters that must stay, at the end of hypotheses and references."""
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    tails = spaces + ["\u200b", "\ufeff", "é", "\u3001", "x\u00a0\u3000", "-\n", "-\u2028", "a-\u0085"]
+    hyps = [f"the cat sat{t}" for t in tails] + [f"the{t}cat sat on{t}" for t in tails]
+    refs = [f"the cat sat on{t}" for t in reversed(tails)] * 2
+    for tok in ("13a", "none", "char", "intl", "zh"):
+        ours = ngramkit.sentence_bleu(hyps, refs, tokenize=tok)
+        metric = BLEU(tokenize=tok, effective_order=True)
+        assert ours.tolist() == [metric.sentence_score(h, [r]).score for h, r in zip(hyps, refs)], tok
+        assert_same_corpus(ngramkit.bleu(hyps, refs, tokenize=tok), BLEU(tokenize=tok).corpus_score(hyps, [refs]))

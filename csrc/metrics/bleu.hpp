@@ -359,12 +359,13 @@ inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, SacreTo
     const char* text = batch.values + batch.offsets[row];
     const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
     sacrebleu_tokenize(kind, text, python_rstrip_length(text, len), st.tokenized);
-    const char* s = st.tokenized.data();
     const std::size_t n = st.tokenized.size();
+    st.tokenized.append(8, ' ');  // lets intern_padded load 8 bytes at any token
+    const char* s = st.tokenized.data();
     std::size_t start = 0;
     for (std::size_t i = 0; i <= n; ++i) {
         if (i == n || s[i] == ' ') {
-            if (i > start) st.ids.push_back(st.vocabulary.intern(s + start, i - start));
+            if (i > start) st.ids.push_back(st.vocabulary.intern_padded(s + start, i - start));
             start = i + 1;
         }
     }

@@ -19,9 +19,21 @@ namespace ngramkit {
 class StringInterner {
 public:
     // Id of `s`, inserting it with the next id if new.
-    std::int32_t intern(const char* s, std::size_t len) {
+    std::int32_t intern(const char* s, std::size_t len) { return intern_with_prefix(s, len, prefix_word(s, len)); }
+
+    // The same, for a string followed by at least 8 readable bytes (e.g. a padded buffer): the
+    // prefix word is one load instead of a byte loop.
+    std::int32_t intern_padded(const char* s, std::size_t len) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        const std::uint64_t word = load_word(s);
+        return intern_with_prefix(s, len, len >= 8 ? word : word & ((std::uint64_t(1) << (8 * len)) - 1));
+#else
+        return intern(s, len);
+#endif
+    }
+
+    std::int32_t intern_with_prefix(const char* s, std::size_t len, std::uint64_t prefix) {
         if (2 * (entries_.size() + 1) > slots_.size()) grow();
-        const std::uint64_t prefix = prefix_word(s, len);
         const std::uint64_t h = string_hash(s, len, prefix);
         const auto tag = static_cast<std::uint32_t>(h >> 32);
         const std::size_t mask = slots_.size() - 1;

@@ -88,12 +88,35 @@ inline bool is_python_space(std::uint32_t cp) {
     }
 }
 
-// Length in bytes of text after Python's str.rstrip() (no argument).
-inline std::size_t python_rstrip_length(const char* text, std::size_t len) {
+// python_rstrip_length by a forward scan: the reference for malformed UTF-8.
+inline std::size_t python_rstrip_length_forward(const char* text, std::size_t len) {
     std::size_t end = 0, i = 0;
     while (i < len) {
         const std::uint32_t cp = decode_utf8(text, len, i);
         if (!is_python_space(cp)) end = i;
+    }
+    return end;
+}
+
+// Length in bytes of text after Python's str.rstrip() (no argument): scans back from the end
+// (well-formed UTF-8; a malformed tail falls back to the forward scan).
+inline std::size_t python_rstrip_length(const char* text, std::size_t len) {
+    std::size_t end = len;
+    while (end > 0) {
+        std::size_t start = end - 1;
+        const auto last = static_cast<unsigned char>(text[start]);
+        if (last < 0x80) {
+            if (!is_python_space(last)) break;
+            end = start;
+            continue;
+        }
+        // the code point ending at `end`: back over at most 3 continuation bytes to its lead byte
+        while (start > 0 && end - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+        std::size_t i = start;
+        const std::uint32_t cp = decode_utf8(text, end, i);
+        if (i != end) return python_rstrip_length_forward(text, len);
+        if (!is_python_space(cp)) break;
+        end = start;
     }
     return end;
 }
