@@ -60,7 +60,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
     clock = time.process_time if parser.parse_args().clock == "cpu" else time.perf_counter
-    print(f"| workload | metric | sacrebleu pairs/s | ngramkit from text | kernel only | from text / sacrebleu |")
+    print("| workload | metric | sacrebleu pairs/s | ngramkit from text | kernel only | from text / sacrebleu |")
     print("|---|---|---|---|---|---|")
     for name, hyps, refs in workloads():
         pb, po = text_buffers(hyps, "predictions")

@@ -56,6 +56,12 @@ RaggedView<T> ragged(const py::array& values, const py::array& offsets, const ch
     return view;
 }
 
+// UTF-8 rows (uint8 values + int64 offsets) as a view of chars.
+RaggedView<char> text_view(const py::array& bytes, const py::array& offsets, const char* name) {
+    const auto v = ragged<std::uint8_t>(bytes, offsets, name, "uint8");
+    return RaggedView<char>{reinterpret_cast<const char*>(v.values), v.n_values, v.offsets, v.n_rows};
+}
+
 // Polled between chunks with the GIL released: at most every 50 ms, takes the GIL and runs
 // Python's signal handlers, so Ctrl-C stops a long call (KeyboardInterrupt is then set).
 class SignalCheck {
@@ -130,10 +136,8 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
     const RougeRequest req(std::move(types));
     if (sacre_tokenizer < -1 || sacre_tokenizer > static_cast<int>(SacreTokenizer::Zh))
         throw py::value_error("tokenize: unknown tokenizer code " + std::to_string(sacre_tokenizer));
-    const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
-    const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
-    RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
-    RaggedView<char> refs{reinterpret_cast<const char*>(r8.values), r8.n_values, r8.offsets, r8.n_rows};
+    const auto preds = text_view(pred_bytes, pred_offsets, "predictions");
+    const auto refs = text_view(ref_bytes, ref_offsets, "references");
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
     auto out = stats_array(refs.n_rows, req.types.size());
     std::int64_t* o = out.mutable_data();
@@ -157,10 +161,8 @@ py::tuple chrf_text(const py::array& pred_bytes, const py::array& pred_offsets, 
                     const py::array& ref_offsets, const py::array& groups, int char_order, int word_order,
                     double factor, bool whitespace, bool eps_smoothing, int threads) {
     const ChrfParams params = chrf_params(char_order, word_order, factor, whitespace, eps_smoothing);
-    const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
-    const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
-    RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
-    RaggedView<char> refs{reinterpret_cast<const char*>(r8.values), r8.n_values, r8.offsets, r8.n_rows};
+    const auto preds = text_view(pred_bytes, pred_offsets, "predictions");
+    const auto refs = text_view(ref_bytes, ref_offsets, "references");
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
     const auto n_pred = static_cast<py::ssize_t>(preds.n_rows);
     py::array_t<std::int64_t> stats(std::vector<py::ssize_t>{n_pred, static_cast<py::ssize_t>(3 * params.orders())});
@@ -245,10 +247,8 @@ py::array_t<std::int64_t> bleu_text(const py::array& pred_bytes, const py::array
     checked_order(max_order);
     if (tokenizer < 0 || tokenizer > static_cast<int>(SacreTokenizer::Zh))
         throw py::value_error("tokenizer: unknown tokenizer code " + std::to_string(tokenizer));
-    const auto p8 = ragged<std::uint8_t>(pred_bytes, pred_offsets, "predictions", "uint8");
-    const auto r8 = ragged<std::uint8_t>(ref_bytes, ref_offsets, "references", "uint8");
-    RaggedView<char> preds{reinterpret_cast<const char*>(p8.values), p8.n_values, p8.offsets, p8.n_rows};
-    RaggedView<char> refs{reinterpret_cast<const char*>(r8.values), r8.n_values, r8.offsets, r8.n_rows};
+    const auto preds = text_view(pred_bytes, pred_offsets, "predictions");
+    const auto refs = text_view(ref_bytes, ref_offsets, "references");
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
     auto out = bleu_stats_array(preds.n_rows, max_order);
     std::int64_t* o = out.mutable_data();

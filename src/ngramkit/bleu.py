@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .corpus_result import CorpusResult
 from .inputs import IDS, text_buffers
 from .pairs import Pairs, ingest_pairs
 from .signature import Signature
@@ -113,7 +114,7 @@ def compute_bleu(stats: Sequence[int], config: BleuConfig) -> dict:
     return {"score": bp * math.exp(sum(logs) / effective), **result}
 
 
-class BleuResult:
+class BleuResult(CorpusResult):
     """A corpus BLEU score and the per-pair statistics it was computed from.
 
     Attributes
@@ -136,13 +137,10 @@ class BleuResult:
     """
 
     name = "BLEU"
+    config_type = BleuConfig
 
-    def __init__(self, statistics: np.ndarray, config: BleuConfig, n_references: int | str):
-        self.statistics = statistics
-        self.config = config
-        self.n_references = n_references
-        summed = statistics.sum(axis=0, dtype=np.int64) if len(statistics) else np.zeros(config.width, np.int64)
-        values = compute_bleu(summed.tolist(), config)
+    def _finalize(self, summed: list[int]) -> None:
+        values = compute_bleu(summed, self.config)
         self.score: float = values["score"]
         self.counts: list = values["counts"]
         self.totals: list = values["totals"]
@@ -151,25 +149,6 @@ class BleuResult:
         self.sys_len: int = values["sys_len"]
         self.ref_len: int = values["ref_len"]
         self.ratio: float = self.sys_len / self.ref_len if self.ref_len else 0
-
-    @classmethod
-    def from_statistics(cls, statistics, config: BleuConfig | None = None, n_references: int | str = 1) -> "BleuResult":
-        """A result from per-pair statistics (int64, (n, 2 + 2N)) computed elsewhere."""
-        config = config or BleuConfig()
-        stats = np.asarray(statistics)
-        if stats.dtype.kind not in "iu" or stats.ndim != 2 or stats.shape[1] != config.width:
-            raise ValueError(f"statistics: expected an integer array of shape (n, {config.width}), "
-                             f"got {stats.dtype} {stats.shape}")
-        return cls(np.ascontiguousarray(stats, dtype=np.int64), config, n_references)
-
-    def combine(self, *others: "BleuResult") -> "BleuResult":
-        """The result of all these pairs together (statistics concatenated, finalized once)."""
-        for other in others:
-            if not isinstance(other, BleuResult) or other.config != self.config:
-                raise ValueError("combine: every result must be a BleuResult computed with the same options")
-        labels = {self.n_references, *(o.n_references for o in others)}
-        return BleuResult(np.concatenate([self.statistics, *(o.statistics for o in others)]), self.config,
-                          labels.pop() if len(labels) == 1 else "var")
 
     @property
     def signature(self) -> Signature:
@@ -203,9 +182,6 @@ class BleuResult:
         return {"score": self.score, "counts": list(self.counts), "totals": list(self.totals),
                 "precisions": list(self.precisions), "bp": self.bp, "ratio": self.ratio,
                 "sys_len": self.sys_len, "ref_len": self.ref_len, "signature": self.signature.format()}
-
-    def __float__(self) -> float:
-        return float(self.score)
 
     def __repr__(self) -> str:
         return f"BleuResult({self.format()})"

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .bleu import CHUNK_SIZE
+from .corpus_result import CorpusResult
 from .inputs import text_buffers
 from .pairs import Pairs, ingest_pairs
 from .signature import Signature
@@ -101,7 +102,7 @@ def compute_chrf(stats: Sequence[int], config: ChrfConfig) -> float:
     return 0.0
 
 
-class ChrfResult:
+class ChrfResult(CorpusResult):
     """A corpus chrF score and the per-pair statistics it was computed from.
 
     Attributes
@@ -118,38 +119,20 @@ class ChrfResult:
     signature : Signature
     """
 
-    def __init__(self, statistics: np.ndarray, config: ChrfConfig, n_references: int | str,
+    config_type = ChrfConfig
+
+    def __init__(self, statistics: np.ndarray, config: ChrfConfig, n_references: int | str = 1,
                  reference_index: np.ndarray | None = None):
-        self.statistics = statistics
-        self.config = config
-        self.n_references = n_references
+        super().__init__(statistics, config, n_references)
         self.reference_index = reference_index
-        summed = statistics.sum(axis=0, dtype=np.int64) if len(statistics) else np.zeros(config.width, np.int64)
-        self.score: float = compute_chrf(summed.tolist(), config)
+
+    def _finalize(self, summed: list[int]) -> None:
+        self.score: float = compute_chrf(summed, self.config)
 
     name = property(lambda self: self.config.name)
     char_order = property(lambda self: self.config.char_order)
     word_order = property(lambda self: self.config.word_order)
     beta = property(lambda self: self.config.beta)
-
-    @classmethod
-    def from_statistics(cls, statistics, config: ChrfConfig | None = None, n_references: int | str = 1) -> "ChrfResult":
-        """A result from per-pair statistics (int64, (n, 3 * order)) computed elsewhere."""
-        config = config or ChrfConfig()
-        stats = np.asarray(statistics)
-        if stats.dtype.kind not in "iu" or stats.ndim != 2 or stats.shape[1] != config.width:
-            raise ValueError(f"statistics: expected an integer array of shape (n, {config.width}), "
-                             f"got {stats.dtype} {stats.shape}")
-        return cls(np.ascontiguousarray(stats, dtype=np.int64), config, n_references)
-
-    def combine(self, *others: "ChrfResult") -> "ChrfResult":
-        """The result of all these pairs together (statistics concatenated, finalized once)."""
-        for other in others:
-            if not isinstance(other, ChrfResult) or other.config != self.config:
-                raise ValueError("combine: every result must be a ChrfResult computed with the same options")
-        labels = {self.n_references, *(o.n_references for o in others)}
-        return ChrfResult(np.concatenate([self.statistics, *(o.statistics for o in others)]), self.config,
-                          labels.pop() if len(labels) == 1 else "var")
 
     @property
     def signature(self) -> Signature:
@@ -168,9 +151,6 @@ class ChrfResult:
     def to_dict(self) -> dict:
         return {"score": self.score, "char_order": self.char_order, "word_order": self.word_order,
                 "beta": self.beta, "signature": self.signature.format()}
-
-    def __float__(self) -> float:
-        return float(self.score)
 
     def __repr__(self) -> str:
         return f"ChrfResult({self.format()})"
