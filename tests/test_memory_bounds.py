@@ -110,3 +110,38 @@ def test_rougelsum_single_60k_token_sentence_bounded_memory(vocab):
     assert got["Lsum"] == got["L"]
     assert got["L"][0][1:] == [60_000, 60_000]
     assert got["rss_growth_mb"] < 100, got
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+_PREDS = ["the cat sat on the mat\nit was happy", "a dog barked at the running postman", "", "İ K \u212a 3.14",
+          "summaries of summaries\n\nand more summaries"] * 4
+_REFS = [["the cat was on the mat", "a cat sat\non a mat"], ["the dog barked loudly"], ["nothing"],
+         ["i k k 3 14"], ["summary\nof more", "and summaries"]] * 4
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("call", ["rouge_text", "rouge_ids", "bleu", "chrf"])
+def test_scoring_the_same_batch_10000_times_keeps_rss_flat(call):
+    batch, _ = ngramkit.tokenize(_PREDS + [r for g in _REFS for r in g])
+    id_preds = batch.slice(0, len(_PREDS))
+    flat_refs = [r for g in _REFS for r in g]
+    single_refs = batch.slice(len(_PREDS), len(_PREDS) + len(_PREDS))  # one reference each for ids
+    fn = {
+        "rouge_text": lambda: ngramkit.rouge(_PREDS, _REFS, ["rouge1", "rouge2", "rougeL", "rougeLsum"], threads=2),
+        "rouge_ids": lambda: ngramkit.rouge(id_preds, single_refs, ["rouge1", "rouge4", "rougeL"], threads=2),
+        "bleu": lambda: (ngramkit.bleu(_PREDS, _REFS, threads=2), ngramkit.sentence_bleu(_PREDS, _REFS)),
+        "chrf": lambda: (ngramkit.chrf(_PREDS, _REFS, word_order=2), ngramkit.sentence_chrf(_PREDS, _REFS)),
+    }[call]
+    assert len(flat_refs) > len(_PREDS)
+    for _ in range(500):  # warm up: allocator pools, caches, thread workspaces
+        fn()
+    before = _rss_mb()
+    for _ in range(10_000):
+        fn()
+    growth = _rss_mb() - before
+    print(f"{call}: RSS {before:.1f} MB -> +{growth:.2f} MB after 10,000 calls")
+    assert growth < 4.0, f"{call}: RSS grew {growth:.2f} MB over 10,000 calls"
