@@ -366,6 +366,18 @@ PYBIND11_MODULE(_core, m) {
     m.def("bleu_scores", &bleu_scores, py::arg("statistics"), py::arg("max_order"), py::arg("smooth"),
           py::arg("smooth_value"), py::arg("effective_order"), py::arg("compensated_sum"),
           "sacrebleu's compute_bleu score of every statistics row: float64 (n,).");
+    m.def(
+        "_set_lcs_memory_limits",
+        [](std::size_t mask_words, std::size_t row_words) {
+            if (mask_words == 0 || row_words == 0) throw py::value_error("limits: expected positive word counts");
+            const std::size_t old_mask = dense_mask_words_limit().exchange(mask_words);
+            const std::size_t old_rows = dense_row_words_limit().exchange(row_words);
+            return py::make_tuple(old_mask, old_rows);
+        },
+        py::arg("mask_words"), py::arg("row_words"),
+        "Testing hook: the sizes (64-bit words per LCS call) above which the LCS kernels switch to "
+        "their bounded-memory forms (compact match masks, checkpointed traceback); returns the old ones. "
+        "Results never depend on them.");
 #ifdef NGRAMKIT_HAVE_BOOTSTRAP
     m.def("bootstrap_means", &bootstrap, py::arg("values"), py::arg("n_samples"), py::arg("seed"),
           py::arg("threads"), "Column means of n_samples bootstrap resamples of the rows of values.");

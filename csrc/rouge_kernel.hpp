@@ -8,6 +8,7 @@
 // Precision = hits / max(pred, 1), recall = hits / max(ref, 1); they add up over any partition.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -58,7 +59,8 @@ struct TokenSeq {
 };
 
 struct PairWorkspace {
-    DenseIdMap ids;
+    // The unigram renumbering uses ws.ngram.map: the dense ids are copied out before the n-gram
+    // orders reset it, so one hash table (16 bytes a slot, >= 2 slots per token) serves both.
     std::vector<std::uint32_t> dense_p, dense_r;
     NgramWorkspace ngram;
     LcsWorkspace lcs;
@@ -123,14 +125,16 @@ inline void score_pair(const TokenSeq& pred, const TokenSeq& ref, const RougeReq
         r = reinterpret_cast<const std::uint32_t*>(ref.ids);
         k = id_bound;
     } else {
-        ws.ids.reset(pred.len + ref.len);
+        // distinct ids: at most the tokens, and below id_bound when that is known
+        const std::size_t tokens = pred.len + ref.len;
+        ws.ngram.map.reset(id_bound > 0 ? std::min(tokens, id_bound) : tokens);
         ws.dense_p.resize(pred.len);
         ws.dense_r.resize(ref.len);
         for (std::size_t i = 0; i < pred.len; ++i)
-            ws.dense_p[i] = ws.ids.id(static_cast<std::uint32_t>(pred.ids[i]));
+            ws.dense_p[i] = ws.ngram.map.id(static_cast<std::uint32_t>(pred.ids[i]));
         for (std::size_t j = 0; j < ref.len; ++j)
-            ws.dense_r[j] = ws.ids.id(static_cast<std::uint32_t>(ref.ids[j]));
-        k = ws.ids.size();
+            ws.dense_r[j] = ws.ngram.map.id(static_cast<std::uint32_t>(ref.ids[j]));
+        k = ws.ngram.map.size();
         p = ws.dense_p.data();
         r = ws.dense_r.data();
     }

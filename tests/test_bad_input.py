@@ -811,3 +811,62 @@ def test_threads_wrong_type_is_type_error(threads):
         ngramkit.rouge(["a"], ["a"], threads=threads)
     with pytest.raises(TypeError, match="threads"):
         ngramkit.bleu(["a"], ["a"], threads=threads)
+
+
+# issue 8 item 4: a pyarrow list<string> / list<list<int>> reference column names the prediction
+# and the reference (as the list path does), not the flat index.
+@pytest.mark.parametrize(
+    "preds,refs,exc,where",
+    [
+        (["a"], [["a", None]], TypeError, r"references\[0\]\[1\]: expected str"),
+        (["a", "b"], [["a"], ["b", "c", None]], TypeError, r"references\[1\]\[2\]: expected str"),
+        ([[1]], [[[1], None]], ValueError, r"references\[0\]\[1\]: null"),
+        ([[1], [2]], [[[1]], [[2], [3, None]]], ValueError, r"references\[1\]\[1\]\[1\]: null token id"),
+    ],
+)
+def test_arrow_reference_column_errors_name_the_reference(preds, refs, exc, where):
+    with pytest.raises(exc, match=where):
+        R(preds, pa.array(refs))
+    if exc is TypeError:  # the list path says the same
+        with pytest.raises(exc, match=where):
+            R(preds, refs)
+
+
+def test_arrow_reference_column_error_location_in_a_slice():
+    refs = pa.array([[[9, None]], [[1]], [[2], [], [3, 3, None]]]).slice(1)  # the null before the slice is ignored
+    with pytest.raises(ValueError, match=r"references\[1\]\[2\]\[2\]: null token id"):
+        R([[1], [2]], refs)
+    texts = pa.array([[None], ["a"], ["b", None]]).slice(1)
+    with pytest.raises(TypeError, match=r"references\[1\]\[1\]"):
+        R(["a", "b"], texts)
+
+
+# issue 8 item 5: several references given as numpy string arrays are texts, as lists of str are.
+def test_numpy_string_arrays_as_several_references():
+    rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
+    sacrebleu = pytest.importorskip("sacrebleu")
+    preds = ["the cat sat", "a dog barked loudly"]
+    refs = [["the cat sat down", "a cat sat"], ["the dog barked", "dogs bark", "a dog barked"]]
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"])
+    expected = [scorer.score_multi(r, p) for p, r in zip(preds, refs)]
+    for layout in ([np.array(r) for r in refs], [np.array(r, dtype=object) for r in refs],
+                   [np.array(refs[0]), refs[1]]):
+        got = R(preds, layout, ["rouge1", "rougeL"])
+        for name in ("rouge1", "rougeL"):
+            assert [tuple(got[name][i]) for i in range(2)] == [tuple(e[name]) for e in expected]
+    square = [["the cat sat down", "a cat sat"], ["the dog barked", "dogs bark"]]
+    got = R(preds, np.array(square), ["rouge1"])  # 2-D str array: one row of references per prediction
+    assert [tuple(got["rouge1"][i]) for i in range(2)] == [
+        tuple(scorer.score_multi(r, p)["rouge1"]) for p, r in zip(preds, square)]
+    streams = [list(s) for s in zip(*square)]
+    assert ngramkit.bleu(preds, np.array(square)).score == sacrebleu.corpus_bleu(preds, streams).score
+    assert ngramkit.chrf(preds, np.array(square)).score == sacrebleu.corpus_chrf(preds, streams).score
+
+
+@pytest.mark.parametrize("item,exc,where", [
+    (np.array([b"abc"]), TypeError, r"references\[0\]: expected texts \(str\), got a numpy bytes array"),
+    (np.array([["abc"]]), ValueError, r"references\[0\]: expected a 1-D array of reference texts"),
+])
+def test_numpy_reference_item_errors(item, exc, where):
+    with pytest.raises(exc, match=where):
+        R(["abc"], [item])

@@ -88,9 +88,41 @@ def test_multi_reference_mean_averages_each_reference(dialogsum):
     for i in range(0, 500, 7):
         per_ref = [scorer.score(r[i], hyp[i]) for r in refs]
         for name in ("rouge1", "rougeL"):
-            exp = np.mean([tuple(s[name]) for s in per_ref], axis=0)
-            got = np.array([result[name].precision[i], result[name].recall[i], result[name].fmeasure[i]])
-            np.testing.assert_allclose(got, exp, rtol=0, atol=1e-15)
+            exp = tuple(sum(v) / len(v) for v in zip(*[tuple(s[name]) for s in per_ref]))
+            got = (result[name].precision[i], result[name].recall[i], result[name].fmeasure[i])
+            assert got == exp, f"pair {i} {name}: {got} != {exp}"
+
+
+def test_multi_reference_mean_is_the_left_to_right_sum_issue_example():
+    # issue 8 item 2: F1s [0.4, 0.4, 1.0, 0.4, 0.0] gave 0.43999999999999995 (np.add.reduceat)
+    scorer = rouge_scorer.RougeScorer(["rouge1"])
+    refs = ["a c d", "a c d", "a b", "a c d", "x"]
+    f1 = [scorer.score(r, "a b")["rouge1"].fmeasure for r in refs]
+    result = ngramkit.rouge(["a b"], [refs], ["rouge1"], multi_reference="mean")
+    assert result["rouge1"].fmeasure[0] == sum(f1) / len(f1)
+
+
+def test_multi_reference_mean_random_bit_for_bit():
+    """Varying reference counts (1..9) in random order: every mean is Python's sum(v) / len(v) of
+    rouge-score's per-reference values, bit for bit."""
+    rng = random.Random(8)
+    words = "a b c d e f g h".split()
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    scorer = rouge_scorer.RougeScorer(types)
+
+    def text():
+        return " ".join(rng.choice(words) for _ in range(rng.randint(0, 12))).replace("h", "\n")
+
+    preds = [text() for _ in range(400)]
+    refs = [[text() for _ in range(rng.choice([1, 1, 2, 3, 4, 5, 9]))] for _ in preds]
+    result = ngramkit.rouge(preds, refs, types, multi_reference="mean")
+    for name in types:
+        for i, (p, rs) in enumerate(zip(preds, refs)):
+            per_ref = [tuple(scorer.score(r, p)[name]) for r in rs]
+            for column, values in zip(("precision", "recall", "fmeasure"), zip(*per_ref)):
+                exp = sum(values) / len(values)
+                got = getattr(result[name], column)[i]
+                assert got == exp, f"pair {i} {name} {column}: {got!r} != {exp!r}"
 
 
 EDGE_TEXTS = [

@@ -1,7 +1,7 @@
 """Turn user inputs (text, token-id lists, TokenBatch, pyarrow arrays) into kernel buffers.
 
 Predictions are one text/sequence each. References are one per prediction, or several: a list
-whose items are lists of strings / lists of id sequences / TokenBatch, or a pyarrow
+whose items are lists (or numpy arrays) of strings / lists of id sequences / TokenBatch, or a pyarrow
 ``list<list<int>>`` / ``list<string>`` array. Several references become one flat batch plus
 ``groups`` (int64, n_predictions + 1): prediction g owns references ``groups[g]:groups[g+1]``.
 """
@@ -102,15 +102,22 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
             if arr.null_count:
                 raise ValueError(f"{name}: {arr.null_count} null rows; every prediction needs references")
             groups = arr.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
-            side = flat_side(arr.values.slice(int(groups[0]), int(groups[-1] - groups[0])), name)
-            return side, _checked_groups(groups - groups[0], n_predictions)
+            values = arr.values.slice(int(groups[0]), int(groups[-1] - groups[0]))
+            groups = groups - groups[0]
+            _check_arrow_reference_nulls(values, groups, name)
+            return flat_side(values, name), _checked_groups(groups, n_predictions)
         side = _arrow_side(arr, name)
         return side, _single_groups(len(side), n_predictions)
     if isinstance(references, TokenBatch):
         return Side(IDS, batch=references), _single_groups(len(references), n_predictions)
     references = _as_list(references, name)
     multi = []
+    copied = False
     for i, item in enumerate(references):
+        if isinstance(item, np.ndarray) and item.dtype.kind in "UTOS":
+            if not copied:  # never modify the caller's list
+                references, copied = list(references), True
+            references[i] = item = _numpy_reference_item(item, f"{name}[{i}]")
         if item is None:
             raise TypeError(f"{name}[{i}]: expected a text, a token sequence or a list of them, got None")
         if prediction_kind == TEXT and isinstance(item, (list, tuple)) and not item:
@@ -163,6 +170,48 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
                 TokenBatch.from_lists(flat_rows[groups[g] : groups[g + 1]], name=f"{name}[{g}]")
             raise
     return side, _checked_groups(groups, n_predictions)
+
+
+def _numpy_reference_item(item: np.ndarray, name: str) -> list:
+    """A numpy array of texts (str or object dtype) as one prediction's list of references."""
+    if item.dtype.kind == "S":
+        raise TypeError(f"{name}: expected texts (str), got a numpy bytes array (dtype {item.dtype}); decode it first")
+    if item.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D array of reference texts, got shape {item.shape}")
+    return item.tolist()
+
+
+def _arrow_location(flat_index: int, groups: np.ndarray) -> tuple[int, int]:
+    """(prediction, reference within it) of a flat reference index."""
+    g = int(np.searchsorted(groups, flat_index, side="right")) - 1
+    return g, flat_index - int(groups[g])
+
+
+def _first_null(array) -> int | None:
+    if not array.null_count:
+        return None
+    return int(np.flatnonzero(array.is_null().to_numpy(zero_copy_only=False))[0])
+
+
+def _check_arrow_reference_nulls(values, groups: np.ndarray, name: str) -> None:
+    """Nulls in the references of a pyarrow list<string> / list<list<int>> column, named by
+    ``references[prediction][reference]`` (and ``[position]``) as for Python lists."""
+    import pyarrow as pa
+
+    k = _first_null(values)
+    if k is not None:
+        g, j = _arrow_location(k, groups)
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            raise TypeError(f"{name}[{g}][{j}]: expected str, got NoneType (None is not a text; use '' for an empty one)")
+        raise ValueError(f"{name}[{g}][{j}]: null reference; fill it (e.g. with []) first")
+    if pa.types.is_list(values.type) or pa.types.is_large_list(values.type):
+        p = _first_null(values.flatten())
+        if p is not None:
+            offsets = values.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
+            offsets = offsets - offsets[0]
+            row = int(np.searchsorted(offsets, p, side="right")) - 1
+            g, j = _arrow_location(row, groups)
+            raise ValueError(f"{name}[{g}][{j}][{p - int(offsets[row])}]: null token id")
 
 
 def _as_list(values: Any, name: str) -> list:

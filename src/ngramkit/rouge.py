@@ -170,6 +170,20 @@ class RougeResult(Mapping[str, RougeScores]):
         return f"RougeResult(n={self.n_pairs if self._scores else 0}, mean F1: {means})"
 
 
+def _group_mean(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Per group, ``sum(v) / len(v)`` as Python computes it: the values added left to right in
+    reference order, then divided by their count (``np.add.reduceat`` may pair the additions
+    differently and differ in the last bit). Vectorized over groups: step ``k`` adds the ``k``-th
+    value of every group that has one, so the work is O(number of values)."""
+    order = np.argsort(-sizes, kind="stable")  # groups by decreasing size: those with > k values lead
+    sorted_sizes = sizes[order]
+    acc = values[starts].copy()
+    for k in range(1, int(sorted_sizes[0]) if len(sizes) else 0):
+        live = order[: int(np.searchsorted(-sorted_sizes, -k, side="left"))]
+        acc[live] += values[starts[live] + k]
+    return acc / sizes
+
+
 def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str) -> RougeScores:
     """Per-prediction scores from per-reference statistics (n_refs, 3)."""
     precision, recall, fmeasure = scores_from_statistics(stats)
@@ -181,9 +195,9 @@ def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str) -> Roug
     if mode == "mean":
         return RougeScores(
             name,
-            np.add.reduceat(precision, starts) / sizes,
-            np.add.reduceat(recall, starts) / sizes,
-            np.add.reduceat(fmeasure, starts) / sizes,
+            _group_mean(precision, starts, sizes),
+            _group_mean(recall, starts, sizes),
+            _group_mean(fmeasure, starts, sizes),
         )
     # rouge-score's score_multi: per type, the first reference with the highest F1.
     owner = np.repeat(np.arange(n_pred), sizes)
@@ -284,13 +298,20 @@ def rouge(
         Korean, Chinese or Arabic text scores 0 without this. Not with ``tokenizer`` or
         ``use_stemmer``.
     multi_reference : ``"best"`` (rouge-score's ``score_multi``: per type, the first reference with
-        the highest F1) or ``"mean"`` (precision, recall and F1 averaged over the references).
+        the highest F1) or ``"mean"`` (precision, recall and F1 averaged over the references:
+        ``sum(v) / len(v)`` in Python's sense, the values added left to right in reference order,
+        bit for bit).
     sentence_separator : token-id input only: this id splits a row into sentences for rougeLsum
         (like a newline in text) and is dropped for every type. ``None``: one sentence per row.
     threads : worker threads over pairs (default: all cores). Results never depend on it.
     progress : show a tqdm progress bar (needs tqdm) while the predictions are scored in chunks of
         ``chunk_size``; chunks also bound the memory of text buffers and let Ctrl-C in between.
     chunk_size : predictions per kernel call when ``progress`` is on (results never depend on it).
+
+    Memory is linear in the input: long LCS problems (rougeL, rougeLsum) switch to compact
+    match masks and a checkpointed rougeLsum traceback with the same results (one
+    60,000-token sentence a side: ~10–16 MB; README "Memory"). Time for rougeL/rougeLsum stays
+    O(n·m/64) per pair.
 
     Returns
     -------

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer harness for the ROUGE kernels (csrc/, no Python): random token-id batches, malformed
+// offsets/groups/ids and type codes. Valid input must give the statistics of a naive reference
+// written here from rouge-score's definitions (clipped n-gram counts, LCS DP, rougeLsum's
+// back-tracked union LCS), in the dense and in the bounded-memory forms of the LCS kernels;
+// malformed input must be rejected by the entry checks with std::invalid_argument.
+//
+// Build and run (clang, from the repository root; documented in tests/fuzz/README.md):
+//   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc tests/fuzz/kernels_fuzzer.cpp -o /tmp/kernels_fuzzer
+//   /tmp/kernels_fuzzer -max_total_time=600 tests/fuzz/corpus/kernels
+// Without clang's libFuzzer: -DNGRAMKIT_STANDALONE_DRIVER builds a main() that feeds random
+// inputs (g++ -fsanitize=address,undefined ...; ./a.out SECONDS).
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+#include "rouge_kernel.hpp"
+
+namespace {
+
+using Seq = std::vector<std::int32_t>;
+
+struct Reader {
+    const std::uint8_t* data;
+    std::size_t size, pos = 0;
+    unsigned byte() { return pos < size ? data[pos++] : 0u; }
+    unsigned below(unsigned n) { return n ? byte() % n : 0; }
+};
+
+// ---- naive reference (rouge-score's semantics) ----------------------------------------------
+std::int64_t naive_ngram_matches(const Seq& p, const Seq& r, int n) {
+    std::map<Seq, std::int64_t> cp, cr;
+    for (std::size_t i = 0; i + n <= p.size(); ++i) ++cp[Seq(p.begin() + i, p.begin() + i + n)];
+    for (std::size_t i = 0; i + n <= r.size(); ++i) ++cr[Seq(r.begin() + i, r.begin() + i + n)];
+    std::int64_t m = 0;
+    for (const auto& kv : cp) {
+        auto it = cr.find(kv.first);
+        if (it != cr.end()) m += std::min(kv.second, it->second);
+    }
+    return m;
+}
+
+std::vector<std::vector<std::int64_t>> lcs_table(const Seq& ref, const Seq& can) {
+    std::vector<std::vector<std::int64_t>> t(ref.size() + 1, std::vector<std::int64_t>(can.size() + 1, 0));
+    for (std::size_t i = 1; i <= ref.size(); ++i)
+        for (std::size_t j = 1; j <= can.size(); ++j)
+            t[i][j] = ref[i - 1] == can[j - 1] ? t[i - 1][j - 1] + 1 : std::max(t[i - 1][j], t[i][j - 1]);
+    return t;
+}
+
+std::vector<std::size_t> backtrack(const Seq& ref, const Seq& can) {  // rouge-score's _backtrack_norec
+    auto t = lcs_table(ref, can);
+    std::vector<std::size_t> out;
+    std::size_t i = ref.size(), j = can.size();
+    while (i > 0 && j > 0) {
+        if (ref[i - 1] == can[j - 1]) {
+            out.insert(out.begin(), i - 1);
+            --i;
+            --j;
+        } else if (t[i][j - 1] > t[i - 1][j]) {
+            --j;
+        } else {
+            --i;
+        }
+    }
+    return out;
+}
+
+std::vector<Seq> sentences(const Seq& row, std::int64_t sep) {
+    std::vector<Seq> out(1);
+    for (auto t : row) {
+        if (sep >= 0 && t == sep)
+            out.emplace_back();
+        else
+            out.back().push_back(t);
+    }
+    std::vector<Seq> kept;
+    for (auto& s : out)
+        if (!s.empty()) kept.push_back(s);
+    return kept;
+}
+
+std::int64_t naive_lsum(const std::vector<Seq>& ps, const std::vector<Seq>& rs) {
+    std::map<std::int32_t, std::int64_t> cp, cr;
+    for (auto& s : ps)
+        for (auto t : s) ++cp[t];
+    for (auto& s : rs)
+        for (auto t : s) ++cr[t];
+    std::int64_t hits = 0;
+    for (auto& r : rs) {
+        std::vector<bool> in_union(r.size(), false);
+        for (auto& c : ps)
+            for (auto i : backtrack(r, c)) in_union[i] = true;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (!in_union[i]) continue;
+            if (cp[r[i]] > 0 && cr[r[i]] > 0) {
+                ++hits;
+                --cp[r[i]];
+                --cr[r[i]];
+            }
+        }
+    }
+    return hits;
+}
+
+void naive_pair(const Seq& p_row, const Seq& r_row, const std::vector<int>& types, std::int64_t sep,
+                std::int64_t* out) {
+    auto ps = sentences(p_row, sep), rs = sentences(r_row, sep);
+    Seq p, r;
+    for (auto& s : ps) p.insert(p.end(), s.begin(), s.end());
+    for (auto& s : rs) r.insert(r.end(), s.begin(), s.end());
+    for (std::size_t t = 0; t < types.size(); ++t) {
+        const int code = types[t];
+        std::int64_t* o = out + 3 * t;
+        if (code == ngramkit::kRougeL || code == ngramkit::kRougeLsum) {
+            o[0] = code == ngramkit::kRougeL ? lcs_table(r, p)[r.size()][p.size()] : naive_lsum(ps, rs);
+            o[1] = std::int64_t(p.size());
+            o[2] = std::int64_t(r.size());
+        } else {
+            o[0] = naive_ngram_matches(p, r, code);
+            o[1] = std::int64_t(p.size() >= std::size_t(code) ? p.size() - code + 1 : 0);
+            o[2] = std::int64_t(r.size() >= std::size_t(code) ? r.size() - code + 1 : 0);
+        }
+    }
+}
+
+void fail(const char* what) {
+    std::fprintf(stderr, "kernels_fuzzer: %s\n", what);
+    std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    Reader in{data, size};
+    // token ids: small alphabets for matches, sometimes large ids (renumbering within the pair)
+    const unsigned vocab = 1 + in.below(6);
+    const bool large_ids = in.below(4) == 0;
+    auto token = [&]() -> std::int32_t {
+        const std::int32_t t = std::int32_t(in.below(vocab));
+        return large_ids ? 2147483647 - t * 1000003 : t;
+    };
+    const std::size_t n_pred = in.below(4);
+    std::vector<Seq> preds(n_pred), refs;
+    std::vector<std::int64_t> groups(1, 0);
+    const unsigned long_rows = in.below(8) == 0 ? 150 : 0;  // past 64 and 128: multi-word LCS
+    for (auto& p : preds) {
+        const std::size_t len = in.below(20) + (in.below(2) ? long_rows : 0);
+        for (std::size_t i = 0; i < len; ++i) p.push_back(token());
+        const std::size_t k = 1 + in.below(3);
+        for (std::size_t j = 0; j < k; ++j) {
+            Seq r;
+            const std::size_t rlen = in.below(20) + (in.below(2) ? long_rows : 0);
+            for (std::size_t i = 0; i < rlen; ++i) r.push_back(token());
+            refs.push_back(r);
+        }
+        groups.push_back(std::int64_t(refs.size()));
+    }
+    std::vector<int> types;
+    for (unsigned n = 1 + in.below(4); n > 0; --n) types.push_back(1 + int(in.below(11)));
+    const std::int64_t sep = in.below(3) == 0 ? std::int64_t(token()) : -1;
+
+    auto flatten = [](const std::vector<Seq>& rows, Seq& ids, std::vector<std::int64_t>& offsets) {
+        offsets.assign(1, 0);
+        for (auto& r : rows) {
+            ids.insert(ids.end(), r.begin(), r.end());
+            offsets.push_back(std::int64_t(ids.size()));
+        }
+    };
+    Seq p_ids, r_ids;
+    std::vector<std::int64_t> p_off, r_off;
+    flatten(preds, p_ids, p_off);
+    flatten(refs, r_ids, r_off);
+
+    // malformation: offsets, groups, a negative id, an unknown type code
+    const unsigned mutation = in.below(8);
+    bool malformed = false;
+    if (mutation == 1) {
+        p_off[in.below(unsigned(p_off.size()))] = std::int64_t(in.byte()) - 3;
+        bool ok = p_off[0] >= 0 && p_off.back() <= std::int64_t(p_ids.size());
+        for (std::size_t i = 0; i + 1 < p_off.size(); ++i) ok = ok && p_off[i] <= p_off[i + 1];
+        malformed = !ok;
+    } else if (mutation == 2) {
+        groups[in.below(unsigned(groups.size()))] = std::int64_t(in.below(8)) - 2;
+        bool ok = groups[0] == 0 && groups.back() == std::int64_t(refs.size());
+        for (std::size_t i = 0; i + 1 < groups.size(); ++i) ok = ok && groups[i] <= groups[i + 1];
+        malformed = !ok;
+    } else if (mutation == 3 && !r_ids.empty()) {
+        r_ids[in.below(unsigned(r_ids.size()))] = -1 - std::int32_t(in.byte());
+        malformed = true;
+    } else if (mutation == 4) {
+        types.push_back(in.below(2) ? 0 : 12);
+        malformed = true;
+    }
+
+    ngramkit::RaggedView<std::int32_t> pv{p_ids.data(), p_ids.size(), p_off.data(), p_off.size() - 1};
+    ngramkit::RaggedView<std::int32_t> rv{r_ids.data(), r_ids.size(), r_off.data(), r_off.size() - 1};
+    std::vector<std::int64_t> out;
+    const std::size_t n_types = types.size();
+    try {  // the checks bindings.cpp applies before every kernel call, then the kernel
+        const ngramkit::RougeRequest req(types);
+        ngramkit::check_groups(groups.data(), pv.n_rows, rv.n_rows);
+        ngramkit::check_offsets(pv.offsets, pv.n_rows, pv.n_values, "predictions");
+        ngramkit::check_offsets(rv.offsets, rv.n_rows, rv.n_values, "references");
+        ngramkit::check_ids(pv.values, pv.offsets, pv.n_rows, "predictions");
+        ngramkit::check_ids(rv.values, rv.offsets, rv.n_rows, "references");
+        if (malformed) fail("malformed input passed the checks");
+        // dense forms, then the bounded-memory forms: both equal the naive reference
+        for (int round = 0; round < 2; ++round) {
+            const std::size_t limit = round == 0 ? NGRAMKIT_DENSE_MASK_WORDS : 1;
+            ngramkit::dense_mask_words_limit().store(limit);
+            ngramkit::dense_row_words_limit().store(round == 0 ? NGRAMKIT_DENSE_ROW_WORDS : 1);
+            out.assign(rv.n_rows * n_types * 3, -7);
+            ngramkit::rouge_id_stats(pv, rv, groups.data(), req, sep, 1 + int(in.below(2)), out.data());
+            std::vector<std::int64_t> want(n_types * 3);
+            for (std::size_t g = 0; g < pv.n_rows; ++g) {
+                const Seq p(p_ids.begin() + p_off[g], p_ids.begin() + p_off[g + 1]);
+                for (std::int64_t j = groups[g]; j < groups[g + 1]; ++j) {
+                    const Seq r(r_ids.begin() + r_off[j], r_ids.begin() + r_off[j + 1]);
+                    naive_pair(p, r, types, sep, want.data());
+                    if (!std::equal(want.begin(), want.end(), out.begin() + j * std::int64_t(n_types) * 3))
+                        fail(round == 0 ? "dense kernels differ from the naive reference"
+                                        : "bounded-memory kernels differ from the naive reference");
+                }
+            }
+        }
+    } catch (const std::invalid_argument&) {
+        if (!malformed) fail("valid input rejected");
+    }
+    return 0;
+}
+
+#ifdef NGRAMKIT_STANDALONE_DRIVER
+#include <chrono>
+#include <random>
+int main(int argc, char** argv) {
+    const double seconds = argc > 1 ? std::atof(argv[1]) : 10.0;
+    std::mt19937_64 rng(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1);
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    std::size_t runs = 0;
+    std::vector<std::uint8_t> buf;
+    while (std::chrono::steady_clock::now() < end) {
+        buf.resize(rng() % 600);
+        for (auto& b : buf) b = std::uint8_t(rng());
+        LLVMFuzzerTestOneInput(buf.data(), buf.size());
+        ++runs;
+    }
+    std::printf("kernels_fuzzer: %zu random inputs in %.0f s, all equal to the naive reference\n", runs, seconds);
+    return 0;
+}
+#endif
