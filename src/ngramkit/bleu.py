@@ -57,7 +57,9 @@ def make_config(tokenize, smooth_method, smooth_value, lowercase, max_ngram_orde
     """Validate BLEU options (errors name the argument) and resolve defaults."""
     if tokenize is not None:
         check_tokenizer_name(tokenize)
-    if not isinstance(smooth_method, str) or smooth_method not in SMOOTH_METHODS:
+    if not isinstance(smooth_method, str):
+        raise TypeError(f"smooth_method: expected one of {', '.join(SMOOTH_METHODS)}, got {type(smooth_method).__name__}")
+    if smooth_method not in SMOOTH_METHODS:
         raise ValueError(f"smooth_method: expected one of {', '.join(SMOOTH_METHODS)}, got {smooth_method!r}")
     if smooth_value is None:
         smooth_value = SMOOTH_DEFAULTS[smooth_method]
