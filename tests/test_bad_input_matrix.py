@@ -142,3 +142,56 @@ def test_huge_text_is_scored_not_crashed(function):
     big = "word " * 200_000
     out = fn([big], [big + "more"])
     assert float(np.asarray(getattr(out, "score", out)).ravel()[0]) > 99
+
+
+# --------------------------------------------------------------------------------------------
+# the command line: one clear line on stderr, exit status 2, never a traceback
+# --------------------------------------------------------------------------------------------
+def run_cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "ngramkit", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "p.txt").write_text("a b\nc d\n")
+    (tmp_path / "r.txt").write_text("a c\nc d\n")
+    (tmp_path / "short.txt").write_text("a c\n")
+    (tmp_path / "bad.txt").write_bytes(b"fine\n\xff\xfe\n")
+    (tmp_path / "empty.txt").write_text("")
+    return tmp_path
+
+
+CLI_CASES = [
+    (["rouge", "-p", "missing.txt", "-r", "r.txt"], "missing.txt: cannot read"),
+    (["rouge", "-p", ".", "-r", "r.txt"], "is a directory"),
+    (["rouge", "-p", "bad.txt", "-r", "r.txt"], "bad.txt: line 2: not valid UTF-8"),
+    (["rouge", "-p", "p.txt", "-r", "short.txt"], "short.txt has 1 lines but p.txt has 2"),
+    (["rouge", "-p", "p.txt", "-r", "r.txt", "--bootstrap", "-5"], "--bootstrap"),
+    (["rouge", "-p", "p.txt", "-r", "r.txt", "--seed", "-1"], "--seed"),
+    (["rouge", "-p", "p.txt", "-r", "r.txt", "--threads", "0"], "threads"),
+    (["rouge", "-p", "p.txt", "-r", "r.txt", "--threads", "x"], "--threads"),
+    (["rouge", "-p", "p.txt", "-r", "r.txt", "--rouge-types", "rouge0"], "rouge0"),
+    (["rouge", "-p", "empty.txt", "-r", "empty.txt", "--bootstrap", "100"], "no pairs"),
+    (["score"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize("args,message", CLI_CASES, ids=[" ".join(a) for a, _ in CLI_CASES])
+def test_cli_errors(files, args, message):
+    done = run_cli(*args, cwd=files)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_line_rules(files):
+    """A line ends in \\n; \\r\\n is one break; a lone \\r is text; a file of one \\n is one line."""
+    (files / "nl.txt").write_text("\n")
+    (files / "cr.txt").write_bytes(b"x\ry\r\nz")
+    (files / "two.txt").write_text("x y\nz\n")
+    assert run_cli("rouge", "-p", "nl.txt", "-r", "nl.txt", "--json", cwd=files).stdout.count('"pairs": 1') == 1
+    done = run_cli("rouge", "-p", "cr.txt", "-r", "two.txt", "--json", cwd=files)
+    assert done.returncode == 0 and '"pairs": 2' in done.stdout

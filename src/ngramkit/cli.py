@@ -11,11 +11,40 @@ from .rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
 
 
 def _read_lines(path: str) -> list[str]:
-    """One text per line; a final newline does not start another text."""
-    text = Path(path).read_text(encoding="utf-8")
+    """One text per line. A line is what ends in "\\n" (a last line without it counts too; "\\r\\n"
+    is one break; a lone "\\r" is text): the file holding only "\\n" has one empty line, an empty
+    file none. Unreadable files and invalid UTF-8 raise CliError naming the file (and line)."""
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a file of lines") from None
+    except OSError as err:
+        raise CliError(f"{path}: cannot read: {err.strerror or err}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise CliError(f"{path}: line {line}: not valid UTF-8 (byte {err.start})") from None
+    if not text:
+        return []
+    lines = text.split("\n")
     if text.endswith("\n"):
-        text = text[:-1]
-    return text.split("\n") if text else []
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {number}")
+    return number
 
 
 def _summary(result: RougeResult, bootstrap: int, seed: int) -> dict:
@@ -63,9 +92,9 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--use-stemmer", action="store_true", help="Porter-stem tokens longer than 3 characters")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
     p.add_argument("--per-pair", action="store_true", help="print a TSV row per pair instead of the summary")
-    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
+    p.add_argument("--bootstrap", type=_non_negative, default=0, metavar="N",
                    help="add bootstrap confidence intervals from N resamples (e.g. 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: %(default)s)")
+    p.add_argument("--seed", type=_non_negative, default=0, help="bootstrap seed (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--progress", action="store_true", help="show a progress bar on stderr (needs tqdm)")
 
@@ -73,7 +102,9 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ngramkit", description="ROUGE identical to rouge-score, fast.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files")
+    p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files",
+                             description="One text per line: a line ends in \\n (\\r\\n counts as one break; a lone "
+                                         "\\r is text; a last line without \\n counts).")
     p_rouge.add_argument("--predictions", "-p", required=True, help="file with one prediction per line")
     p_rouge.add_argument("--references", "-r", required=True, action="append",
                          help="file with one reference per line; repeat for several references per prediction")
@@ -92,8 +123,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.rouge_types == ",".join(DEFAULT_ROUGE_TYPES):
             types = list(DEFAULT_ROUGE_TYPES) + ["rougeLsum"]
     else:
-        predictions = _read_lines(args.predictions)
-        columns = [_read_lines(path) for path in args.references]
+        try:
+            predictions = _read_lines(args.predictions)
+            columns = [_read_lines(path) for path in args.references]
+        except CliError as err:
+            parser.error(str(err))
         for path, column in zip(args.references, columns):
             if len(column) != len(predictions):
                 parser.error(f"{path} has {len(column)} lines but {args.predictions} has {len(predictions)}")
@@ -106,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                        progress=args.progress)
     except (TypeError, ValueError, ImportError) as err:
         parser.error(str(err))
+    if args.bootstrap and result.n_pairs == 0:
+        parser.error("--bootstrap: there are no pairs to resample (the files are empty)")
     try:
         if args.per_pair:
             _print_per_pair(result, sys.stdout)
