@@ -88,3 +88,10 @@ def test_layout_mistakes_raise_instead_of_truncating():
         ours.BLEU().corpus_score(HYPS, STREAMS, n_bootstrap=100)
     with pytest.raises(ValueError, match="tokenize"):
         ours.BLEU(tokenize="13b")
+
+
+def test_metrics_module_like_sacrebleus():
+    from ngramkit.compat.sacrebleu.metrics import BLEU, CHRF
+
+    assert BLEU().corpus_score(HYPS, STREAMS).score == sacrebleu.metrics.BLEU().corpus_score(HYPS, STREAMS).score
+    assert CHRF().corpus_score(HYPS, STREAMS).score == sacrebleu.metrics.CHRF().corpus_score(HYPS, STREAMS).score

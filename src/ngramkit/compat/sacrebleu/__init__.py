@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
-from ..bleu import BleuResult, bleu as _bleu
-from ..chrf import ChrfResult, chrf as _chrf
-from ..signature import Signature
+from ...bleu import BleuResult, bleu as _bleu
+from ...chrf import ChrfResult, chrf as _chrf
+from ...signature import Signature
 
 __all__ = ["BLEU", "CHRF", "BLEUScore", "CHRFScore", "corpus_bleu", "sentence_bleu", "corpus_chrf",
            "sentence_chrf", "metrics"]
@@ -229,7 +228,7 @@ class CHRF(_Metric):
         return signature
 
 
-metrics = SimpleNamespace(BLEU=BLEU, CHRF=CHRF, BLEUScore=BLEUScore, CHRFScore=CHRFScore)
+from . import metrics  # noqa: E402  (sacrebleu.metrics.BLEU / CHRF, as in sacrebleu)
 
 
 def corpus_bleu(hypotheses, references, smooth_method="exp", smooth_value=None, force=False, lowercase=False,
