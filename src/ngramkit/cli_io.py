@@ -75,14 +75,26 @@ def spool_stdin(directory: str | None = None) -> str:
 
 
 def _decode(path: str, raw: list[bytes], first_line: int) -> list[str]:
-    out = []
-    for i, line in enumerate(raw):
-        if line.endswith(b"\n"):
-            line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
-        try:
-            out.append(line.decode("utf-8"))
-        except UnicodeDecodeError as err:
-            raise CliError(f"{path}: line {first_line + i}: not valid UTF-8 (byte {err.start} of the line)") from None
+    """Lines without their break, decoded as UTF-8 (the whole chunk at once; line by line only to
+    name the line of an error)."""
+    if not raw:
+        return []
+    try:
+        text = b"".join(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        for i, line in enumerate(raw):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise CliError(f"{path}: line {first_line + i}: not valid UTF-8 (byte {err.start} of the line)") from None
+        raise
+    out = text.split("\n")
+    if text.endswith("\n"):
+        out.pop()
+    if "\r" in text:
+        out = [line[:-1] if line.endswith("\r") else line for line in out]
+        if not raw[-1].endswith(b"\n") and raw[-1].endswith(b"\r"):
+            out[-1] += "\r"  # a lone \r ending the file is text
     return out
 
 
