@@ -158,8 +158,12 @@ def test_example_version_help(tmp_path):
 
 def test_empty_files(tmp_path):
     (tmp_path / "e.txt").write_text("")
-    got = score_json("--hyp", "e.txt", "--ref", "e.txt", cwd=tmp_path)
+    got = score_json("--hyp", "e.txt", "--ref", "e.txt", "--per-pair", "e.jsonl", cwd=tmp_path)
     assert got["pairs"] == 0 and got["rouge"]["rouge1"]["fmeasure"] is None and got["bleu"]["score"] == 0.0
+    assert (tmp_path / "e.jsonl").read_text() == ""
+    pq = pytest.importorskip("pyarrow.parquet")
+    score_json("--hyp", "e.txt", "--ref", "e.txt", "--per-pair", "e.parquet", cwd=tmp_path)
+    assert pq.read_table(tmp_path / "e.parquet").num_rows == 0
 
 
 @pytest.fixture
@@ -240,3 +244,17 @@ def test_table_files_equal_text_files(data, tmp_path):
     frame.assign(refs=refs)[["pred", "refs"]].to_parquet(tmp_path / "t.parquet")
     assert score_json("--hyp", str(tmp_path / "t.parquet"), "--hyp-col", "pred", "--ref-col", "refs",
                       "--chunk-size", "100", cwd=data) == want
+
+
+@pytest.mark.skipif(not __import__("shutil").which("script"), reason="needs util-linux script for a terminal")
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    pytest.importorskip("tqdm")
+    import shlex
+
+    base = f"{shlex.quote(sys.executable)} -m ngramkit score --example --metrics bleu --chunk-size 5"
+    for extra, shown in (("", True), (" --quiet", False)):
+        cmd = f"stty cols 100 rows 20; {base}{extra} >/dev/null"
+        done = subprocess.run(["script", "-qc", cmd, "/dev/null"], capture_output=True, text=True, env=ENV,
+                              cwd=tmp_path)
+        assert ("pairs/s" in done.stdout) is shown, done.stdout
+    assert "pairs/s" not in run("score", "--example", "--metrics", "bleu", cwd=tmp_path).stderr  # not a terminal

@@ -1,13 +1,12 @@
-"""Command line: ``ngramkit rouge`` scores files, ``ngramkit demo`` scores the shipped example."""
+"""Command line: ``ngramkit score`` (every metric, streamed; see cli_score.py), ``ngramkit rouge`` (ROUGE
+with bootstrap intervals, whole files in memory), ``ngramkit demo`` (the shipped example)."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from . import __version__
-from . import cli_score
+from . import __version__, cli_score
 from .cli_io import CliError, read_lines as _read_lines
 from .rouge import RougeResult, rouge
 from .rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES

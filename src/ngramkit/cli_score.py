@@ -171,7 +171,7 @@ def _progress(total: int, quiet: bool):
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, unit="pairs", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, unit="pairs", unit_scale=True, file=sys.stderr)
 
 
 def _sep(texts, sep):

@@ -73,6 +73,11 @@ class PerPairWriter:
         """Finish the file and move it to its destination."""
         if self._parquet is not None:
             self._parquet.close()
+        elif self.kind == ".parquet":  # no pairs: a valid file with just the index column
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({"pair": pa.array([], pa.int64())}), self._file)
         elif self.kind == ".tsv" and self._names is None:
             self._file.write("pair\n")
         self._file.close()
