@@ -258,3 +258,19 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
                               cwd=tmp_path)
         assert ("pairs/s" in done.stdout) is shown, done.stdout
     assert "pairs/s" not in run("score", "--example", "--metrics", "bleu", cwd=tmp_path).stderr  # not a terminal
+
+
+def test_memory_stays_flat(data, tmp_path):
+    """400,000 pairs (DialogSum repeated, 87 MB of text) in chunks of 20,000: the child's peak RSS
+    stays far below what holding the files would take (~300 MB for `ngramkit rouge`)."""
+    for name in ("hyp", "ref1"):
+        block = (data / f"{name}.txt").read_bytes().rstrip(b"\n") + b"\n"
+        (tmp_path / f"{name}.txt").write_bytes(block * 800)
+    wrapper = ("import resource,subprocess,sys;r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
+               "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "ngramkit", "score", "--metrics",
+                           "rouge,bleu", "--chunk-size", "20000", "--hyp", "hyp.txt", "--ref", "ref1.txt"],
+                          cwd=tmp_path, capture_output=True, text=True, env=ENV)
+    code, peak_kb = map(int, done.stdout.split())
+    assert code == 0
+    assert peak_kb < 180 * 1024, f"peak RSS {peak_kb / 1024:.0f} MB"
