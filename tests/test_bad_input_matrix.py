@@ -175,7 +175,7 @@ CLI_CASES = [
     (["rouge", "-p", "p.txt", "-r", "r.txt", "--threads", "x"], "--threads"),
     (["rouge", "-p", "p.txt", "-r", "r.txt", "--rouge-types", "rouge0"], "rouge0"),
     (["rouge", "-p", "empty.txt", "-r", "empty.txt", "--bootstrap", "100"], "no pairs"),
-    (["score"], "invalid choice"),
+    (["nosuch"], "invalid choice"),
 ]
 
 

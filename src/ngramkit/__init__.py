@@ -14,6 +14,7 @@ from .bootstrap import bootstrap_interval, mean_score
 from .rouge import RougeResult, RougeScores, rouge, scores_from_statistics, tokenize
 from .rouge_types import VALID_ROUGE_TYPES
 from .scores import AggregateScore, Score
+from .tables import TableScores, dataset_scorer, score_columns, score_table
 from .token_batch import TokenBatch
 
 __version__ = "0.2.0"
@@ -25,13 +26,17 @@ __all__ = [
     "RougeResult",
     "RougeScores",
     "Score",
+    "TableScores",
     "TokenBatch",
     "VALID_ROUGE_TYPES",
     "bleu",
     "bootstrap_interval",
     "chrf",
+    "dataset_scorer",
     "mean_score",
     "rouge",
+    "score_columns",
+    "score_table",
     "scores_from_statistics",
     "sentence_bleu",
     "sentence_chrf",

@@ -1,40 +1,15 @@
-"""Command line: ``ngramkit rouge`` scores files, ``ngramkit demo`` scores the shipped example."""
+"""Command line: ``ngramkit score`` (every metric, streamed; see cli_score.py), ``ngramkit rouge`` (ROUGE
+with bootstrap intervals, whole files in memory), ``ngramkit demo`` (the shipped example)."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from . import __version__, cli_score
+from .cli_io import CliError, read_lines as _read_lines
 from .rouge import RougeResult, rouge
 from .rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
-
-
-def _read_lines(path: str) -> list[str]:
-    """One text per line. A line is what ends in "\\n" (a last line without it counts too; "\\r\\n"
-    is one break; a lone "\\r" is text): the file holding only "\\n" has one empty line, an empty
-    file none. Unreadable files and invalid UTF-8 raise CliError naming the file (and line)."""
-    try:
-        data = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise CliError(f"{path}: is a directory, not a file of lines") from None
-    except OSError as err:
-        raise CliError(f"{path}: cannot read: {err.strerror or err}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise CliError(f"{path}: line {line}: not valid UTF-8 (byte {err.start})") from None
-    if not text:
-        return []
-    lines = text.split("\n")
-    if text.endswith("\n"):
-        lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
-
-
-class CliError(Exception):
-    """A user error: printed as one line, exit status 2."""
 
 
 def _non_negative(value: str) -> int:
@@ -100,8 +75,11 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ngramkit", description="ROUGE identical to rouge-score, fast.")
+    parser = argparse.ArgumentParser(prog="ngramkit", description="ROUGE, BLEU and chrF identical to rouge-score "
+                                     "and sacrebleu, fast. `ngramkit score --help` for every metric on files.")
+    parser.add_argument("--version", action="version", version=f"ngramkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    p_score = cli_score.add_parser(sub)
     p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files",
                              description="One text per line: a line ends in \\n (\\r\\n counts as one break; a lone "
                                          "\\r is text; a last line without \\n counts).")
@@ -114,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     p_demo = sub.add_parser("demo", help="score the 25 REALSumm pairs shipped with ngramkit (BART vs reference)")
     _add_scoring_options(p_demo)
     args = parser.parse_args(argv)
+    if args.command == "score":
+        try:
+            return cli_score.run(args)
+        except CliError as err:
+            p_score.error(str(err))
 
     types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
     if args.command == "demo":

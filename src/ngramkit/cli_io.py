@@ -1,0 +1,137 @@
+"""Line-aligned input files for the command line: opening, counting and reading in chunks.
+
+A line is what ends in ``\\n`` (a last line without it counts too; ``\\r\\n`` is one break; a lone
+``\\r`` is text): a file holding only ``\\n`` has one empty line, an empty file none. ``-`` is
+stdin, ``*.gz`` is read through gzip, ``*.zst`` through zstandard (``pip install zstandard``).
+Every problem a user can cause raises :class:`CliError` with one line naming the file.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import itertools
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+_READ_BLOCK = 1 << 20
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def open_binary(path: str) -> BinaryIO:
+    """The file's bytes (decompressed for ``.gz`` / ``.zst``); ``-`` is stdin."""
+    if path == "-":
+        return sys.stdin.buffer
+    p = Path(path)
+    if p.is_dir():
+        raise CliError(f"{path}: is a directory, not a file of lines")
+    try:
+        if path.endswith(".gz"):
+            return gzip.open(path, "rb")
+        if path.endswith(".zst"):
+            try:
+                import zstandard
+            except ImportError:
+                raise CliError(f"{path}: reading .zst files needs the zstandard package "
+                               "(pip install 'ngramkit[zstd]')") from None
+            return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True))
+        return open(path, "rb")
+    except OSError as err:
+        raise CliError(f"{path}: cannot read: {err.strerror or err}") from None
+
+
+def _read_error(path: str, err: Exception) -> CliError:
+    if isinstance(err, (gzip.BadGzipFile, EOFError)) or type(err).__name__ == "ZstdError":
+        return CliError(f"{path}: not a valid compressed file ({err})")
+    return CliError(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}")
+
+
+def count_lines(path: str) -> int:
+    """Number of lines of the file (by the rule above), reading it once in 1 MiB blocks."""
+    count, last = 0, b"\n"
+    with open_binary(path) as f:
+        try:
+            while block := f.read(_READ_BLOCK):
+                count += block.count(b"\n")
+                last = block[-1:]
+        except (OSError, EOFError) as err:
+            raise _read_error(path, err) from None
+    return count + (last != b"\n")
+
+
+def spool_stdin(directory: str | None = None) -> str:
+    """Copy stdin to a temporary file (on disk, not in memory) and return its path; the caller
+    deletes it. Streaming needs the number of pairs before the first chunk is scored."""
+    fd, name = tempfile.mkstemp(prefix="ngramkit-stdin-", suffix=".txt", dir=directory)
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out, _READ_BLOCK)
+    return name
+
+
+def _decode(path: str, raw: list[bytes], first_line: int) -> list[str]:
+    """Lines without their break, decoded as UTF-8 (the whole chunk at once; line by line only to
+    name the line of an error)."""
+    if not raw:
+        return []
+    try:
+        text = b"".join(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        for i, line in enumerate(raw):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise CliError(f"{path}: line {first_line + i}: not valid UTF-8 (byte {err.start} of the line)") from None
+        raise
+    out = text.split("\n")
+    if text.endswith("\n"):
+        out.pop()
+    if "\r" in text:
+        out = [line[:-1] if line.endswith("\r") else line for line in out]
+        if not raw[-1].endswith(b"\n") and raw[-1].endswith(b"\r"):
+            out[-1] += "\r"  # a lone \r ending the file is text
+    return out
+
+
+def line_chunks(paths: list[str], chunk_size: int, counts: list[int] | None = None) -> Iterator[list[list[str]]]:
+    """Chunks of ``chunk_size`` lines read from every file in lockstep: yields one list of lines
+    per file, all of the same length. Files that turn out to have different line counts raise
+    CliError naming both counts (``counts``, when already known, are used in the message)."""
+    handles = [open_binary(p) for p in paths]
+    try:
+        line_no = 1
+        while True:
+            raw = []
+            for path, f in zip(paths, handles):
+                try:
+                    raw.append(list(itertools.islice(f, chunk_size)))
+                except (OSError, EOFError) as err:
+                    raise _read_error(path, err) from None
+            sizes = [len(r) for r in raw]
+            if min(sizes) != max(sizes):
+                short = sizes.index(min(sizes))
+                long = sizes.index(max(sizes))
+                n_short = counts[short] if counts else line_no - 1 + sizes[short]
+                n_long = counts[long] if counts else f"more than {n_short}"
+                raise CliError(f"{paths[long]} has {n_long} lines but {paths[short]} has {n_short}")
+            if not sizes or not sizes[0]:
+                return
+            yield [_decode(p, r, line_no) for p, r in zip(paths, raw)]
+            line_no += sizes[0]
+    finally:
+        for f in handles:
+            if f is not sys.stdin.buffer:
+                f.close()
+
+
+def read_lines(path: str) -> list[str]:
+    """Every line of one file (see the module docstring for the line rule)."""
+    lines: list[str] = []
+    for (chunk,) in line_chunks([path], 1 << 16):
+        lines.extend(chunk)
+    return lines

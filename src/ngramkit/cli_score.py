@@ -1,0 +1,249 @@
+"""``ngramkit score``: every metric over line-aligned files (or a table file), streamed in chunks."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+
+from .cli_io import CliError, count_lines, line_chunks, spool_stdin
+from .per_pair_out import PerPairWriter
+from .rouge_types import DEFAULT_ROUGE_TYPES
+from .stream_score import METRICS, StreamScorer
+
+DEFAULT_CHUNK_SIZE = 50_000
+
+EPILOG = """\
+input:
+  One text per line; the hypothesis file and every reference file must have the same number of
+  lines. A line is what ends in \\n (\\r\\n counts as one break; a lone \\r is text; a last line
+  without \\n counts). "-" reads stdin; *.gz files are decompressed, *.zst too with zstandard
+  installed. A table file (*.jsonl, *.csv, *.parquet) is read with --hyp-col / --ref-col instead
+  (a reference column may hold a list of references).
+
+examples:
+  ngramkit score --hyp preds.txt --ref refs.txt
+  ngramkit score --metrics rouge,bleu --hyp preds.txt.gz --ref refs1.txt --ref refs2.txt --format json
+  ngramkit score --metrics chrf --word-order 2 --hyp preds.txt --ref refs.txt --per-pair scores.tsv
+  ngramkit score --hyp data.jsonl --hyp-col prediction --ref-col references
+  cat preds.txt | ngramkit score --hyp - --ref refs.txt --quiet
+  ngramkit score --example
+
+The input is read and scored --chunk-size pairs at a time; corpus BLEU/chrF are finalized from
+summed integer statistics and ROUGE's means reproduce numpy's summation, so every number equals
+scoring all pairs at once with the Python API, bit for bit.
+"""
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {number}")
+    return number
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    """Register the ``score`` subcommand on an argparse subparsers object."""
+    p = sub.add_parser("score", help="ROUGE, BLEU and chrF of line-aligned files or a table file, streamed",
+                       description="Score hypotheses against references with ROUGE, BLEU and chrF.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--metrics", default="rouge,bleu,chrf", help="comma-separated among rouge,bleu,chrf (default: %(default)s)")
+    p.add_argument("--hyp", help="hypotheses: a text file, one per line ('-' = stdin), or a .jsonl/.csv/.parquet table")
+    p.add_argument("--ref", action="append", default=[], help="references, one per line; repeat for several per hypothesis")
+    p.add_argument("--hyp-col", help="table input: the hypothesis column")
+    p.add_argument("--ref-col", action="append", default=[],
+                   help="table input: a reference column (a string or a list of strings); repeatable")
+    p.add_argument("--example", action="store_true", help="score the 25 REALSumm pairs shipped with ngramkit")
+    p.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK_SIZE, metavar="N",
+                   help="pairs read and scored at a time (default: %(default)s)")
+    p.add_argument("--threads", type=_positive, default=None, help="worker threads (default: all cores)")
+    g = p.add_argument_group("ROUGE (as ngramkit.rouge)")
+    g.add_argument("--rouge-types", default=",".join(DEFAULT_ROUGE_TYPES), help="comma-separated (default: %(default)s)")
+    g.add_argument("--use-stemmer", action="store_true", help="Porter-stem tokens longer than 3 characters")
+    g.add_argument("--rouge-tokenize", default=None, metavar="NAME",
+                   help="a sacrebleu tokenizer for ROUGE (13a, intl, zh, char, none) instead of rouge-score's")
+    g.add_argument("--multi-reference", default="best", choices=("best", "mean"),
+                   help="with several references: the best per type (rouge-score's score_multi) or the mean")
+    g.add_argument("--sentence-sep", default=None, metavar="SEP",
+                   help="string separating sentences within a line (e.g. '<q>'), for rougeLsum")
+    g = p.add_argument_group("BLEU (as ngramkit.bleu / sacrebleu)")
+    g.add_argument("--tokenize", default=None, help="13a (default), intl, zh, char, none, ja-mecab, ...")
+    g.add_argument("--smooth-method", default="exp", help="exp (default), floor, add-k, none")
+    g.add_argument("--smooth-value", type=float, default=None, help="floor / add-k value")
+    g.add_argument("--max-ngram-order", type=_positive, default=4, help="default: %(default)s")
+    g.add_argument("--effective-order", action="store_true", help="corpus BLEU with effective order")
+    g = p.add_argument_group("chrF (as ngramkit.chrf / sacrebleu)")
+    g.add_argument("--char-order", type=int, default=6, help="default: %(default)s")
+    g.add_argument("--word-order", type=int, default=0, help="default: %(default)s (2: chrF++)")
+    g.add_argument("--beta", type=float, default=2, help="default: %(default)s")
+    g.add_argument("--eps-smoothing", action="store_true", help="sacrebleu's eps smoothing")
+    g.add_argument("--chrf-whitespace", action="store_true", help="keep whitespace in character n-grams")
+    g = p.add_argument_group("BLEU and chrF")
+    g.add_argument("--lowercase", action="store_true", help="str.lower() before scoring")
+    g = p.add_argument_group("output")
+    g.add_argument("--format", choices=("table", "json"), default="table", help="summary format (default: %(default)s)")
+    g.add_argument("--per-pair", metavar="PATH",
+                   help="also write every pair's scores to PATH (.tsv, .jsonl, or .parquet with pyarrow)")
+    g.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    return p
+
+
+def _options(args) -> dict:
+    types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
+    return {
+        "rouge": {"rouge_types": types, "use_stemmer": args.use_stemmer, "tokenize": args.rouge_tokenize,
+                  "multi_reference": args.multi_reference, "threads": args.threads},
+        "bleu": {"tokenize": args.tokenize, "smooth_method": args.smooth_method, "smooth_value": args.smooth_value,
+                 "lowercase": args.lowercase, "max_ngram_order": args.max_ngram_order,
+                 "effective_order": args.effective_order, "threads": args.threads},
+        "chrf": {"char_order": args.char_order, "word_order": args.word_order, "beta": args.beta,
+                 "lowercase": args.lowercase, "whitespace": args.chrf_whitespace,
+                 "eps_smoothing": args.eps_smoothing, "threads": args.threads},
+    }
+
+
+def _metrics(args) -> list[str]:
+    metrics = [m.strip().lower() for m in args.metrics.split(",") if m.strip()]
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown or not metrics:
+        raise CliError(f"--metrics: unknown metric {', '.join(map(repr, unknown)) or '(none given)'}; "
+                       f"choose among {','.join(METRICS)}")
+    return list(dict.fromkeys(metrics))
+
+
+def _check_options(metrics, options) -> None:
+    """Score one dummy pair so a bad option fails before any file is opened or written."""
+    try:
+        StreamScorer(metrics, 1, options, per_pair=True).add(["a"], ["a"])
+    except (TypeError, ValueError, ImportError) as err:
+        raise CliError(str(err)) from None
+
+
+def _sources(args, stack: contextlib.ExitStack):
+    """(number of pairs, iterator of (hypotheses, references) chunks)."""
+    if args.example:
+        if args.hyp or args.ref:
+            raise CliError("--example: takes no --hyp / --ref")
+        from .examples import realsumm_bart
+
+        hyps, refs = realsumm_bart()
+        size = args.chunk_size
+        return len(hyps), ((hyps[i:i + size], refs[i:i + size]) for i in range(0, len(hyps), size))
+    if not args.hyp:
+        raise CliError("--hyp is required (or --example)")
+    from .table_input import TABLE_SUFFIXES, table_chunks
+
+    if args.hyp.endswith(TABLE_SUFFIXES) or args.hyp_col or args.ref_col:
+        if args.ref:
+            raise CliError("--ref: a table input takes --ref-col, not --ref")
+        return table_chunks(args.hyp, args.hyp_col, args.ref_col, args.chunk_size)
+    if not args.ref:
+        raise CliError("--ref is required (one or more reference files)")
+    paths = [args.hyp, *args.ref]
+    if paths.count("-") > 1:
+        raise CliError("-: stdin can be only one of --hyp / --ref")
+    if "-" in paths:
+        spooled = spool_stdin()
+        stack.callback(os.unlink, spooled)
+        actual = [spooled if p == "-" else p for p in paths]
+    else:
+        actual = paths
+    counts = [count_lines(p) for p in actual]
+    for path, count in zip(args.ref, counts[1:]):
+        if count != counts[0]:
+            raise CliError(f"{path} has {count} lines but {args.hyp} has {counts[0]}")
+
+    def chunks():
+        for hyps, *columns in line_chunks(actual, args.chunk_size, counts):
+            yield hyps, (columns[0] if len(columns) == 1 else [list(r) for r in zip(*columns)])
+
+    return counts[0], chunks()
+
+
+def _progress(total: int, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="pairs", unit_scale=True, file=sys.stderr)
+
+
+def _sep(texts, sep):
+    return [t.replace(sep, "\n") for t in texts]
+
+
+def run(args) -> int:
+    """Run ``ngramkit score`` with parsed arguments; CliError for user errors."""
+    metrics = _metrics(args)
+    options = _options(args)
+    _check_options(metrics, options)
+    with contextlib.ExitStack() as stack:
+        n_total, chunks = _sources(args, stack)
+        scorer = StreamScorer(metrics, n_total, options, per_pair=bool(args.per_pair))
+        writer = PerPairWriter(args.per_pair) if args.per_pair else None
+        bar = _progress(n_total, args.quiet)
+        try:
+            for hyps, refs in chunks:
+                if args.sentence_sep:
+                    hyps = _sep(hyps, args.sentence_sep)
+                    refs = _sep(refs, args.sentence_sep) if refs and isinstance(refs[0], str) else [
+                        _sep(r, args.sentence_sep) for r in refs]
+                try:
+                    columns = scorer.add(hyps, refs)
+                except (TypeError, ValueError) as err:
+                    raise CliError(f"pairs {scorer.n_pairs + 1}-{scorer.n_pairs + len(hyps)}: {err}") from None
+                if writer:
+                    writer.write(columns)
+                if bar:
+                    bar.update(len(hyps))
+        except BaseException:
+            if writer:
+                writer.abort()
+            raise
+        finally:
+            if bar:
+                bar.close()
+        if writer:
+            writer.commit()
+    summary = scorer.summary()
+    try:
+        if args.format == "json":
+            json.dump(summary, sys.stdout, indent=2)
+            print()
+        else:
+            print_table(summary, sys.stdout)
+    except BrokenPipeError:
+        sys.stderr.close()
+    return 0
+
+
+def _fmt(value) -> str:
+    return "nan" if value is None else f"{value:.4f}"
+
+
+def print_table(summary: dict, stream) -> None:
+    """The human-readable summary."""
+    print(f"{summary['pairs']} pairs", file=stream)
+    if "rouge" in summary:
+        entry = summary["rouge"]
+        print(f"{'ROUGE':<10} {'precision':>9} {'recall':>9} {'fmeasure':>9}", file=stream)
+        for name, m in entry.items():
+            if name != "signature":
+                print(f"{name:<10} {_fmt(m['precision']):>9} {_fmt(m['recall']):>9} {_fmt(m['fmeasure']):>9}", file=stream)
+        print(f"  {entry['signature']}", file=stream)
+    if "bleu" in summary:
+        b = summary["bleu"]
+        precisions = "/".join(f"{p:.1f}" for p in b["precisions"])
+        print(f"BLEU = {b['score']:.2f} {precisions} (BP = {b['bp']:.3f} ratio = {b['ratio']:.3f} "
+              f"hyp_len = {b['sys_len']} ref_len = {b['ref_len']})", file=stream)
+        print(f"  {b['signature']}", file=stream)
+    if "chrf" in summary:
+        c = summary["chrf"]
+        print(f"{c['name']} = {c['score']:.2f}", file=stream)
+        print(f"  {c['signature']}", file=stream)

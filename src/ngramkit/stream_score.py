@@ -1,0 +1,135 @@
+"""Score pairs chunk by chunk and keep only what adds up, so memory stays flat.
+
+* BLEU and chrF: the integer statistics of every chunk are summed (int64, exact); the corpus score
+  is finalized once from the sums (:meth:`CorpusResult.from_statistics`), exactly what scoring all
+  pairs at once gives.
+* ROUGE: the corpus figure is the mean of the per-pair precision / recall / F1. They are fed to
+  :class:`~ngramkit.stream_mean.ExactMean`, which reproduces ``numpy.mean``'s pairwise summation,
+  so the streamed means equal ``ngramkit.rouge(all pairs)[t].mean()`` bit for bit, whatever the
+  chunk size. That needs the number of pairs up front (``n_total``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from .bleu import BleuResult, bleu, sentence_scores
+from .chrf import ChrfResult, chrf, sentence_chrf
+from .rouge import rouge
+from .signature import Signature
+from .stream_mean import ExactMean
+
+METRICS = ("rouge", "bleu", "chrf")
+
+
+def _nan_to_none(value: float) -> float | None:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+class StreamScorer:
+    """Accumulates corpus scores over chunks of (hypotheses, references).
+
+    Parameters
+    ----------
+    metrics : names among ``rouge``, ``bleu``, ``chrf``.
+    n_total : the number of pairs that will be fed (fixes ROUGE's summation tree).
+    options : per metric, keyword arguments of :func:`ngramkit.rouge` / :func:`ngramkit.bleu` /
+        :func:`ngramkit.chrf` (``threads`` included).
+    per_pair : whether :meth:`add` returns every pair's scores.
+    """
+
+    def __init__(self, metrics, n_total: int, options: dict[str, dict[str, Any]], per_pair: bool = False):
+        unknown = [m for m in metrics if m not in METRICS]
+        if unknown or not metrics:
+            raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown)) or 'empty list'}; "
+                             f"choose among {', '.join(METRICS)}")
+        self.metrics = list(dict.fromkeys(metrics))
+        self.options = {m: dict(options.get(m, {})) for m in self.metrics}
+        self.per_pair = per_pair
+        self.n_total = int(n_total)
+        self.n_pairs = 0
+        self._labels: dict[str, set] = {m: set() for m in self.metrics}
+        self._sums: dict[str, np.ndarray] = {}
+        self._configs: dict[str, Any] = {}
+        self._rouge_mean: ExactMean | None = None
+        self._rouge_types: list[str] = []
+        self._rouge_signature: Signature | None = None
+
+    def add(self, hypotheses: list, references: list) -> dict[str, np.ndarray]:
+        """Score one chunk. ``references``: one per hypothesis, or a list of references per
+        hypothesis. Returns per-pair float64 columns (n_chunk,) when ``per_pair`` (else ``{}``):
+        ``<rougeType>_precision|_recall|_fmeasure``, ``bleu`` (sentence BLEU, effective order, as
+        sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF)."""
+        columns: dict[str, np.ndarray] = {}
+        if "rouge" in self.metrics:
+            columns.update(self._add_rouge(hypotheses, references))
+        if "bleu" in self.metrics:
+            result = bleu(hypotheses, references, **self.options["bleu"])
+            self._accumulate("bleu", result)
+            if self.per_pair:
+                config = dataclasses.replace(result.config, effective_order=True)
+                columns["bleu"] = sentence_scores(result.statistics, config)
+        if "chrf" in self.metrics:
+            result = chrf(hypotheses, references, **self.options["chrf"])
+            self._accumulate("chrf", result)
+            if self.per_pair:
+                columns["chrf"] = sentence_chrf(hypotheses, references, **self.options["chrf"])
+        self.n_pairs += len(hypotheses)
+        return columns
+
+    def _add_rouge(self, hypotheses, references) -> dict[str, np.ndarray]:
+        result = rouge(hypotheses, references, **self.options["rouge"])
+        if self._rouge_mean is None:
+            self._rouge_types = list(result)
+            self._rouge_mean = ExactMean(self.n_total, 3 * len(self._rouge_types))
+            self._rouge_signature = result.signature
+        self._labels["rouge"].add(result.signature.info["nrefs"])
+        block = np.stack([getattr(result[t], f) for t in self._rouge_types
+                          for f in ("precision", "recall", "fmeasure")])
+        self._rouge_mean.add(block)
+        if not self.per_pair:
+            return {}
+        return {f"{t}_{f}": getattr(result[t], f) for t in self._rouge_types for f in ("precision", "recall", "fmeasure")}
+
+    def _accumulate(self, metric: str, result) -> None:
+        sums = result.summed_statistics()
+        self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
+        self._configs.setdefault(metric, result.config)
+        self._labels[metric].add(result.n_references)
+
+    def _label(self, metric: str):
+        labels = self._labels[metric]
+        return labels.pop() if len(labels) == 1 else ("var" if labels else 1)
+
+    def corpus_result(self, metric: str) -> BleuResult | ChrfResult:
+        """The corpus BLEU / chrF of every pair fed so far (from the summed statistics)."""
+        cls, fn = (BleuResult, bleu) if metric == "bleu" else (ChrfResult, chrf)
+        if metric not in self._sums:
+            return fn([], [], **self.options[metric])
+        return cls.from_statistics(self._sums[metric][None, :], self._configs[metric], self._label(metric))
+
+    def summary(self) -> dict:
+        """Plain-Python summary with stable keys: ``pairs``, then per metric its scores and
+        ``signature`` (ROUGE: ``{type: {precision, recall, fmeasure}}``, means over pairs, ``None``
+        when there are no pairs; BLEU / chrF: their ``to_dict()``)."""
+        out: dict[str, Any] = {"pairs": self.n_pairs}
+        if "rouge" in self.metrics:
+            if self._rouge_mean is None:  # no pairs: the API's empty result gives types and signature
+                self._add_rouge([], [])
+            means = self._rouge_mean.mean().tolist()
+            entry: dict[str, Any] = {}
+            for i, t in enumerate(self._rouge_types):
+                entry[t] = {f: _nan_to_none(means[3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}
+            entry["signature"] = Signature(dict(self._rouge_signature.info, nrefs=self._label("rouge"))).format()
+            out["rouge"] = entry
+        for metric in ("bleu", "chrf"):
+            if metric in self.metrics:
+                result = self.corpus_result(metric)
+                entry = result.to_dict()
+                if metric == "chrf":
+                    entry = {"name": result.name, **entry}
+                out[metric] = entry
+        return out

@@ -1,0 +1,173 @@
+"""Scores of table columns: pyarrow Tables / RecordBatches, pandas and polars DataFrames, HF datasets.
+
+>>> import pyarrow as pa, ngramkit
+>>> t = pa.table({"prediction": ["the cat sat"], "reference": ["the cat sat down"]})
+>>> scores, results = ngramkit.score_table(t, metrics=("rouge", "bleu"))
+>>> round(scores["rouge1_fmeasure"][0].as_py(), 4), round(results["bleu"].score, 2)
+(0.8571, 0.0)
+
+The hypothesis column holds strings or token ids (``list<int>``); the reference column strings, ids,
+or a list of them per row (several references). Arrow ``list<int32>`` id columns reach the kernels
+without a copy (:meth:`TokenBatch.from_arrow`); polars columns go through Arrow too.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+from .bleu import bleu, sentence_scores
+from .chrf import chrf, sentence_chrf
+from .rouge import rouge
+from .stream_score import METRICS
+
+_ROUGE_OPTIONS = {"rouge_types": "rouge_types", "use_stemmer": "use_stemmer", "rouge_tokenize": "tokenize",
+                  "multi_reference": "multi_reference", "split_summaries": "split_summaries"}
+_BLEU_OPTIONS = {"tokenize", "smooth_method", "smooth_value", "max_ngram_order", "effective_order"}
+_CHRF_OPTIONS = {"char_order", "word_order", "beta", "eps_smoothing", "whitespace"}
+_SHARED = {"lowercase": ("bleu", "chrf"), "threads": ("rouge", "bleu", "chrf")}
+
+
+class TableScores(NamedTuple):
+    """``scores``: per-pair float64 columns, the same kind of table as the input (one row per
+    input row); ``results``: per metric the corpus result (:class:`RougeResult`,
+    :class:`BleuResult`, :class:`ChrfResult`) with its integer statistics — combine BLEU / chrF
+    results of several tables with ``.combine``."""
+
+    scores: Any
+    results: dict
+
+
+def _split_options(metrics, options: dict) -> dict[str, dict]:
+    per = {m: {} for m in METRICS}
+    for key, value in options.items():
+        if key in _ROUGE_OPTIONS:
+            per["rouge"][_ROUGE_OPTIONS[key]] = value
+        elif key in _BLEU_OPTIONS:
+            per["bleu"][key] = value
+        elif key in _CHRF_OPTIONS:
+            per["chrf"][key] = value
+        elif key in _SHARED:
+            for m in _SHARED[key]:
+                per[m][key] = value
+        else:
+            known = sorted([*_ROUGE_OPTIONS, *_BLEU_OPTIONS, *_CHRF_OPTIONS, *_SHARED])
+            raise TypeError(f"score_table: unknown option {key!r}; options are {', '.join(known)}")
+    return per
+
+
+def _check_metrics(metrics) -> list[str]:
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown or not metrics:
+        raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown)) or '(empty)'}; choose among {', '.join(METRICS)}")
+    return list(dict.fromkeys(metrics))
+
+
+def score_columns(hypotheses, references, metrics=METRICS, **options) -> tuple[dict[str, np.ndarray], dict]:
+    """Per-pair columns and corpus results of any inputs :func:`ngramkit.rouge` accepts.
+
+    Returns ``(columns, results)``: ``columns`` maps ``<rougeType>_precision|_recall|_fmeasure``,
+    ``bleu`` (sentence BLEU as sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF) to float64
+    arrays (n_pairs,); ``results`` maps each metric to its result object.
+    """
+    metrics = _check_metrics(metrics)
+    per = _split_options(metrics, options)
+    columns: dict[str, np.ndarray] = {}
+    results: dict = {}
+    if "rouge" in metrics:
+        r = rouge(hypotheses, references, **per["rouge"])
+        results["rouge"] = r
+        for t, s in r.items():
+            columns.update({f"{t}_precision": s.precision, f"{t}_recall": s.recall, f"{t}_fmeasure": s.fmeasure})
+    if "bleu" in metrics:
+        b = bleu(hypotheses, references, **per["bleu"])
+        results["bleu"] = b
+        columns["bleu"] = sentence_scores(b.statistics, dataclasses.replace(b.config, effective_order=True))
+    if "chrf" in metrics:
+        results["chrf"] = chrf(hypotheses, references, **per["chrf"])
+        columns["chrf"] = sentence_chrf(hypotheses, references, **per["chrf"])
+    return columns, results
+
+
+def _column(table, name: str, kind: str):
+    names = list(table.columns) if kind in ("pandas", "polars") else table.schema.names
+    if name not in names:
+        raise KeyError(f"score_table: no column {name!r} (columns: {', '.join(map(str, names))})")
+    if kind == "arrow":
+        return table.column(name)
+    if kind == "polars":
+        return table.get_column(name).to_arrow()
+    values = table[name].tolist()
+    return [v.tolist() if isinstance(v, np.ndarray) else v for v in values]
+
+
+def _kind(table) -> str:
+    module = type(table).__module__
+    if module.startswith("pyarrow"):
+        return "arrow"
+    if module.startswith("pandas"):
+        return "pandas"
+    if module.startswith("polars"):
+        return "polars"
+    raise TypeError(f"score_table: expected a pyarrow Table/RecordBatch or a pandas/polars DataFrame, "
+                    f"got {type(table).__name__}")
+
+
+def score_table(table, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "reference",
+                **options) -> TableScores:
+    """Score every row of a table: ``hyp_col`` against ``ref_col``.
+
+    Parameters
+    ----------
+    table : pyarrow.Table | pyarrow.RecordBatch | pandas.DataFrame | polars.DataFrame
+    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``.
+    hyp_col, ref_col : column names (references: one per row, or a list per row).
+    **options : ROUGE's ``rouge_types``, ``use_stemmer``, ``rouge_tokenize`` (its ``tokenize``),
+        ``multi_reference``, ``split_summaries``; BLEU's ``tokenize``, ``smooth_method``,
+        ``smooth_value``, ``max_ngram_order``, ``effective_order``; chrF's ``char_order``,
+        ``word_order``, ``beta``, ``eps_smoothing``, ``whitespace``; ``lowercase`` (BLEU and chrF),
+        ``threads``.
+
+    Returns
+    -------
+    TableScores
+        ``scores``: float64 per-pair columns as a table of the input's kind (pandas keeps the
+        index); ``results``: corpus results per metric.
+    """
+    kind = _kind(table)
+    columns, results = score_columns(_column(table, hyp_col, kind), _column(table, ref_col, kind), metrics, **options)
+    if kind == "arrow":
+        import pyarrow as pa
+
+        out = pa.table(columns) if isinstance(table, pa.Table) else pa.RecordBatch.from_pydict(columns)
+    elif kind == "pandas":
+        import pandas as pd
+
+        out = pd.DataFrame(columns, index=table.index)
+    else:
+        import polars as pl
+
+        out = pl.DataFrame(columns)
+    return TableScores(out, results)
+
+
+def dataset_scorer(metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "reference", prefix: str = "",
+                   **options) -> Callable[[dict], dict]:
+    """A function for ``datasets.Dataset.map(fn, batched=True)`` that adds per-pair score columns
+    (names as in :func:`score_columns`, with ``prefix``) to every batch.
+
+    >>> ds = ds.map(ngramkit.dataset_scorer(("rouge", "bleu"), hyp_col="pred", ref_col="summary"), batched=True)
+    """
+    metrics = _check_metrics(metrics)
+    _split_options(metrics, options)  # unknown options fail here, not inside map
+
+    def score_batch(batch: dict) -> dict:
+        for name in (hyp_col, ref_col):
+            if name not in batch:
+                raise KeyError(f"dataset_scorer: no column {name!r} (columns: {', '.join(batch)})")
+        columns, _ = score_columns(list(batch[hyp_col]), list(batch[ref_col]), metrics, **options)
+        return {prefix + k: v.tolist() for k, v in columns.items()}
+
+    return score_batch
