@@ -149,6 +149,19 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
     return out;
 }
 
+// rouge.scores_from_statistics for one (hits, pred, ref) row: p = hits / max(pred, 1),
+// r = hits / max(ref, 1), F = 2 * p * r / (p + r) or 0 — each operation rounded as numpy rounds
+// it, in the same order (the build uses -ffp-contract=off, so nothing is fused).
+inline void rouge_prf_row(const std::int64_t* s, double* prf) {
+    const double hits = static_cast<double>(s[0]);
+    const double p = hits / static_cast<double>(std::max<std::int64_t>(s[1], 1));
+    const double r = hits / static_cast<double>(std::max<std::int64_t>(s[2], 1));
+    const double total = p + r;
+    prf[0] = p;
+    prf[1] = r;
+    prf[2] = total > 0 ? 2 * p * r / total : 0.0;
+}
+
 // ---- one pair of Python str, straight into the batch kernel (the per-call fast path) ----
 //
 // rouge-score users call score(target, prediction) once per pair; the batch path's fixed cost
@@ -251,17 +264,7 @@ public:
     }
 
 private:
-    // rouge.scores_from_statistics for one row: p = hits / max(pred, 1), r = hits / max(ref, 1),
-    // F = 2 * p * r / (p + r) or 0, each operation rounded as numpy rounds it.
-    static void finalize(const std::int64_t* s, double* prf) {
-        const double hits = static_cast<double>(s[0]);
-        const double p = hits / static_cast<double>(std::max<std::int64_t>(s[1], 1));
-        const double r = hits / static_cast<double>(std::max<std::int64_t>(s[2], 1));
-        const double total = p + r;
-        prf[0] = p;
-        prf[1] = r;
-        prf[2] = total > 0 ? 2 * p * r / total : 0.0;
-    }
+    static void finalize(const std::int64_t* s, double* prf) { rouge_prf_row(s, prf); }
 
     // Score(p, r, f) without a Python-level call: tuple.__new__(Score, (p, r, f)), which is what
     // a NamedTuple's __new__ does.
@@ -301,6 +304,34 @@ private:
     py::object score_type_;
     bool int_zero_lcs_;
 };
+
+// Precision, recall and F1 of every row of ROUGE statistics (n, n_types, 3): float64
+// (3, n_types, n), so each type's column is contiguous. The same operations as
+// rouge.scores_from_statistics (see rouge_prf_row), bit for bit; one pass, GIL released.
+py::array_t<double> rouge_prf(const py::array& stats) {
+    if (!stats.dtype().equal(py::dtype::of<std::int64_t>()))
+        throw py::type_error("statistics: expected dtype int64, got " + std::string(py::str(stats.dtype())));
+    if (stats.ndim() != 3 || stats.shape(2) != 3 || !(stats.flags() & py::array::c_style))
+        throw py::value_error("statistics: expected a C-contiguous (n, n_types, 3) array");
+    const auto n = static_cast<std::size_t>(stats.shape(0));
+    const auto n_types = static_cast<std::size_t>(stats.shape(1));
+    py::array_t<double> out(std::vector<py::ssize_t>{3, static_cast<py::ssize_t>(n_types), static_cast<py::ssize_t>(n)});
+    const auto* s = static_cast<const std::int64_t*>(stats.data());
+    double* o = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        const std::size_t plane = n_types * n;
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t t = 0; t < n_types; ++t) {
+                double prf[3];
+                rouge_prf_row(s + 3 * (i * n_types + t), prf);
+                o[t * n + i] = prf[0];
+                o[plane + t * n + i] = prf[1];
+                o[2 * plane + t * n + i] = prf[2];
+            }
+    }
+    return out;
+}
 
 ChrfParams chrf_params(int char_order, int word_order, double factor, bool whitespace, bool eps_smoothing) {
     if (char_order < 0) throw py::value_error("char_order: must be >= 0, got " + std::to_string(char_order));
@@ -511,6 +542,8 @@ PYBIND11_MODULE(_core, m) {
                             return RougePairScorer(t[0].cast<std::vector<int>>(), t[1].cast<bool>(),
                                                    t[2].cast<py::tuple>(), t[3], t[4].cast<bool>());
                         }));
+    m.def("rouge_prf", &rouge_prf, py::arg("statistics"),
+          "Precision, recall, F1 of ROUGE statistics (n, n_types, 3): float64 (3, n_types, n).");
     m.def("tokenize_text", &tokenize_text, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");
     m.def("sacrebleu_tokenize", &sacrebleu_tokenize_rows, py::arg("text_bytes"), py::arg("text_offsets"),

@@ -250,9 +250,10 @@ def _group_mean(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np
     return acc / sizes
 
 
-def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str) -> RougeScores:
-    """Per-prediction scores from per-reference statistics (n_refs, 3)."""
-    precision, recall, fmeasure = scores_from_statistics(stats)
+def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str, prf=None) -> RougeScores:
+    """Per-prediction scores from per-reference statistics (n_refs, 3); ``prf``: their
+    precision, recall, F1 if already computed (``_core.rouge_prf``)."""
+    precision, recall, fmeasure = scores_from_statistics(stats) if prf is None else prf
     n_pred = len(groups) - 1
     if len(stats) == n_pred:  # one reference each
         return RougeScores(name, precision, recall, fmeasure, stats, None)
@@ -430,7 +431,11 @@ def rouge(
         stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size)
     else:
         stats = _statistics(pred_side, ref_side, groups, *args)
-    scores = {name: _select(name, stats[:, t, :], groups, multi_reference) for t, name in enumerate(names)}
+    from . import _core
+
+    prf = _core.rouge_prf(stats)  # (3, n_types, n_refs): scores_from_statistics of every type at once
+    scores = {name: _select(name, stats[:, t, :], groups, multi_reference, prf[:, t])
+              for t, name in enumerate(names)}
     return RougeResult(scores, functools.partial(_signature, names, pairs.groups, pairs.kind, use_stemmer,
                                                  signature_tokenizer, split_summaries, multi_reference))
 
@@ -525,25 +530,25 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     from . import _core
 
     n_refs = len(ref_side)
-    stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
     if pred_side.kind == inputs.IDS:
         for option, value in (("use_stemmer", use_stemmer), ("split_summaries", split_summaries),
                               ("tokenizer", tokenizer), ("tokenize", sacre_code >= 0)):
             if value:
                 raise ValueError(f"{option}: applies to text input only; token ids are compared as given")
     if n_refs == 0:
-        return stats
+        return np.zeros((0, len(codes), 3), dtype=np.int64)
     lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]
     other_at = [t for t, c in enumerate(codes) if c != ROUGE_LSUM]
     other_codes = [codes[t] for t in other_at]
 
     if pred_side.kind == inputs.IDS:
         sep = -1 if separator is None else int(separator)
-        stats[:] = _core.rouge_ids(*_ids(pred_side.batch), *_ids(ref_side.batch), groups, codes, sep, n_threads)
-        return stats
+        # the kernel's array is the result: no zeroed array to copy into
+        return _core.rouge_ids(*_ids(pred_side.batch), *_ids(ref_side.batch), groups, codes, sep, n_threads)
 
     if separator is not None:
         raise ValueError("sentence_separator: only for token-id input (text splits sentences on newlines)")
+    stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
     if tokenizer is not None:
         texts = {"predictions": pred_side.texts, "references": ref_side.texts}
         whole, sents, sep = _custom_token_ids(texts, tokenizer, bool(other_at), bool(lsum_at), split_summaries)
@@ -560,8 +565,7 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     pred_buf = inputs.text_buffers(pred_side.texts, "predictions")
     ref_buf = inputs.text_buffers(ref_side.texts, "references")
     if not split_summaries or not lsum_at:
-        stats[:] = _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads)
-        return stats
+        return _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads)
     if other_at:
         stats[:, other_at, :] = _core.rouge_text(*pred_buf, *ref_buf, groups, other_codes, use_stemmer, n_threads)
     from .sentences import punkt_joined
