@@ -164,3 +164,24 @@ def _checked_array_row(row, str name, Py_ssize_t i):
         if high > INT32_LIMIT:
             raise ValueError(f"{name}[{i}]: token id {high} does not fit in int32")
     return row.astype(np.int32, copy=False)
+
+
+def flat_layout(list items):
+    """How a references list is laid out, in one C pass: 1 if every item is a str (one text per
+    prediction), 2 if every item is a non-empty list whose first element is an int (one id
+    sequence per prediction), 0 otherwise (the caller then looks at each item)."""
+    cdef Py_ssize_t i, n = PyList_GET_SIZE(items)
+    cdef object item
+    if n == 0:
+        return 0
+    item = <object>PyList_GET_ITEM(items, 0)
+    if PyUnicode_Check(item):
+        for i in range(1, n):
+            if not PyUnicode_Check(<object>PyList_GET_ITEM(items, i)):
+                return 0
+        return 1
+    for i in range(n):
+        item = <object>PyList_GET_ITEM(items, i)
+        if not PyList_Check(item) or PyList_GET_SIZE(item) == 0 or not PyLong_Check(<object>PyList_GET_ITEM(item, 0)):
+            return 0
+    return 2

@@ -111,6 +111,11 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
     if isinstance(references, TokenBatch):
         return Side(IDS, batch=references), _single_groups(len(references), n_predictions)
     references = _as_list(references, name)
+    from . import _ingest
+
+    if _ingest.flat_layout(references):  # one text / id sequence each: no per-item Python
+        side = flat_side(references, name)
+        return side, _single_groups(len(side), n_predictions)
     multi = []
     copied = False
     for i, item in enumerate(references):

@@ -49,13 +49,79 @@ class RougeScores:
         With several references, which one (index within the prediction's references) was chosen.
     """
 
-    __slots__ = ("name", "precision", "recall", "fmeasure", "statistics", "reference_index")
+    __slots__ = ("name", "_precision", "_recall", "_fmeasure", "_statistics", "reference_index", "_pending")
 
     def __init__(self, name, precision, recall, fmeasure, statistics=None, reference_index=None):
         self.name = name
-        self.precision, self.recall, self.fmeasure = precision, recall, fmeasure
-        self.statistics = statistics
+        self._precision, self._recall, self._fmeasure = precision, recall, fmeasure
+        self._statistics = statistics
         self.reference_index = reference_index
+        self._pending = None
+
+    @classmethod
+    def _of_one_pair(cls, name, scores: np.ndarray, stats: np.ndarray, t: int) -> "RougeScores":
+        """Type ``t`` of one pair: ``scores`` float64 (3, n_types) P/R/F rows, ``stats`` int64
+        (1, n_types, 3). The arrays (views) are made on first access: slicing costs more than the
+        kernel on one pair."""
+        self = cls.__new__(cls)
+        self.name = name
+        self.reference_index = None
+        self._pending = (scores, stats, t)
+        return self
+
+    def _materialize(self) -> None:
+        scores, stats, t = self._pending
+        self._precision, self._recall, self._fmeasure = scores[0, t:t + 1], scores[1, t:t + 1], scores[2, t:t + 1]
+        self._statistics = stats[:, t, :]
+        self._pending = None
+
+    @property
+    def precision(self) -> np.ndarray:
+        if self._pending is not None:
+            self._materialize()
+        return self._precision
+
+    @precision.setter
+    def precision(self, value) -> None:
+        if self._pending is not None:
+            self._materialize()
+        self._precision = value
+
+    @property
+    def recall(self) -> np.ndarray:
+        if self._pending is not None:
+            self._materialize()
+        return self._recall
+
+    @recall.setter
+    def recall(self, value) -> None:
+        if self._pending is not None:
+            self._materialize()
+        self._recall = value
+
+    @property
+    def fmeasure(self) -> np.ndarray:
+        if self._pending is not None:
+            self._materialize()
+        return self._fmeasure
+
+    @fmeasure.setter
+    def fmeasure(self, value) -> None:
+        if self._pending is not None:
+            self._materialize()
+        self._fmeasure = value
+
+    @property
+    def statistics(self) -> np.ndarray | None:
+        if self._pending is not None:
+            self._materialize()
+        return self._statistics
+
+    @statistics.setter
+    def statistics(self, value) -> None:
+        if self._pending is not None:
+            self._materialize()
+        self._statistics = value
 
     @property
     def matches(self) -> np.ndarray:
@@ -184,9 +250,10 @@ def _group_mean(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np
     return acc / sizes
 
 
-def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str) -> RougeScores:
-    """Per-prediction scores from per-reference statistics (n_refs, 3)."""
-    precision, recall, fmeasure = scores_from_statistics(stats)
+def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str, prf=None) -> RougeScores:
+    """Per-prediction scores from per-reference statistics (n_refs, 3); ``prf``: their
+    precision, recall, F1 if already computed (``_core.rouge_prf``)."""
+    precision, recall, fmeasure = scores_from_statistics(stats) if prf is None else prf
     n_pred = len(groups) - 1
     if len(stats) == n_pred:  # one reference each
         return RougeScores(name, precision, recall, fmeasure, stats, None)
@@ -319,6 +386,14 @@ def rouge(
         ``result["rouge1"].precision`` / ``.recall`` / ``.fmeasure``: float64 arrays (n_pairs,);
         ``.statistics``: the int64 per-pair statistics they come from.
     """
+    if (type(predictions) is list and type(references) is list and len(predictions) == 1 and len(references) == 1
+            and type(predictions[0]) is str and type(references[0]) is str and tokenizer is None and tokenize is None
+            and sentence_separator is None and not split_summaries and not progress
+            and (threads is None or (type(threads) is int and threads >= 1))
+            and (multi_reference == "best" or multi_reference == "mean")):
+        fast = _one_text_pair(predictions[0], references[0], rouge_types, bool(use_stemmer), multi_reference)
+        if fast is not None:
+            return fast
     names, codes = rouge_type_codes(rouge_types)
     n_threads = resolve_threads(threads)
     use_stemmer, split_summaries, progress = bool(use_stemmer), bool(split_summaries), bool(progress)
@@ -356,9 +431,46 @@ def rouge(
         stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size)
     else:
         stats = _statistics(pred_side, ref_side, groups, *args)
-    scores = {name: _select(name, stats[:, t, :], groups, multi_reference) for t, name in enumerate(names)}
+    from . import _core
+
+    prf = _core.rouge_prf(stats)  # (3, n_types, n_refs): scores_from_statistics of every type at once
+    scores = {name: _select(name, stats[:, t, :], groups, multi_reference, prf[:, t])
+              for t, name in enumerate(names)}
     return RougeResult(scores, functools.partial(_signature, names, pairs.groups, pairs.kind, use_stemmer,
                                                  signature_tokenizer, split_summaries, multi_reference))
+
+
+_ONE_PAIR_GROUPS = np.arange(2, dtype=np.int64)
+_ONE_PAIR_GROUPS.setflags(write=False)
+_pair_scorers: dict = {}
+
+
+def _one_text_pair(prediction: str, reference: str, rouge_types, use_stemmer: bool, multi_reference: str):
+    """``rouge([prediction], [reference], ...)`` without the batch's fixed cost: the same tokenizer
+    and kernel (``_core.RougePairScorer``), the same P/R/F operations, the same result. ``None`` if
+    ``rouge_types`` is not a hashable spelling (the caller then takes the general path)."""
+    key = (rouge_types if type(rouge_types) is str or type(rouge_types) is tuple
+           else tuple(rouge_types) if type(rouge_types) is list else None)
+    if key is None:
+        return None
+    try:
+        entry = _pair_scorers.get((key, use_stemmer))
+    except TypeError:  # unhashable names: let rouge_type_codes report them
+        return None
+    if entry is None:
+        from . import _core
+
+        names, codes = rouge_type_codes(key)
+        if len(_pair_scorers) > 256:
+            _pair_scorers.clear()
+        entry = _pair_scorers[(key, use_stemmer)] = (
+            names, _core.RougePairScorer(codes, use_stemmer, tuple(names), Score, False))
+    names, scorer = entry
+    stats, prf = scorer.arrays(prediction, reference)
+    one = RougeScores._of_one_pair
+    scores = {name: one(name, prf, stats, t) for t, name in enumerate(names)}
+    return RougeResult(scores, functools.partial(_signature, names, _ONE_PAIR_GROUPS, inputs.TEXT, use_stemmer,
+                                                 None, False, multi_reference))
 
 
 def _signature(names, groups, kind, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
@@ -418,25 +530,25 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     from . import _core
 
     n_refs = len(ref_side)
-    stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
     if pred_side.kind == inputs.IDS:
         for option, value in (("use_stemmer", use_stemmer), ("split_summaries", split_summaries),
                               ("tokenizer", tokenizer), ("tokenize", sacre_code >= 0)):
             if value:
                 raise ValueError(f"{option}: applies to text input only; token ids are compared as given")
     if n_refs == 0:
-        return stats
+        return np.zeros((0, len(codes), 3), dtype=np.int64)
     lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]
     other_at = [t for t, c in enumerate(codes) if c != ROUGE_LSUM]
     other_codes = [codes[t] for t in other_at]
 
     if pred_side.kind == inputs.IDS:
         sep = -1 if separator is None else int(separator)
-        stats[:] = _core.rouge_ids(*_ids(pred_side.batch), *_ids(ref_side.batch), groups, codes, sep, n_threads)
-        return stats
+        # the kernel's array is the result: no zeroed array to copy into
+        return _core.rouge_ids(*_ids(pred_side.batch), *_ids(ref_side.batch), groups, codes, sep, n_threads)
 
     if separator is not None:
         raise ValueError("sentence_separator: only for token-id input (text splits sentences on newlines)")
+    stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
     if tokenizer is not None:
         texts = {"predictions": pred_side.texts, "references": ref_side.texts}
         whole, sents, sep = _custom_token_ids(texts, tokenizer, bool(other_at), bool(lsum_at), split_summaries)
@@ -453,8 +565,7 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
     pred_buf = inputs.text_buffers(pred_side.texts, "predictions")
     ref_buf = inputs.text_buffers(ref_side.texts, "references")
     if not split_summaries or not lsum_at:
-        stats[:] = _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads)
-        return stats
+        return _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads)
     if other_at:
         stats[:, other_at, :] = _core.rouge_text(*pred_buf, *ref_buf, groups, other_codes, use_stemmer, n_threads)
     from .sentences import punkt_joined

@@ -42,6 +42,13 @@ class RougeScorer(scoring.BaseScorer):
         self._use_stemmer = bool(use_stemmer)
         self._split_summaries = bool(split_summaries)
         self._tokenizer = tokenizer or None
+        # one pair per call (the usual loop): straight into the kernel, the same numbers
+        self._pair = None
+        if self._tokenizer is None and not (self._split_summaries and "rougeLsum" in self._names):
+            from ... import _core
+
+            self._pair = _core.RougePairScorer(rouge_type_codes(self._names)[1], self._use_stemmer,
+                                               tuple(self._names), Score, True)
 
     def _run(self, targets: list, predictions: list, threads) -> RougeResult:
         return rouge(
@@ -72,6 +79,8 @@ class RougeScorer(scoring.BaseScorer):
 
     def score(self, target: str, prediction: str) -> dict[str, Score]:
         """Scores of ``prediction`` against ``target`` (reference first, as in rouge-score)."""
+        if self._pair is not None:
+            return self._pair.score_dict(prediction, target)
         result = self._run([_check_text(target, "target")], [_check_text(prediction, "prediction")], 1)
         return self._score_dicts(result)[0]
 
