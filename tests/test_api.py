@@ -184,3 +184,22 @@ def test_ctrl_c_interrupts_a_long_call(dialogsum, threads):
     assert len(handled_in) == 1
     assert interrupted_after < tenth, (interrupted_after, tenth)
     assert ngramkit.rouge(hyp[:3], refs[0][:3])["rouge1"].fmeasure.shape == (3,)  # usable afterwards
+
+
+def test_rouge_results_combine_to_the_all_at_once_result(dialogsum):
+    """Chunks (including a one-pair fast-path result) combine into the one-call result bit for bit."""
+    hyp, refs = dialogsum
+    per_hyp = [list(r) for r in zip(*refs)]
+    for references, mode in ((refs[0], "best"), (per_hyp, "best"), (per_hyp, "mean")):
+        full = ngramkit.rouge(hyp, references, ["rouge1", "rougeL"], multi_reference=mode)
+        parts = [ngramkit.rouge(hyp[a:b], references[a:b], ["rouge1", "rougeL"], multi_reference=mode)
+                 for a, b in ((0, 1), (1, 8), (8, 8), (8, 500))]
+        combined = parts[0].combine(*parts[1:])
+        assert combined.mean() == full.mean()
+        for t in ("rouge1", "rougeL"):
+            assert combined[t].fmeasure.tolist() == full[t].fmeasure.tolist()
+            if full[t].statistics is not None:
+                assert combined[t].statistics.tolist() == full[t].statistics.tolist()
+        assert str(combined.signature) == str(full.signature)
+    with pytest.raises(ValueError, match="combine"):
+        full.combine(ngramkit.rouge(hyp[:2], references[:2], ["rouge1"]))

@@ -199,6 +199,26 @@ class RougeResult(Mapping[str, RougeScores]):
         """Mean precision/recall/F1 per type."""
         return {name: s.mean() for name, s in self._scores.items()}
 
+    def combine(self, *others: "RougeResult") -> "RougeResult":
+        """The result of all these pairs together, in order: per type the per-pair scores,
+        statistics and reference indices concatenated, so ``mean()`` equals scoring all pairs in
+        one call, bit for bit. Every result must hold the same rouge types."""
+        for other in others:
+            if not isinstance(other, RougeResult) or other.rouge_types != self.rouge_types:
+                raise ValueError("combine: every result must be a RougeResult with the same rouge types")
+        parts = (self, *others)
+
+        def joined(name: str, field: str):
+            arrays = [getattr(p[name], field) for p in parts]
+            return None if any(a is None for a in arrays) else np.concatenate(arrays)
+
+        scores = {
+            name: RougeScores(name, *(joined(name, f) for f in ("precision", "recall", "fmeasure", "statistics",
+                                                                "reference_index")))
+            for name in self.rouge_types
+        }
+        return RougeResult(scores, _combined_signature([p.signature for p in parts if p.n_pairs]))
+
     def aggregate(self, *, n_samples: int = 1000, confidence_interval: float = 0.95, seed=None,
                   method: str = "fast", threads: int | None = None) -> dict:
         """Bootstrap confidence intervals per type (see :func:`ngramkit.bootstrap_interval`)."""
@@ -471,6 +491,18 @@ def _one_text_pair(prediction: str, reference: str, rouge_types, use_stemmer: bo
     scores = {name: one(name, prf, stats, t) for t, name in enumerate(names)}
     return RougeResult(scores, functools.partial(_signature, names, _ONE_PAIR_GROUPS, inputs.TEXT, use_stemmer,
                                                  None, False, multi_reference))
+
+
+def _combined_signature(signatures: list) -> Signature | None:
+    """The signature of results scored alike: theirs, with ``nrefs:var`` if only that differs;
+    None if anything else differs (or there is none)."""
+    if not signatures or any(s is None for s in signatures):
+        return None
+    fields = [dict(s.info) for s in signatures]
+    nrefs = {f.pop("nrefs", None) for f in fields}
+    if any(f != fields[0] for f in fields):
+        return None
+    return Signature({"nrefs": nrefs.pop() if len(nrefs) == 1 else "var", **fields[0]})
 
 
 def _signature(names, groups, kind, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
