@@ -7,19 +7,12 @@ import json
 import sys
 
 from . import __version__, cli_score
-from .cli_io import CliError, read_lines as _read_lines
+from .cli_io import CliError, int_at_least, read_lines as _read_lines
 from .rouge import RougeResult, rouge
 from .rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
 
 
-def _non_negative(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {number}")
-    return number
+_non_negative = int_at_least(0, "non-negative")
 
 
 def _summary(result: RougeResult, bootstrap: int, seed: int) -> dict:

@@ -7,6 +7,7 @@ Every problem a user can cause raises :class:`CliError` with one line naming the
 """
 from __future__ import annotations
 
+import argparse
 import gzip
 import io
 import itertools
@@ -22,6 +23,21 @@ _READ_BLOCK = 1 << 20
 
 class CliError(Exception):
     """A user error: printed as one line, exit status 2."""
+
+
+def int_at_least(minimum: int, what: str):
+    """An argparse ``type=``: an integer >= ``minimum`` (``what`` names it in the error)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {what} integer, got {value!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"expected a {what} integer, got {number}")
+        return number
+
+    return parse
 
 
 def open_binary(path: str) -> BinaryIO:

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from .cli_io import CliError, count_lines, line_chunks, spool_stdin
+from .cli_io import CliError, count_lines, int_at_least, line_chunks, spool_stdin
 from .per_pair_out import PerPairWriter
 from .rouge_types import DEFAULT_ROUGE_TYPES
 from .stream_score import METRICS, StreamScorer
@@ -36,14 +36,7 @@ scoring all pairs at once with the Python API, bit for bit.
 """
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {number}")
-    return number
+_positive = int_at_least(1, "positive")
 
 
 def add_parser(sub) -> argparse.ArgumentParser:

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - the runner checks for atheris first
 import oracle  # noqa: E402  (tests/oracle.py)
 
 import ngramkit  # noqa: E402
-from ngramkit import TokenBatch, _core  # noqa: E402
+from ngramkit import _core  # noqa: E402
 
 ROUGE_TYPES = [f"rouge{n}" for n in range(1, 10)] + ["rougeL", "rougeLsum"]
 CLEAN_ERRORS = (TypeError, ValueError, OverflowError)
