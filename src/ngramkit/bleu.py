@@ -205,12 +205,12 @@ def bleu_statistics(pairs: Pairs, config: BleuConfig, threads: int) -> np.ndarra
         hyps = lowercased(chunk.predictions.texts, config.lowercase)
         refs = lowercased(chunk.references.texts, config.lowercase)
         code = NATIVE_TOKENIZERS.get(config.tokenize)
-        hyp_buf, ref_buf = text_buffers(hyps, "hypotheses"), text_buffers(refs, "references")
         if code is None:  # an external tokenizer: sacrebleu tokenizes, the kernel splits on whitespace
             tokenizer, _ = delegated_tokenizer(config.tokenize)
-            hyp_buf = text_buffers([tokenizer(t.rstrip()) for t in hyps], "hypotheses")
-            ref_buf = text_buffers([tokenizer(t.rstrip()) for t in refs], "references")
+            hyps = [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in hyps]
+            refs = [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in refs]
             code = NATIVE_TOKENIZERS["none"]
+        hyp_buf, ref_buf = text_buffers(hyps, "hypotheses"), text_buffers(refs, "references")
         parts.append(_core.bleu_text(*hyp_buf, *ref_buf, chunk.groups, code, order, threads))
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
