@@ -691,6 +691,15 @@ PYBIND11_MODULE(_core, m) {
           py::arg("baseline"), py::arg("systems"), py::arg("threads"),
           "Approximate-randomization sums of sacrebleu's bool swap masks from a fresh PCG64 state: "
           "(a, b), each (n_samples, n_systems, k) of the input dtype (int64 or float64).");
+    m.def(
+        "_set_resample_block_limit",
+        [](std::size_t indices) {
+            if (indices == 0) throw py::value_error("indices: expected a positive count");
+            return resample_block_limit().exchange(indices);
+        },
+        py::arg("indices"),
+        "Testing hook: indices drawn and buffered at a time by bootstrap_resample_sums; returns the old "
+        "limit. Results never depend on it.");
     m.def("pcg64_integers", &pcg_integers, py::arg("state"), py::arg("n"), py::arg("count"),
           "Testing hook: the first `count` values of numpy Generator.integers(0, n) from the PCG64 state.");
 }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -140,6 +141,13 @@ private:
     std::unique_ptr<double, Free> data_;
 };
 
+// Indices drawn and buffered at a time by bootstrap_sums (a testing hook changes it; the sums
+// never depend on it).
+inline std::atomic<std::size_t>& resample_block_limit() {
+    static std::atomic<std::size_t> limit{std::size_t{1} << 22};
+    return limit;
+}
+
 // One resample's column sums: acc32 (k32), acc64 (k64) over the rows ix[0..n) in order. Compiled
 // for AVX2 and for the baseline ISA, picked at load time: vector adds round each lane exactly as
 // scalar adds do, so every ISA gives the same sums.
@@ -175,7 +183,7 @@ inline void bootstrap_sums(Pcg64& rng, std::uint64_t n, std::uint64_t n_samples,
     if (n == 0) throw std::invalid_argument("bootstrap over zero pairs");
     if (n - 1 > 0xffffffffULL) throw std::invalid_argument("bootstrap over more than 2^32 pairs");
     const PackedRows rows_of(n, f32, k32, f64, k64);
-    const std::uint64_t block_rows = std::max<std::uint64_t>(1, (std::uint64_t{1} << 22) / n);
+    const std::uint64_t block_rows = std::max<std::uint64_t>(1, resample_block_limit().load() / n);
     std::vector<std::uint32_t> idx;
     for (std::uint64_t r0 = 0; r0 < n_samples; r0 += block_rows) {
         const std::uint64_t rows = std::min(block_rows, n_samples - r0);

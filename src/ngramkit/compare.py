@@ -6,8 +6,8 @@
 >>> systems = {"base": ["a cat sat on a mat", "the dog barked", "rain all day"],
 ...            "tuned": ["the cat sat on the mat", "a dog barked at the mailman", "it rained all day"]}
 >>> result = ngramkit.compare(systems, refs, metrics=("bleu",), n_samples=100)
->>> [round(row["score"], 2) for row in result.table]
-[18.57, 87.25]
+>>> [(row["system"], round(row["score"], 2), round(row["p_value"], 4)) for row in result.table]
+[('base', 20.45, nan), ('tuned', 93.94, 0.0099)]
 
 For BLEU and chrF every number (score, p-value, bootstrap mean and 95% half-width) equals what
 ``sacrebleu.significance.PairedTest`` reports for the same systems, references, test, number of
