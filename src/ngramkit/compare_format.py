@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 #: p-values below this get the significance marker ``*``.
 SIGNIFICANCE_LEVEL = 0.05
 
 
-def format_value(metric: str, value) -> str:
-    """ROUGE (0–1) with 4 decimals, BLEU/chrF (0–100) with 2; empty for None/NaN."""
+def format_value(metric: str, value: Any, *, field: str = "score") -> str:
+    """Format one number of the comparison table.
+
+    ``field`` is ``"score"``, ``"mean"``, ``"ci"``, ``"delta"`` or ``"p_value"``. Scores, means,
+    interval half-widths and differences get 4 decimals for ROUGE (``metric`` starting with
+    ``"rouge"``, 0-1 scale) and 2 for BLEU / chrF (0-100 scale); differences carry their sign;
+    p-values get 4 decimals. A missing value (None or NaN) gives ``""``.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return f"{value:.4f}" if metric.startswith("rouge") else f"{value:.2f}"
+    value = float(value)
+    if math.isnan(value):
+        return ""
+    if field == "p_value":
+        return f"{value:.4f}"
+    decimals = 4 if metric.startswith("rouge") else 2
+    sign = "+" if field == "delta" else ""
+    return f"{value:{sign}.{decimals}f}"
 
 
 def format_p(value) -> str:
@@ -28,7 +42,7 @@ def _cells(comparison, row: dict) -> list[str]:
     if row.get("mean") is not None:
         interval = f"(μ = {format_value(metric, row['mean'])} ± {format_value(metric, row['ci'])})"
     baseline = row["system"] == comparison.systems[0]
-    delta = "" if baseline else ("+" if row["delta"] >= 0 else "") + format_value(metric, row["delta"])
+    delta = "" if baseline else format_value(metric, row["delta"], field="delta")
     return [row["system"], format_value(metric, row["score"]), interval, delta, format_p(row["p_value"])]
 
 
