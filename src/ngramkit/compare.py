@@ -146,7 +146,8 @@ def _bleu_metric(items, references, options, threads, sentence) -> tuple[MetricS
         per_pair[name] = sentence_scores(s, dataclasses.replace(sentence_config, tokenize=cfg.tokenize))
         final_config = cfg
     sentence["BLEU"] = per_pair
-    metric = MetricStatistics("BLEU", "sacrebleu", stats, scores, lambda row: compute_bleu(row, final_config)["score"])
+    metric = MetricStatistics("BLEU", "sacrebleu", stats, scores, lambda row: compute_bleu(row, final_config)["score"],
+                              lambda rows: sentence_scores(rows, final_config))
     return metric, signature
 
 
@@ -163,7 +164,15 @@ def _chrf_metric(items, references, options, threads, sentence) -> tuple[MetricS
         scores.append(result.score)
         per_pair[name] = sent
     sentence[result.name] = per_pair
-    metric = MetricStatistics(result.name, "sacrebleu", stats, scores, lambda row: compute_chrf(row, config))
+    def chrf_rows(rows: np.ndarray) -> np.ndarray:
+        from . import _core
+
+        factor = float(config.beta ** 2)
+        return np.array([_core.chrf_f_score(np.ascontiguousarray(r), config.char_order, config.word_order, factor,
+                                            config.eps_smoothing) for r in rows])
+
+    metric = MetricStatistics(result.name, "sacrebleu", stats, scores, lambda row: compute_chrf(row, config),
+                              chrf_rows)
     return metric, result.signature
 
 

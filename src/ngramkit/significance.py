@@ -48,8 +48,10 @@ class MetricStatistics:
     """One metric's per-pair statistics for every system (the first is the baseline).
 
     ``statistics``: per system an array (n_pairs, k): int64 for ``kind="sacrebleu"``, float64 for
-    ``kind="mean"``. ``finalize(row)`` turns one summed row into the score (sacrebleu kinds);
-    ``scores`` are the observed corpus scores per system.
+    ``kind="mean"``. ``finalize(row)`` turns one summed row into the score as sacrebleu does
+    (sacrebleu kinds; a bootstrap row is float32); ``finalize_exact(rows)``, if given, scores many
+    exact int64 rows (n, k) at once, equal to ``finalize`` on each row as a list of ints (the
+    randomization test's sums). ``scores`` are the observed corpus scores per system.
     """
 
     name: str
@@ -57,6 +59,7 @@ class MetricStatistics:
     statistics: list
     scores: list
     finalize: Optional[Callable] = None
+    finalize_exact: Optional[Callable] = None
 
 
 @dataclass
@@ -149,7 +152,9 @@ def _randomization(metrics, n_samples: int, seed, threads: int) -> list:
         n = baseline.shape[0]
         per_system = []
         for s in range(systems.shape[0]):
-            if m.kind == "sacrebleu":
+            if m.kind == "sacrebleu" and m.finalize_exact is not None:
+                scores_a, scores_b = m.finalize_exact(a[:, s]), m.finalize_exact(b[:, s])
+            elif m.kind == "sacrebleu":
                 # sacrebleu finalizes sum_of_lists(x[None]): a list of numpy int64 scalars
                 scores_a = np.array([m.finalize(list(row)) for row in a[:, s]])
                 scores_b = np.array([m.finalize(list(row)) for row in b[:, s]])
