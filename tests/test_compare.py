@@ -67,13 +67,15 @@ def test_wmt23_equals_sacrebleu_paired_test(wmt23_en_de, test, n_samples, n_refs
     systems = {k: v for k, v in all_systems.items() if k != "ONLINE-B"}
     word_order = 2 if n_refs == 1 else 0  # chrF++ once, chrF once (sacrebleu's chrF++ is slow)
     chrf = CHRF(word_order=word_order)
-    _, theirs = PairedTest(list(systems.items()), {"BLEU": BLEU(), "chrF": chrf}, references,
-                           test_type=test, n_samples=n_samples)()
+    signatures, theirs = PairedTest(list(systems.items()), {"BLEU": BLEU(), "chrF": chrf}, references,
+                                    test_type=test, n_samples=n_samples)()
     per_pair_refs = [list(r) for r in zip(*references)] if n_refs == 2 else ref
     ours = ngramkit.compare(systems, per_pair_refs, metrics=("bleu", "chrf"), test=test, n_samples=n_samples,
                             word_order=word_order)
     chrf_name = "chrF2++" if word_order else "chrF2"
     assert_equals_paired_test(ours, theirs, {"BLEU": "BLEU", chrf_name: chrf_name}, list(systems))
+    for name in ("BLEU", chrf_name):  # the same fields in the same order; only the version differs
+        assert ours.signatures[name].rsplit("|version:", 1)[0] == str(signatures[name]).rsplit("|version:", 1)[0]
 
 
 @pytest.mark.parametrize("test", ["bs", "ar"])
@@ -260,7 +262,7 @@ def test_token_ids_and_result_shapes(dialogsum_systems):
     json.dumps(ours.to_dict(), allow_nan=False)
     ar = ngramkit.compare({k: v[:50] for k, v in systems.items()}, ref[:50], metrics="bleu", test="ar", n_samples=30)
     assert list(ar.to_pandas().columns) == ["system", "metric", "score", "delta", "p_value"]
-    assert "seed:12345|ar:30" in ar.signatures["BLEU"]
+    assert ar.signatures["BLEU"].startswith("nrefs:1|ar:30|seed:12345|case:mixed")
     assert set(ours.sentence_scores) == {"rouge1", "rouge2", "rougeL", "BLEU"}
     assert ours.sentence_scores["BLEU"]["bart"].shape == (50,)
 

@@ -148,6 +148,11 @@ class BleuResult(CorpusResult):
     name = "BLEU"
     config_type = BleuConfig
 
+    def finalize_row(self, row) -> float:
+        """The BLEU score of one summed statistics row, with this result's options (see
+        :func:`compute_bleu` for the row types)."""
+        return compute_bleu(row, self.config)["score"]
+
     def _finalize(self, summed: list[int]) -> None:
         values = compute_bleu(summed, self.config)
         self.score: float = values["score"]

@@ -129,6 +129,11 @@ class ChrfResult(CorpusResult):
         super().__init__(statistics, config, n_references)
         self.reference_index = reference_index
 
+    def finalize_row(self, row) -> float:
+        """The chrF score of one summed statistics row, with this result's options (see
+        :func:`compute_chrf` for the row types)."""
+        return compute_chrf(row, self.config)
+
     def _finalize(self, summed: list[int]) -> None:
         self.score: float = compute_chrf(summed, self.config)
 

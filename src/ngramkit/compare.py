@@ -29,6 +29,7 @@ from .bleu import _ingest as bleu_ingest
 from .chrf import ChrfResult, chrf_statistics, compute_chrf, make_config as chrf_config
 from .pairs import ingest_pairs
 from .rouge import rouge
+from .signature import Signature
 from .significance import DEFAULT_SAMPLES, DEFAULT_SEED, MetricStatistics, paired_test
 from .stream_score import METRICS
 from .tables import _split_options
@@ -177,13 +178,13 @@ def _chrf_metric(items, references, options, threads, sentence) -> tuple[MetricS
 
 
 def _test_signature(signature, test: str, n_samples: int, seed) -> str:
-    fields = dict(signature.info) if signature is not None else {}
-    version = fields.pop("version", None)
-    fields["seed"] = str(seed).lower()
-    fields[test] = n_samples
-    fields["version"] = version
-    return "|".join(f"{k}:{'yes' if v is True else 'no' if v is False else v}" for k, v in fields.items()
-                    if v is not None)
+    """The metric's signature with the test's fields where sacrebleu's PairedTest puts them:
+    ``nrefs``, then ``bs`` or ``ar`` and ``seed``, then the metric's own fields."""
+    fields = {"nrefs": None, test: n_samples, "seed": str(seed).lower()}
+    fields.update((k, v) for k, v in (signature.info if signature is not None else {}).items() if k != "nrefs")
+    if signature is not None and "nrefs" in signature.info:
+        fields["nrefs"] = signature.info["nrefs"]
+    return Signature(fields).format()
 
 
 @dataclasses.dataclass

@@ -114,24 +114,27 @@ def _stacked(metrics: Sequence[MetricStatistics], kind: str, n_systems: int, n: 
     return starts, out
 
 
-def _bootstrap(metrics, n_samples: int, seed, threads: int) -> list:
-    """Per metric, per system: the float array of resample scores."""
+def bootstrap_scores(metrics, n_samples: int, seed, threads=None) -> list:
+    """Per metric, per system: the scores of the ``n_samples`` bootstrap resamples (sacrebleu's
+    ``_bootstrap_resample`` draws): a list of what ``finalize`` returned (sacrebleu kinds) or a
+    float64 array (means)."""
     from . import _core
 
     n_systems = len(metrics[0].statistics)
     n = metrics[0].statistics[0].shape[0]
     starts32, f32 = _stacked(metrics, "sacrebleu", n_systems, n, np.float32)
     starts64, f64 = _stacked(metrics, "mean", n_systems, n, np.float64)
-    sums32, sums64, _ = _core.bootstrap_resample_sums(generator_state(seed), n_samples, f32, f64, threads)
+    sums32, sums64, _ = _core.bootstrap_resample_sums(generator_state(seed), n_samples, f32, f64,
+                                                      resolve_threads(threads))
     del f32, f64
     out = []
     for m, start32, start64 in zip(metrics, starts32, starts64):
         width = m.statistics[0].shape[1]
         per_system = []
         for s in range(n_systems):
-            if m.kind == "sacrebleu":
+            if m.kind == "sacrebleu":  # the finalized values as they come (floats, or numpy float32 for chrF)
                 cols = sums32[:, start32 + s * width : start32 + (s + 1) * width]
-                per_system.append(np.array([m.finalize(row) for row in cols]))
+                per_system.append([m.finalize(row) for row in cols])
             else:
                 per_system.append(sums64[:, start64 + s * width] / n)
         out.append(per_system)
@@ -176,7 +179,8 @@ def paired_test(metrics: Sequence[MetricStatistics], test: str, n_samples: Optio
     n_samples = n_samples or DEFAULT_SAMPLES[test]
     outcomes = []
     if test == "bs":
-        for m, resampled in zip(metrics, _bootstrap(metrics, n_samples, seed, n_threads)):
+        for m, resampled in zip(metrics, bootstrap_scores(metrics, n_samples, seed, n_threads)):
+            resampled = [np.array(scores) for scores in resampled]
             baseline = resampled[0]
             p_values, means, cis = [float("nan")], [], []
             for s, sys_scores in enumerate(resampled):
