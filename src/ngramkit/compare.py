@@ -24,9 +24,9 @@ from typing import Any, Iterable, Optional
 
 import numpy as np
 
-from .bleu import BleuResult, bleu_statistics, compute_bleu, make_config as bleu_config, sentence_scores
+from .bleu import BleuResult, bleu_statistics, make_config as bleu_config, sentence_scores
 from .bleu import _ingest as bleu_ingest
-from .chrf import ChrfResult, chrf_statistics, compute_chrf, make_config as chrf_config
+from .chrf import ChrfResult, chrf_statistics, make_config as chrf_config
 from .pairs import ingest_pairs
 from .rouge import rouge
 from .signature import Signature
@@ -147,7 +147,7 @@ def _bleu_metric(items, references, options, threads, sentence) -> tuple[MetricS
         per_pair[name] = sentence_scores(s, dataclasses.replace(sentence_config, tokenize=cfg.tokenize))
         final_config = cfg
     sentence["BLEU"] = per_pair
-    metric = MetricStatistics("BLEU", "sacrebleu", stats, scores, lambda row: compute_bleu(row, final_config)["score"],
+    metric = MetricStatistics("BLEU", "sacrebleu", stats, scores, result.finalize_row,
                               lambda rows: sentence_scores(rows, final_config))
     return metric, signature
 
@@ -172,8 +172,7 @@ def _chrf_metric(items, references, options, threads, sentence) -> tuple[MetricS
         return np.array([_core.chrf_f_score(np.ascontiguousarray(r), config.char_order, config.word_order, factor,
                                             config.eps_smoothing) for r in rows])
 
-    metric = MetricStatistics(result.name, "sacrebleu", stats, scores, lambda row: compute_chrf(row, config),
-                              chrf_rows)
+    metric = MetricStatistics(result.name, "sacrebleu", stats, scores, result.finalize_row, chrf_rows)
     return metric, result.signature
 
 
