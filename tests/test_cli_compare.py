@@ -61,7 +61,7 @@ def test_table_has_scores_intervals_and_markers(files, capsys):
     out = capsys.readouterr().out
     assert "baseline: base" in out and "paired bootstrap, 50 samples, seed 12345" in out
     assert "rouge1.recall" in out and "BLEU" in out and "(μ = " in out and " *" in out
-    assert "seed:12345|bs:50" in out
+    assert "nrefs:1|bs:50|seed:12345|" in out
 
 
 @pytest.mark.parametrize("argv, message", [
