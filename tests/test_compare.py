@@ -308,3 +308,23 @@ def test_module_example():
     import sys
 
     assert doctest.testmod(sys.modules["ngramkit.compare"]).failed == 0
+
+
+@pytest.mark.parametrize("high", [60, 70_000, 2**30])
+def test_bootstrap_sums_equal_numpy_for_every_packing(high):
+    """Counts below 2^16 travel as uint16, larger ones and fractions as float32; sums are numpy's
+    ``stats[idx].sum(0)`` in float32 either way, and float64 columns sum in draw order."""
+    rng = np.random.default_rng(high)
+    n = 2500
+    stats = rng.integers(0, high, size=(n, 7)).astype(np.float32)
+    if high == 2**30:
+        stats[::7, 3] += 0.5
+    values = rng.random((n, 3))
+    idx = np.random.default_rng(12345).choice(n, size=(30, n))
+    sums32, sums64, _ = _core.bootstrap_resample_sums(generator_state(12345), 30, stats, values, 2)
+    assert (sums32 == np.stack([stats[i].sum(0) for i in idx])).all()
+    for r in range(30):
+        acc = np.zeros(3)
+        for i in idx[r]:
+            acc = acc + values[i]
+        assert (sums64[r] == acc).all()
