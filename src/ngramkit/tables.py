@@ -39,7 +39,7 @@ class TableScores(NamedTuple):
     results: dict
 
 
-def _split_options(metrics, options: dict) -> dict[str, dict]:
+def _split_options(metrics, options: dict, caller: str = "score_table") -> dict[str, dict]:
     per = {m: {} for m in METRICS}
     for key, value in options.items():
         if key in _ROUGE_OPTIONS:
@@ -53,7 +53,7 @@ def _split_options(metrics, options: dict) -> dict[str, dict]:
                 per[m][key] = value
         else:
             known = sorted([*_ROUGE_OPTIONS, *_BLEU_OPTIONS, *_CHRF_OPTIONS, *_SHARED])
-            raise TypeError(f"score_table: unknown option {key!r}; options are {', '.join(known)}")
+            raise TypeError(f"{caller}: unknown option {key!r}; options are {', '.join(known)}")
     return per
 
 
