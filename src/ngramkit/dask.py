@@ -6,8 +6,8 @@
 >>> corpus["bleu"]["score"], corpus["rouge"]["rougeL"]["fmeasure"]
 >>> per_pair.to_parquet("s3://bucket/scores/")          # lazy until written or computed
 
-Every partition is scored where it lives, by one task that returns its per-pair score columns and
-a :class:`~ngramkit.stream_score.StreamScorer` holding only what adds up: BLEU and chrF integer
+Every partition is scored where it lives. For the corpus, a task per partition returns a
+:class:`~ngramkit.stream_score.StreamScorer` holding only what adds up: BLEU and chrF integer
 statistics (int64 sums) and ROUGE's per-pair precision/recall/F1 folded into
 :class:`~ngramkit.stream_mean.ExactMean` leaves (numpy's pairwise-summation tree over *all* pairs,
 so every partition needs its first row: a first pass counts the rows of each partition when ROUGE
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .stream_score import METRICS, StreamScorer
-from .tables import _check_metrics, _column, _split_options
+from .tables import _check_metrics, _column, _split_options, score_columns
 
 __all__ = ["score"]
 
@@ -96,17 +96,26 @@ def _pairs(part, kind: str, hyp_col: str, ref_col: str):
     return hyps, refs
 
 
-def _score_partition(part, kind: str, first_row: int, n_total: int, metrics: list[str], options: dict,
-                     threads: int | None, hyp_col: str, ref_col: str, names: list[str]):
-    """One task: (per-pair float64 columns as a pandas DataFrame, the partition's StreamScorer)."""
+def _partition_sums(part, kind: str, first_row: int, n_total: int, metrics: list[str], options: dict,
+                    threads: int | None, hyp_col: str, ref_col: str) -> StreamScorer:
+    """One corpus task: the StreamScorer of one partition (sums only, no per-pair columns)."""
+    hyps, refs = _pairs(part, kind, hyp_col, ref_col)
+    scorer = StreamScorer(metrics, n_total, _with_threads(options, threads), first_row=first_row)
+    if len(hyps):
+        scorer.add(hyps, refs)
+    return scorer
+
+
+def _partition_scores(part, kind: str, metrics: list[str], options: dict, threads: int | None, hyp_col: str,
+                      ref_col: str, first_row: int = 0):
+    """One per-pair task: float64 columns as a pandas DataFrame (the partition's index; a Bag's
+    rows numbered from ``first_row``)."""
     import pandas as pd
 
     hyps, refs = _pairs(part, kind, hyp_col, ref_col)
-    n = len(hyps)
-    scorer = StreamScorer(metrics, n_total, _with_threads(options, threads), per_pair=True, first_row=first_row)
-    columns = scorer.add(hyps, refs) if n else {name: np.empty(0) for name in names}
-    index = part.index if kind == "frame" else pd.RangeIndex(first_row, first_row + n)
-    return pd.DataFrame({name: columns[name] for name in names}, index=index), scorer
+    columns, _ = score_columns(hyps, refs, metrics, threads=threads or task_threads(), **options)
+    index = part.index if kind == "frame" else pd.RangeIndex(first_row, first_row + len(hyps))
+    return pd.DataFrame(columns, index=index)
 
 
 def _merge(*scorers: StreamScorer) -> StreamScorer:
@@ -123,18 +132,8 @@ def _summary(scorer: StreamScorer) -> dict:
     return scorer.summary()
 
 
-def _lengths(frame, kind: str, hyp_col: str) -> list[int]:
-    import dask
-
-    if kind == "frame":
-        parts = frame[hyp_col].to_delayed()
-    else:
-        parts = frame.to_delayed()
-    return [int(n) for n in dask.compute(*[dask.delayed(len, pure=True)(p) for p in parts])]
-
-
 def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "reference", *,
-          threads: int | None = None, split_every: int = 8, compute: bool = True, **options) -> tuple[Any, Any]:
+          threads: int | None = None, split_every: int = 8, **options) -> tuple[Any, dict]:
     """Score every pair of a Dask DataFrame (or Bag of records) on the cluster.
 
     Parameters
@@ -151,9 +150,6 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         threads). Give workers ``nthreads=1`` and pass ``threads=k`` to let k cores work on each
         partition instead.
     split_every : fan-in of the tree reduce of the partition results.
-    compute : ``False`` returns the corpus result as a ``dask.delayed`` object instead, so that
-        ``dask.compute(corpus, per_pair.to_parquet(..., compute=False))`` scores every partition
-        once for both (the row counts are still computed at once when needed).
     **options : as :func:`ngramkit.score_table`: ROUGE's ``rouge_types``, ``use_stemmer``,
         ``rouge_tokenize``, ``multi_reference``, ``split_summaries``; BLEU's ``tokenize``,
         ``smooth_method``, ``smooth_value``, ``max_ngram_order``, ``effective_order``; chrF's
@@ -165,7 +161,8 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         ``per_pair``: a lazy Dask DataFrame of float64 columns ``<rougeType>_precision|_recall|
         _fmeasure``, ``bleu`` (sentence BLEU), ``chrf`` (sentence chrF), one row per input row,
         partition for partition (a DataFrame keeps its index and divisions; a Bag's rows are
-        numbered 0..n-1). Each computation of it scores its partitions again.
+        numbered 0..n-1). Computing it scores the partitions (again: the corpus pass keeps only
+        sums, which is cheaper, e.g. no sentence chrF).
         ``corpus``: the dict ``ngramkit score --format json`` prints for the same pairs (keys
         ``pairs``, then per metric its scores and ``signature``; ROUGE means over pairs), equal to
         ``StreamScorer.summary()`` of all pairs in one process and to ``score_table``'s results
@@ -188,33 +185,47 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         if kind == "frame" and value not in frame.columns:
             raise KeyError(f"{name}: no column {value!r} (columns: {', '.join(map(str, frame.columns))})")
     # one pair on the driver: bad option values fail here, and it gives the column names
-    names = list(StreamScorer(metrics, 1, _with_threads(per, 1), per_pair=True).add(["a"], ["a"]))
-    return _build(frame, kind, metrics, per, threads, hyp_col, ref_col, names, split_every, compute)
+    names = list(score_columns(["a"], ["a"], metrics, threads=1, **options)[0])
+    # ROUGE's mean needs every partition's first row (its summation tree spans all pairs); a Bag's
+    # per-pair rows are numbered with them too. BLEU / chrF sums need none.
+    starts = _starts(frame, kind, hyp_col) if "rouge" in metrics or kind == "bag" else None
+    return _per_pair(frame, kind, metrics, options, threads, hyp_col, ref_col, names, starts), \
+        _corpus(frame, kind, metrics, per, threads, hyp_col, ref_col, split_every, starts)
 
 
-def _build(frame, kind, metrics, options, threads, hyp_col, ref_col, names, split_every, compute):
+def _per_pair(frame, kind, metrics, options, threads, hyp_col, ref_col, names, starts):
     import dask
     import dask.dataframe as dd
     import pandas as pd
 
-    parts = frame.to_delayed()
-    if "rouge" in metrics or kind == "bag":
-        lengths = _lengths(frame, kind, hyp_col)
-    else:
-        lengths = [0] * len(parts)  # BLEU / chrF sums need no row positions
-    starts = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).tolist()
-    n_total = starts[-1]
-    task = dask.delayed(_score_partition, pure=True, nout=2)
-    scored = [task(p, kind, starts[i], n_total, metrics, options, threads, hyp_col, ref_col, names)
-              for i, p in enumerate(parts)]
-    index = frame._meta.index[:0] if kind == "frame" else pd.RangeIndex(0)
-    meta = pd.DataFrame({name: pd.Series(dtype="float64") for name in names}, index=index)
-    divisions = frame.divisions if kind == "frame" else None
-    per_pair = dd.from_delayed([s[0] for s in scored], meta=meta, divisions=divisions, verify_meta=False)
+    if kind == "frame":
+        meta = pd.DataFrame({name: pd.Series(dtype="float64") for name in names}, index=frame._meta.index[:0])
+        return frame.map_partitions(_partition_scores, kind, metrics, options, threads, hyp_col, ref_col, meta=meta,
+                                    enforce_metadata=False, align_dataframes=False)
+    meta = pd.DataFrame({name: pd.Series(dtype="float64") for name in names}, index=pd.RangeIndex(0))
+    task = dask.delayed(_partition_scores, pure=True)
+    return dd.from_delayed([task(p, kind, metrics, options, threads, hyp_col, ref_col, first)
+                            for p, first in zip(frame.to_delayed(), starts)], meta=meta, verify_meta=False)
 
-    level = [s[1] for s in scored] or [dask.delayed(StreamScorer)(metrics, 0, options)]
+
+def _starts(frame, kind: str, hyp_col: str) -> list[int]:
+    """The first row of every partition, and the number of rows last (one pass over the data)."""
+    import dask
+
+    parts = frame[hyp_col].to_delayed() if kind == "frame" else frame.to_delayed()
+    lengths = dask.compute(*[dask.delayed(len, pure=True)(p) for p in parts])
+    return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).tolist()
+
+
+def _corpus(frame, kind, metrics, options, threads, hyp_col, ref_col, split_every, starts) -> dict:
+    import dask
+
+    parts = frame.to_delayed()
+    starts = starts or [0] * (len(parts) + 1)
+    task = dask.delayed(_partition_sums, pure=True)
+    level = [task(p, kind, starts[i], starts[-1], metrics, options, threads, hyp_col, ref_col)
+             for i, p in enumerate(parts)] or [dask.delayed(StreamScorer)(metrics, 0, options)]
     while len(level) > 1:
         level = [dask.delayed(_merge, pure=True)(*level[i:i + split_every])
                  for i in range(0, len(level), split_every)]
-    corpus = dask.delayed(_summary, pure=True)(level[0])
-    return per_pair, (corpus.compute() if compute else corpus)
+    return dask.delayed(_summary, pure=True)(level[0]).compute()
