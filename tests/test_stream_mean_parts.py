@@ -55,3 +55,25 @@ def test_incomplete_rows_raise():
     part.add(np.ones((1, 8)))
     with pytest.raises(ValueError, match="expected 10"):
         part.mean()
+
+
+def test_stream_scorers_of_ranges_merge_to_the_whole(dialogsum):
+    from ngramkit.stream_score import StreamScorer
+
+    hyp, refs = dialogsum
+    refs = [list(r) for r in zip(*refs)]
+    whole = StreamScorer(["rouge", "bleu", "chrf"], len(hyp), {})
+    whole.add(hyp, refs)
+    cuts = [0, 1, 2, 130, 131, 300, 500]
+    parts = []
+    for a, b in zip(cuts, cuts[1:]):
+        part = StreamScorer(["rouge", "bleu", "chrf"], len(hyp), {"bleu": {"threads": 1}}, first_row=a)
+        part.add(hyp[a:b], refs[a:b])
+        parts.append(part)
+    random.Random(0).shuffle(parts)
+    merged = StreamScorer(["rouge", "bleu", "chrf"], len(hyp), {})
+    for part in parts:
+        merged.merge(part)
+    assert merged.summary() == whole.summary()
+    with pytest.raises(ValueError, match="fed twice"):
+        merged.merge(parts[0])

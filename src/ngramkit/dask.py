@@ -1,10 +1,12 @@
 """Scores of a Dask DataFrame or Bag: per-pair columns, lazily, and the exact corpus result.
 
->>> import dask.dataframe as dd, ngramkit.dask
->>> frame = dd.read_parquet("s3://bucket/outputs/*.parquet", columns=["prediction", "reference"])
->>> per_pair, corpus = ngramkit.dask.score(frame, metrics=["rouge", "bleu", "chrf"])
->>> corpus["bleu"]["score"], corpus["rouge"]["rougeL"]["fmeasure"]
->>> per_pair.to_parquet("s3://bucket/scores/")          # lazy until written or computed
+Example (a cluster reading Parquet files)::
+
+    import dask.dataframe as dd, ngramkit.dask
+    frame = dd.read_parquet("s3://bucket/outputs/*.parquet", columns=["prediction", "reference"])
+    per_pair, corpus = ngramkit.dask.score(frame, metrics=["rouge", "bleu", "chrf"])
+    corpus["bleu"]["score"], corpus["rouge"]["rougeL"]["fmeasure"]
+    per_pair.to_parquet("s3://bucket/scores/")          # lazy until written or computed
 
 Every partition is scored where it lives. For the corpus, a task per partition returns a
 :class:`~ngramkit.stream_score.StreamScorer` holding only what adds up: BLEU and chrF integer

@@ -119,16 +119,16 @@ class StreamScorer:
         if (other.metrics, _results_options(other.options), other.n_total) != (
                 self.metrics, _results_options(self.options), self.n_total):
             raise ValueError("StreamScorer.merge: the scorers must have the same metrics, options and n_total")
+        if other._rouge_mean is not None:  # first: it raises on rows fed twice
+            if self._rouge_mean is None:
+                self._rouge_types, self._rouge_signature = other._rouge_types, other._rouge_signature
+                self._rouge_mean = ExactMean(self.n_total, other._rouge_mean.width, other._rouge_mean.first_row)
+            self._rouge_mean.merge(other._rouge_mean)
         for metric, sums in other._sums.items():
             self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
             self._configs.setdefault(metric, other._configs[metric])
         for metric, labels in other._labels.items():
             self._labels[metric] |= labels
-        if other._rouge_mean is not None:
-            if self._rouge_mean is None:
-                self._rouge_types, self._rouge_signature = other._rouge_types, other._rouge_signature
-                self._rouge_mean = ExactMean(self.n_total, other._rouge_mean.width, other._rouge_mean.first_row)
-            self._rouge_mean.merge(other._rouge_mean)
         self.first_row = min(self.first_row, other.first_row)
         self.n_pairs += other.n_pairs
         return self
