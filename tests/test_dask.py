@@ -16,6 +16,7 @@ dd = pytest.importorskip("dask.dataframe")
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
 
+import dask  # noqa: E402
 import dask.bag as db  # noqa: E402
 
 import ngramkit  # noqa: E402
@@ -126,6 +127,21 @@ def test_parquet_files_with_token_ids(client, pairs, tmp_path):
     frame = dd.read_parquet(str(tmp_path), dtype_backend="pyarrow", split_row_groups=True)
     expected = ids.to_pandas(types_mapper=pd.ArrowDtype)
     check(expected, ngramkit.dask.score(frame, ["rouge", "bleu"]), ["rouge", "bleu"], same_index=False)
+
+
+def test_json_lines_files_several_references(client, pairs, tmp_path):
+    import json
+
+    frame = pairs[["prediction", "references"]].assign(references=lambda f: [list(r) for r in f["references"]])
+    for i, (a, b) in enumerate([(0, 200), (200, 500)]):
+        (tmp_path / f"part-{i}.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in frame.iloc[a:b].to_dict("records")), encoding="utf-8")
+    with dask.config.set({"dataframe.convert-string": False}):  # keep the lists (see the README)
+        table = dd.read_json(str(tmp_path / "*.jsonl"), lines=True)
+        per_pair, corpus = ngramkit.dask.score(table, ALL, ref_col="references")
+    check(frame, (per_pair, corpus), ALL, ref_col="references", same_index=False)
+    bag = db.read_text(str(tmp_path / "*.jsonl")).map(json.loads)
+    assert ngramkit.dask.score(bag, ALL, ref_col="references")[1] == corpus
 
 
 def test_a_worker_dying_mid_run_changes_nothing(client, pairs, tmp_path):

@@ -144,7 +144,10 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         One row (record: a dict) per pair: ``hyp_col`` holds the hypothesis (a string, or token ids
         for ROUGE / BLEU), ``ref_col`` one reference or a list of references. Arrow-backed columns
         (``dd.read_parquet``'s default string dtype, ``dtype_backend="pyarrow"``) reach the kernels
-        without a copy.
+        without a copy. Several references per row: an Arrow ``list<string>`` column (Parquet), or
+        build the frame under ``dask.config.set({"dataframe.convert-string": False})``: otherwise
+        dask turns a column of Python lists (``dd.read_json``, ``from_pandas``) into their
+        ``str()``, which would be scored as one reference text.
     metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``.
     hyp_col, ref_col : column (record key) names.
     threads : kernel threads per task. Default: :func:`task_threads` (a worker's ``nthreads``
