@@ -2,6 +2,8 @@
 and format(), compared with sacrebleu itself; and the errors where sacrebleu silently truncates."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ngramkit.compat import sacrebleu as ours
@@ -84,8 +86,6 @@ def test_layout_mistakes_raise_instead_of_truncating():
         ours.corpus_bleu(HYPS, "a reference")
     with pytest.raises(ValueError, match="no reference"):
         ours.corpus_bleu(["a"], [[None]])
-    with pytest.raises(ValueError, match="n_bootstrap"):
-        ours.BLEU().corpus_score(HYPS, STREAMS, n_bootstrap=100)
     with pytest.raises(ValueError, match="tokenize"):
         ours.BLEU(tokenize="13b")
 
@@ -95,3 +95,30 @@ def test_metrics_module_like_sacrebleus():
 
     assert BLEU().corpus_score(HYPS, STREAMS).score == sacrebleu.metrics.BLEU().corpus_score(HYPS, STREAMS).score
     assert CHRF().corpus_score(HYPS, STREAMS).score == sacrebleu.metrics.CHRF().corpus_score(HYPS, STREAMS).score
+
+
+@pytest.mark.parametrize("seed", [None, "7"])
+@pytest.mark.parametrize("metric", ["BLEU", "CHRF"])
+def test_corpus_score_bootstrap_interval_equals_sacrebleus(dialogsum, monkeypatch, seed, metric):
+    """corpus_score(n_bootstrap=N): sacrebleu's resamples (SACREBLEU_SEED, default 12345), its
+    mean and half-width (numpy float32 for chrF, as sacrebleu's), str/JSON and signature."""
+    import sacrebleu.metrics as theirs_metrics
+
+    from ngramkit.compat.sacrebleu import metrics as ours_metrics
+
+    if seed is None:
+        monkeypatch.delenv("SACREBLEU_SEED", raising=False)
+    else:
+        monkeypatch.setenv("SACREBLEU_SEED", seed)
+    hyp, refs = dialogsum
+    kwargs = {"word_order": 2} if metric == "CHRF" else {"tokenize": "intl"}
+    theirs, mine = getattr(theirs_metrics, metric)(**kwargs), getattr(ours_metrics, metric)(**kwargs)
+    a = theirs.corpus_score(hyp[:250], [r[:250] for r in refs[:2]], n_bootstrap=150)
+    b = mine.corpus_score(hyp[:250], [r[:250] for r in refs[:2]], n_bootstrap=150)
+    assert (a.score, a._mean, a._ci) == (b.score, b._mean, b._ci)
+    assert type(a._mean) is type(b._mean)
+    sig_a, sig_b = str(theirs.get_signature()), str(mine.get_signature())
+    assert sig_a.rsplit("|version:", 1)[0] == sig_b.rsplit("|version:", 1)[0]
+    assert a.format(signature=sig_a).replace(sig_a, "") == b.format(signature=sig_b).replace(sig_b, "")
+    assert json.loads(a.format(is_json=True, signature=sig_a))["confidence"] == \
+        json.loads(b.format(is_json=True, signature=sig_b))["confidence"]

@@ -11,6 +11,7 @@ computed from integer per-pair statistics that add up across batches and machine
 from .bleu import BleuResult, bleu, sentence_bleu
 from .chrf import ChrfResult, chrf, sentence_chrf
 from .bootstrap import bootstrap_interval, mean_score
+from .compare import Comparison, compare
 from .rouge import RougeResult, RougeScores, rouge, scores_from_statistics, tokenize
 from .rouge_types import VALID_ROUGE_TYPES
 from .scores import AggregateScore, Score
@@ -20,6 +21,8 @@ from .token_batch import TokenBatch
 __version__ = "0.2.0"
 
 __all__ = [
+    "Comparison",
+    "compare",
     "BleuResult",
     "ChrfResult",
     "AggregateScore",

@@ -76,15 +76,22 @@ def make_config(tokenize, smooth_method, smooth_value, lowercase, max_ngram_orde
 
 
 def compute_bleu(stats: Sequence[int], config: BleuConfig) -> dict:
-    """sacrebleu's ``BLEU.compute_bleu`` on one summed statistics row, in Python floats.
+    """sacrebleu's ``BLEU.compute_bleu`` on one summed statistics row.
 
+    ``stats`` is a sequence of integers (computed in Python ints and floats), or a numpy row such
+    as a bootstrap resample's float32 column sums, which sacrebleu's significance tests pass: its
+    elements then keep their numpy type, so numpy's arithmetic rules apply exactly as in sacrebleu.
     Returns ``score``, ``counts``, ``totals`` (with add-k's k included, as sacrebleu reports
     them), ``precisions``, ``bp``, ``sys_len``, ``ref_len``.
     """
     order = config.max_ngram_order
-    row = [int(x) for x in stats]
-    sys_len, ref_len = row[0], row[1]
-    correct, total = row[2 : 2 + order], row[2 + order : 2 + 2 * order]
+    if isinstance(stats, np.ndarray):
+        correct, total = stats[2 : 2 + order].copy(), stats[2 + order : 2 + 2 * order].copy()
+        sys_len, ref_len = int(stats[0]), int(stats[1])
+    else:
+        row = [int(x) for x in stats]
+        sys_len, ref_len = row[0], row[1]
+        correct, total = row[2 : 2 + order], row[2 + order : 2 + 2 * order]
     bp = 1.0
     if sys_len < ref_len:
         bp = math.exp(1 - ref_len / sys_len) if sys_len > 0 else 0.0
@@ -140,6 +147,11 @@ class BleuResult(CorpusResult):
 
     name = "BLEU"
     config_type = BleuConfig
+
+    def finalize_row(self, row) -> float:
+        """The BLEU score of one summed statistics row, with this result's options (see
+        :func:`compute_bleu` for the row types)."""
+        return compute_bleu(row, self.config)["score"]
 
     def _finalize(self, summed: list[int]) -> None:
         values = compute_bleu(summed, self.config)

@@ -73,13 +73,16 @@ def make_config(char_order, word_order, beta, lowercase, whitespace, eps_smoothi
 
 
 def compute_chrf(stats: Sequence[int], config: ChrfConfig) -> float:
-    """sacrebleu's ``CHRF._compute_f_score`` on one (summed) statistics row, in Python floats."""
+    """sacrebleu's ``CHRF._compute_f_score`` on one (summed) statistics row: integers (computed in
+    Python floats), or a numpy row such as a bootstrap resample's float32 sums, whose elements keep
+    their numpy type so that numpy's arithmetic rules apply as in sacrebleu."""
+    keep_type = isinstance(stats, np.ndarray)
     factor = config.beta ** 2
     score = 0.0
     avg_prec = avg_rec = 0.0
     effective = 0
     for i in range(config.order):
-        n_hyp, n_ref, n_match = (int(x) for x in stats[3 * i : 3 * i + 3])
+        n_hyp, n_ref, n_match = stats[3 * i : 3 * i + 3] if keep_type else (int(x) for x in stats[3 * i : 3 * i + 3])
         prec = n_match / n_hyp if n_hyp > 0 else EPS
         rec = n_match / n_ref if n_ref > 0 else EPS
         denom = factor * prec + rec
@@ -125,6 +128,11 @@ class ChrfResult(CorpusResult):
                  reference_index: np.ndarray | None = None):
         super().__init__(statistics, config, n_references)
         self.reference_index = reference_index
+
+    def finalize_row(self, row) -> float:
+        """The chrF score of one summed statistics row, with this result's options (see
+        :func:`compute_chrf` for the row types)."""
+        return compute_chrf(row, self.config)
 
     def _finalize(self, summed: list[int]) -> None:
         self.score: float = compute_chrf(summed, self.config)

@@ -1,4 +1,5 @@
-"""Command line: ``ngramkit score`` (every metric, streamed; see cli_score.py), ``ngramkit rouge`` (ROUGE
+"""Command line: ``ngramkit score`` (every metric, streamed; see cli_score.py), ``ngramkit compare``
+(systems against a baseline with paired tests; cli_compare.py), ``ngramkit rouge`` (ROUGE
 with bootstrap intervals, whole files in memory), ``ngramkit demo`` (the shipped example)."""
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import json
 import sys
 
-from . import __version__, cli_score
+from . import __version__, cli_compare, cli_score
 from .cli_io import CliError, int_at_least, read_lines as _read_lines
 from .rouge import RougeResult, rouge
 from .rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"ngramkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p_score = cli_score.add_parser(sub)
+    p_compare = cli_compare.add_parser(sub)
     p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files",
                              description="One text per line: a line ends in \\n (\\r\\n counts as one break; a lone "
                                          "\\r is text; a last line without \\n counts).")
@@ -90,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             return cli_score.run(args)
         except CliError as err:
             p_score.error(str(err))
+    if args.command == "compare":
+        try:
+            return cli_compare.run(args)
+        except CliError as err:
+            p_compare.error(str(err))
 
     types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
     if args.command == "demo":

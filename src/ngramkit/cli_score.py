@@ -39,21 +39,8 @@ scoring all pairs at once with the Python API, bit for bit.
 _positive = int_at_least(1, "positive")
 
 
-def add_parser(sub) -> argparse.ArgumentParser:
-    """Register the ``score`` subcommand on an argparse subparsers object."""
-    p = sub.add_parser("score", help="ROUGE, BLEU and chrF of line-aligned files or a table file, streamed",
-                       description="Score hypotheses against references with ROUGE, BLEU and chrF.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--metrics", default="rouge,bleu,chrf", help="comma-separated among rouge,bleu,chrf (default: %(default)s)")
-    p.add_argument("--hyp", help="hypotheses: a text file, one per line ('-' = stdin), or a .jsonl/.csv/.parquet table")
-    p.add_argument("--ref", action="append", default=[], help="references, one per line; repeat for several per hypothesis")
-    p.add_argument("--hyp-col", help="table input: the hypothesis column")
-    p.add_argument("--ref-col", action="append", default=[],
-                   help="table input: a reference column (a string or a list of strings); repeatable")
-    p.add_argument("--example", action="store_true", help="score the 25 REALSumm pairs shipped with ngramkit")
-    p.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK_SIZE, metavar="N",
-                   help="pairs read and scored at a time (default: %(default)s)")
-    p.add_argument("--threads", type=_positive, default=None, help="worker threads (default: all cores)")
+def add_metric_options(p: argparse.ArgumentParser) -> None:
+    """The metric options shared by ``ngramkit score`` and ``ngramkit compare``."""
     g = p.add_argument_group("ROUGE (as ngramkit.rouge)")
     g.add_argument("--rouge-types", default=",".join(DEFAULT_ROUGE_TYPES), help="comma-separated (default: %(default)s)")
     g.add_argument("--use-stemmer", action="store_true", help="Porter-stem tokens longer than 3 characters")
@@ -77,6 +64,24 @@ def add_parser(sub) -> argparse.ArgumentParser:
     g.add_argument("--chrf-whitespace", action="store_true", help="keep whitespace in character n-grams")
     g = p.add_argument_group("BLEU and chrF")
     g.add_argument("--lowercase", action="store_true", help="str.lower() before scoring")
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    """Register the ``score`` subcommand on an argparse subparsers object."""
+    p = sub.add_parser("score", help="ROUGE, BLEU and chrF of line-aligned files or a table file, streamed",
+                       description="Score hypotheses against references with ROUGE, BLEU and chrF.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--metrics", default="rouge,bleu,chrf", help="comma-separated among rouge,bleu,chrf (default: %(default)s)")
+    p.add_argument("--hyp", help="hypotheses: a text file, one per line ('-' = stdin), or a .jsonl/.csv/.parquet table")
+    p.add_argument("--ref", action="append", default=[], help="references, one per line; repeat for several per hypothesis")
+    p.add_argument("--hyp-col", help="table input: the hypothesis column")
+    p.add_argument("--ref-col", action="append", default=[],
+                   help="table input: a reference column (a string or a list of strings); repeatable")
+    p.add_argument("--example", action="store_true", help="score the 25 REALSumm pairs shipped with ngramkit")
+    p.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK_SIZE, metavar="N",
+                   help="pairs read and scored at a time (default: %(default)s)")
+    p.add_argument("--threads", type=_positive, default=None, help="worker threads (default: all cores)")
+    add_metric_options(p)
     g = p.add_argument_group("output")
     g.add_argument("--format", choices=("table", "json"), default="table", help="summary format (default: %(default)s)")
     g.add_argument("--per-pair", metavar="PATH",

@@ -14,6 +14,8 @@ layer raises ValueError saying what was expected. Signatures carry ngramkit's ve
 from __future__ import annotations
 
 import json
+import os
+import statistics
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,17 +72,44 @@ def _check_sentence(hypothesis, references, caller: str) -> list:
     return refs
 
 
+def _bootstrap(score, n_samples: int) -> tuple[str, list]:
+    """(seed as sacrebleu records it, the scores of sacrebleu's bootstrap resamples of ``score``'s
+    per-pair statistics)."""
+    from ...significance import MetricStatistics, bootstrap_scores
+
+    seed = os.environ.get("SACREBLEU_SEED", "12345")
+    result = score.result
+    metric = MetricStatistics(result.name, "sacrebleu", [result.statistics], [result.score], result.finalize_row)
+    (scores,), = bootstrap_scores([metric], n_samples, None if seed.lower() == "none" else int(seed), None)
+    return seed.lower(), scores
+
+
 class _Score:
-    """sacrebleu's ``Score.format``, ``str()`` and ``repr()``."""
+    """sacrebleu's ``Score.format``, ``str()``, ``repr()`` and ``estimate_ci``."""
 
     name: str
     score: float
+    _mean = -1.0
+    _ci = -1.0
+
+    def estimate_ci(self, scores: list) -> None:
+        """sacrebleu's ``Score.estimate_ci`` on bootstrap scores: ``_mean`` and the 95% half-width ``_ci``."""
+        raw = sorted(scores)
+        lower_idx = len(raw) // 40
+        upper_idx = len(raw) - lower_idx - 1
+        self._ci = 0.5 * (raw[upper_idx] - raw[lower_idx])
+        self._mean = statistics.mean(raw)
 
     def _verbose(self) -> str:
         return ""
 
     def format(self, width: int = 2, score_only: bool = False, signature: str = "", is_json: bool = False) -> str:
         score = f"{self.score:.{width}f}"
+        confidence = {}
+        if self._mean > 0:
+            mean, ci = f"{self._mean:.{width}f}", f"{self._ci:.{width}f}"
+            confidence = {"confidence_mean": float(mean), "confidence_var": float(ci), "confidence": f"μ = {mean} ± {ci}"}
+            score += f" ({confidence['confidence']})"
         if score_only:
             return score
         line = f"{self.name}|{signature}" if signature else self.name
@@ -89,7 +118,8 @@ class _Score:
         if verbose:
             line += f" {verbose}"
         if is_json:
-            out: dict[str, Any] = {"name": self.name, "score": float(score), "signature": signature}
+            out: dict[str, Any] = {"name": self.name, "score": float(f"{self.score:.{width}f}"), "signature": signature,
+                                   **confidence}
             if verbose:
                 out["verbose_score"] = verbose
             for field in signature.split("|") if signature else []:
@@ -154,16 +184,25 @@ class _Metric:
     def _signature(self) -> Signature:
         raise NotImplementedError
 
+    def _with_run_fields(self, signature: Signature) -> Signature:
+        """sacrebleu's field order: nrefs, then bs and seed once a bootstrap ran, then the metric's."""
+        fields = {"nrefs": self.num_refs, "bs": getattr(self, "n_bootstrap", None), "seed": getattr(self, "seed", None)}
+        fields.update((k, v) for k, v in signature.info.items() if k != "nrefs")
+        return Signature(fields)
+
     def corpus_score(self, hypotheses, references=None, n_bootstrap: int = 1):
-        if n_bootstrap != 1:
-            raise ValueError("n_bootstrap: bootstrap confidence intervals are not offered by this compatibility "
-                             "layer yet; use sacrebleu itself for them, or ngramkit.bootstrap_interval on the "
-                             "per-pair statistics")
+        """sacrebleu's ``corpus_score``; ``n_bootstrap > 1`` adds the mean and 95% half-width of that
+        many bootstrap resamples, drawn as sacrebleu draws them (seed ``SACREBLEU_SEED``, default
+        12345), so the interval is sacrebleu's too."""
         caller = f"{type(self).__name__}.corpus_score"
         hyps = _check_hypotheses(hypotheses, caller)
         groups = _per_hypothesis(hyps, self._streams(references, caller), caller)
         result = self._score(hyps, groups)
         self.num_refs = result.result.n_references
+        if n_bootstrap > 1:
+            self.n_bootstrap = n_bootstrap
+            self.seed, scores = _bootstrap(result, n_bootstrap)
+            result.estimate_ci(scores)
         return result
 
     def sentence_score(self, hypothesis: str, references):
@@ -200,9 +239,7 @@ class BLEU(_Metric):
         return BLEUScore(self._last)
 
     def _signature(self) -> Signature:
-        signature = _bleu([], [], **self._options()).signature
-        signature.info["nrefs"] = self.num_refs
-        return signature
+        return self._with_run_fields(_bleu([], [], **self._options()).signature)
 
 
 class CHRF(_Metric):
@@ -223,9 +260,7 @@ class CHRF(_Metric):
         return CHRFScore(_chrf(hyps, groups, **self._options()))
 
     def _signature(self) -> Signature:
-        signature = _chrf([], [], **self._options()).signature
-        signature.info["nrefs"] = self.num_refs
-        return signature
+        return self._with_run_fields(_chrf([], [], **self._options()).signature)
 
 
 from . import metrics  # noqa: E402  (sacrebleu.metrics.BLEU / CHRF, as in sacrebleu)
