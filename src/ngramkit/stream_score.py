@@ -7,6 +7,9 @@
   :class:`~ngramkit.stream_mean.ExactMean`, which reproduces ``numpy.mean``'s pairwise summation,
   so the streamed means equal ``ngramkit.rouge(all pairs)[t].mean()`` bit for bit, whatever the
   chunk size. That needs the number of pairs up front (``n_total``).
+
+Scorers fed disjoint ranges of the pairs (``first_row``: partitions of a Dask DataFrame, files on
+several machines) are combined with :meth:`StreamScorer.merge`, in any order, to the same summary.
 """
 from __future__ import annotations
 
@@ -29,6 +32,11 @@ def _nan_to_none(value: float) -> float | None:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
+def _results_options(options: dict[str, dict]) -> dict[str, dict]:
+    """The options that can change a score (all but ``threads``)."""
+    return {m: {k: v for k, v in o.items() if k != "threads"} for m, o in options.items()}
+
+
 class StreamScorer:
     """Accumulates corpus scores over chunks of (hypotheses, references).
 
@@ -39,9 +47,12 @@ class StreamScorer:
     options : per metric, keyword arguments of :func:`ngramkit.rouge` / :func:`ngramkit.bleu` /
         :func:`ngramkit.chrf` (``threads`` included).
     per_pair : whether :meth:`add` returns every pair's scores.
+    first_row : the index, among all ``n_total`` pairs, of the first pair this scorer is fed (when
+        the pairs are scored in several places and the scorers merged).
     """
 
-    def __init__(self, metrics, n_total: int, options: dict[str, dict[str, Any]], per_pair: bool = False):
+    def __init__(self, metrics, n_total: int, options: dict[str, dict[str, Any]], per_pair: bool = False,
+                 first_row: int = 0):
         unknown = [m for m in metrics if m not in METRICS]
         if unknown or not metrics:
             raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown)) or 'empty list'}; "
@@ -50,6 +61,7 @@ class StreamScorer:
         self.options = {m: dict(options.get(m, {})) for m in self.metrics}
         self.per_pair = per_pair
         self.n_total = int(n_total)
+        self.first_row = int(first_row)
         self.n_pairs = 0
         self._labels: dict[str, set] = {m: set() for m in self.metrics}
         self._sums: dict[str, np.ndarray] = {}
@@ -84,7 +96,7 @@ class StreamScorer:
         result = rouge(hypotheses, references, **self.options["rouge"])
         if self._rouge_mean is None:
             self._rouge_types = list(result)
-            self._rouge_mean = ExactMean(self.n_total, 3 * len(self._rouge_types))
+            self._rouge_mean = ExactMean(self.n_total, 3 * len(self._rouge_types), self.first_row + self.n_pairs)
             self._rouge_signature = result.signature
         self._labels["rouge"].add(result.signature.info["nrefs"])
         block = np.stack([getattr(result[t], f) for t in self._rouge_types
@@ -99,6 +111,27 @@ class StreamScorer:
         self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
         self._configs.setdefault(metric, result.config)
         self._labels[metric].add(result.n_references)
+
+    def merge(self, other: "StreamScorer") -> "StreamScorer":
+        """Take in what another scorer of the same metrics, options and ``n_total`` was fed (other
+        pairs: a disjoint range); returns ``self``. BLEU / chrF sums add up, ROUGE's means merge
+        exactly (:meth:`ExactMean.merge`), so the order of merges never changes the summary."""
+        if (other.metrics, _results_options(other.options), other.n_total) != (
+                self.metrics, _results_options(self.options), self.n_total):
+            raise ValueError("StreamScorer.merge: the scorers must have the same metrics, options and n_total")
+        if other._rouge_mean is not None:  # first: it raises on rows fed twice
+            if self._rouge_mean is None:
+                self._rouge_types, self._rouge_signature = other._rouge_types, other._rouge_signature
+                self._rouge_mean = ExactMean(self.n_total, other._rouge_mean.width, other._rouge_mean.first_row)
+            self._rouge_mean.merge(other._rouge_mean)
+        for metric, sums in other._sums.items():
+            self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
+            self._configs.setdefault(metric, other._configs[metric])
+        for metric, labels in other._labels.items():
+            self._labels[metric] |= labels
+        self.first_row = min(self.first_row, other.first_row)
+        self.n_pairs += other.n_pairs
+        return self
 
     def _label(self, metric: str):
         labels = self._labels[metric]
