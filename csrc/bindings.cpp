@@ -21,6 +21,7 @@
 #endif
 #include "metrics/bleu.hpp"
 #include "metrics/chrf.hpp"
+#include "poisson_bootstrap.hpp"
 #include "porter_stemmer.hpp"
 #include "resample.hpp"
 #include "rouge_kernel.hpp"
@@ -613,6 +614,54 @@ py::array_t<std::uint32_t> pcg_integers(const PcgWords& state, std::uint64_t n, 
     draw_indices(g, n, static_cast<std::size_t>(count), out.mutable_data());
     return out;
 }
+// ---- Poisson bootstrap (issue 10: partition-invariant bootstrap) ----------------------------------
+py::tuple poisson_bootstrap_sums(std::int64_t first_row, const py::array& stats, const py::array& values,
+                                 std::uint64_t seed, std::int64_t n_samples, int threads) {
+    namespace pb = poisson_bootstrap;
+    const std::int64_t* s = require_nd<std::int64_t>(stats, "statistics", "int64", 2);
+    const double* v = require_nd<double>(values, "values", "float64", 2);
+    if (values.shape(0) != stats.shape(0))
+        throw py::value_error("values: expected " + std::to_string(stats.shape(0)) + " rows, got " +
+                              std::to_string(values.shape(0)));
+    if (first_row < 0) throw py::value_error("first_row: must be non-negative");
+    if (n_samples < 1) throw py::value_error("n_samples: must be positive");
+    pb::Inputs in;
+    in.first_row = static_cast<std::uint64_t>(first_row);
+    in.n = static_cast<std::size_t>(stats.shape(0));
+    in.stats = s;
+    in.k = static_cast<std::size_t>(stats.shape(1));
+    in.values = v;
+    in.m = static_cast<std::size_t>(values.shape(1));
+    in.seed = seed;
+    in.n_samples = static_cast<std::size_t>(n_samples);
+    const auto rows = static_cast<py::ssize_t>(n_samples);
+    py::array_t<std::int64_t> out_s(std::vector<py::ssize_t>{rows, static_cast<py::ssize_t>(in.k)});
+    py::array_t<std::uint64_t> out_v(std::vector<py::ssize_t>{rows, static_cast<py::ssize_t>(in.m), 2});
+    py::array_t<std::int64_t> out_w(rows);
+    pb::Outputs out{out_s.mutable_data(), out_v.mutable_data(), out_w.mutable_data()};
+    run_interruptible([&](const std::function<bool()>& interrupted) {
+        try {
+            pb::validate(in);
+        } catch (const std::invalid_argument& err) {
+            throw py::value_error(err.what());
+        }
+        pb::resample_sums(in, out, threads, interrupted);
+    });
+    return py::make_tuple(out_s, out_v, out_w);
+}
+
+py::array_t<std::int8_t> poisson_bootstrap_weights(std::uint64_t seed, std::int64_t n_samples, std::int64_t first_row,
+                                                   std::int64_t n) {
+    if (n_samples < 0 || first_row < 0 || n < 0) throw py::value_error("n_samples, first_row, n: must be non-negative");
+    py::array_t<std::int8_t> out(std::vector<py::ssize_t>{static_cast<py::ssize_t>(n_samples), static_cast<py::ssize_t>(n)});
+    std::int8_t* o = out.mutable_data();
+    for (std::int64_t r = 0; r < n_samples; ++r)
+        for (std::int64_t i = 0; i < n; ++i)
+            o[r * n + i] = static_cast<std::int8_t>(poisson_bootstrap::weight(
+                seed, static_cast<std::uint64_t>(r), static_cast<std::uint64_t>(first_row + i)));
+    return out;
+}
+// ---- end Poisson bootstrap ------------------------------------------------------------------------
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -702,4 +751,13 @@ PYBIND11_MODULE(_core, m) {
         "limit. Results never depend on it.");
     m.def("pcg64_integers", &pcg_integers, py::arg("state"), py::arg("n"), py::arg("count"),
           "Testing hook: the first `count` values of numpy Generator.integers(0, n) from the PCG64 state.");
+    // ---- Poisson bootstrap (issue 10) ------------------------------------------------------------
+    m.def("poisson_bootstrap_sums", &poisson_bootstrap_sums, py::arg("first_row"), py::arg("statistics"),
+          py::arg("values"), py::arg("seed"), py::arg("n_samples"), py::arg("threads"),
+          "Poisson-bootstrap sums of pairs first_row.. (csrc/poisson_bootstrap.hpp): (int64 (B, k) weighted "
+          "statistics, uint64 (B, m, 2) int128 (low, high) weighted round(value * 2^88), int64 (B,) weight sums).");
+    m.def("poisson_bootstrap_weights", &poisson_bootstrap_weights, py::arg("seed"), py::arg("n_samples"),
+          py::arg("first_row"), py::arg("n"),
+          "Testing hook: int8 (n_samples, n) Poisson(1) weights of pairs first_row..first_row + n - 1.");
+    // ---- end Poisson bootstrap --------------------------------------------------------------------
 }

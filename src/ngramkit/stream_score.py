@@ -8,6 +8,11 @@
   so the streamed means equal ``ngramkit.rouge(all pairs)[t].mean()`` bit for bit, whatever the
   chunk size. That needs the number of pairs up front (``n_total``).
 
+With ``bootstrap=B`` the scorer also keeps B Poisson-bootstrap resample sums
+(:mod:`ngramkit.poisson_bootstrap`: each pair's weights depend only on the seed, the resample and the
+pair's global index), so :meth:`StreamScorer.summary` gains a ``"bootstrap"`` section of 95%
+intervals that is the same for any chunk size or partitioning.
+
 Scorers fed disjoint ranges of the pairs (``first_row``: partitions of a Dask DataFrame, files on
 several machines) are combined with :meth:`StreamScorer.merge`, in any order, to the same summary.
 """
@@ -21,6 +26,7 @@ import numpy as np
 
 from .bleu import BleuResult, bleu, sentence_scores
 from .chrf import ChrfResult, chrf, sentence_chrf
+from .poisson_bootstrap import PoissonSums, check_bootstrap, interval
 from .rouge import rouge
 from .signature import Signature
 from .stream_mean import ExactMean
@@ -49,10 +55,12 @@ class StreamScorer:
     per_pair : whether :meth:`add` returns every pair's scores.
     first_row : the index, among all ``n_total`` pairs, of the first pair this scorer is fed (when
         the pairs are scored in several places and the scorers merged).
+    bootstrap : number of Poisson-bootstrap resamples (0: none).
+    seed : the bootstrap's seed, an int in [0, 2**64) (``None``: 12345).
     """
 
     def __init__(self, metrics, n_total: int, options: dict[str, dict[str, Any]], per_pair: bool = False,
-                 first_row: int = 0):
+                 first_row: int = 0, bootstrap: int = 0, seed: int | None = None):
         unknown = [m for m in metrics if m not in METRICS]
         if unknown or not metrics:
             raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown)) or 'empty list'}; "
@@ -69,6 +77,10 @@ class StreamScorer:
         self._rouge_mean: ExactMean | None = None
         self._rouge_types: list[str] = []
         self._rouge_signature: Signature | None = None
+        self.bootstrap, self.seed = check_bootstrap(bootstrap, seed)
+        self._boot = PoissonSums(self.bootstrap, self.seed) if self.bootstrap else None
+        self._boot_widths: dict[str, int] = {}
+        self._rouge_block: np.ndarray | None = None
 
     def add(self, hypotheses: list, references: list) -> dict[str, np.ndarray]:
         """Score one chunk. ``references``: one per hypothesis, or a list of references per
@@ -76,21 +88,38 @@ class StreamScorer:
         ``<rougeType>_precision|_recall|_fmeasure``, ``bleu`` (sentence BLEU, effective order, as
         sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF)."""
         columns: dict[str, np.ndarray] = {}
+        boot_stats: list[np.ndarray] = []
+        boot_values = None
         if "rouge" in self.metrics:
             columns.update(self._add_rouge(hypotheses, references))
+            boot_values, self._rouge_block = self._rouge_block, None
         if "bleu" in self.metrics:
             result = bleu(hypotheses, references, **self.options["bleu"])
             self._accumulate("bleu", result)
+            boot_stats.append(result.statistics)
             if self.per_pair:
                 config = dataclasses.replace(result.config, effective_order=True)
                 columns["bleu"] = sentence_scores(result.statistics, config)
         if "chrf" in self.metrics:
             result = chrf(hypotheses, references, **self.options["chrf"])
             self._accumulate("chrf", result)
+            boot_stats.append(result.statistics)
             if self.per_pair:
                 columns["chrf"] = sentence_chrf(hypotheses, references, **self.options["chrf"])
+        if self._boot is not None and len(hypotheses):
+            self._add_bootstrap(len(hypotheses), boot_stats, boot_values)
         self.n_pairs += len(hypotheses)
         return columns
+
+    def _add_bootstrap(self, n: int, stats: list[np.ndarray], values: np.ndarray | None) -> None:
+        from .threads import resolve_threads
+
+        widths = {m: s.shape[1] for m, s in zip([m for m in ("bleu", "chrf") if m in self.metrics], stats)}
+        self._boot_widths.update(widths)
+        stats_block = np.concatenate(stats, axis=1) if stats else np.zeros((n, 0), np.int64)
+        values_block = values.T if values is not None else np.zeros((n, 0))
+        threads = resolve_threads(next(iter(self.options.values())).get("threads"))
+        self._boot.add(self.first_row + self.n_pairs, stats_block, values_block, threads)
 
     def _add_rouge(self, hypotheses, references) -> dict[str, np.ndarray]:
         result = rouge(hypotheses, references, **self.options["rouge"])
@@ -102,6 +131,7 @@ class StreamScorer:
         block = np.stack([getattr(result[t], f) for t in self._rouge_types
                           for f in ("precision", "recall", "fmeasure")])
         self._rouge_mean.add(block)
+        self._rouge_block = block
         if not self.per_pair:
             return {}
         return {f"{t}_{f}": getattr(result[t], f) for t in self._rouge_types for f in ("precision", "recall", "fmeasure")}
@@ -116,9 +146,10 @@ class StreamScorer:
         """Take in what another scorer of the same metrics, options and ``n_total`` was fed (other
         pairs: a disjoint range); returns ``self``. BLEU / chrF sums add up, ROUGE's means merge
         exactly (:meth:`ExactMean.merge`), so the order of merges never changes the summary."""
-        if (other.metrics, _results_options(other.options), other.n_total) != (
-                self.metrics, _results_options(self.options), self.n_total):
-            raise ValueError("StreamScorer.merge: the scorers must have the same metrics, options and n_total")
+        if (other.metrics, _results_options(other.options), other.n_total, other.bootstrap, other.seed) != (
+                self.metrics, _results_options(self.options), self.n_total, self.bootstrap, self.seed):
+            raise ValueError("StreamScorer.merge: the scorers must have the same metrics, options, n_total, "
+                             "bootstrap and seed")
         if other._rouge_mean is not None:  # first: it raises on rows fed twice
             if self._rouge_mean is None:
                 self._rouge_types, self._rouge_signature = other._rouge_types, other._rouge_signature
@@ -127,6 +158,9 @@ class StreamScorer:
         for metric, sums in other._sums.items():
             self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
             self._configs.setdefault(metric, other._configs[metric])
+        if other._boot is not None:
+            self._boot.merge(other._boot)
+            self._boot_widths.update(other._boot_widths)
         for metric, labels in other._labels.items():
             self._labels[metric] |= labels
         self.first_row = min(self.first_row, other.first_row)
@@ -165,4 +199,31 @@ class StreamScorer:
                 if metric == "chrf":
                     entry = {"name": result.name, **entry}
                 out[metric] = entry
+        if self._boot is not None:
+            out["bootstrap"] = self.bootstrap_summary()
+        return out
+
+    def bootstrap_summary(self) -> dict:
+        """The ``"bootstrap"`` section of :meth:`summary`: ``n_samples``, ``seed``, ``method``
+        (``"poisson"``), ``confidence`` (0.95), then per metric ``{"low", "mean", "high"}`` of every
+        corpus number over the resamples (ROUGE: per type, precision / recall / fmeasure; BLEU and
+        chrF: ``score``)."""
+        if self._boot is None:
+            raise ValueError("bootstrap: this scorer was made without bootstrap=")
+        if self._boot.stats is None:
+            raise ValueError("bootstrap: needs at least one pair (no pairs were scored)")
+        out: dict[str, Any] = {"n_samples": self.bootstrap, "seed": self.seed, "method": "poisson",
+                               "confidence": 0.95}
+        if "rouge" in self.metrics:
+            means = np.array(self._boot.means(), dtype=np.float64).reshape(self.bootstrap, -1)
+            out["rouge"] = {t: {f: interval(means[:, 3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}
+                            for i, t in enumerate(self._rouge_types)}
+        column = 0
+        for metric in ("bleu", "chrf"):
+            if metric in self.metrics:
+                width = self._boot_widths[metric]
+                result = self.corpus_result(metric)
+                rows = self._boot.stats[:, column:column + width].tolist()
+                out[metric] = {"score": interval([result.finalize_row(row) for row in rows])}
+                column += width
         return out
