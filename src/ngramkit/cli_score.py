@@ -37,6 +37,7 @@ scoring all pairs at once with the Python API, bit for bit.
 
 
 _positive = int_at_least(1, "positive")
+_non_negative = int_at_least(0, "non-negative")
 
 
 def add_metric_options(p: argparse.ArgumentParser) -> None:
@@ -82,6 +83,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    help="pairs read and scored at a time (default: %(default)s)")
     p.add_argument("--threads", type=_positive, default=None, help="worker threads (default: all cores)")
     add_metric_options(p)
+    g = p.add_argument_group("bootstrap")
+    g.add_argument("--bootstrap", type=_non_negative, default=0, metavar="N",
+                   help="95%% intervals of every corpus number from N Poisson-bootstrap resamples (default: 0, none); "
+                        "the same for any --chunk-size")
+    g.add_argument("--seed", type=_non_negative, default=None, metavar="S",
+                   help="the bootstrap's seed, 0 <= S < 2^64 (default: 12345)")
     g = p.add_argument_group("output")
     g.add_argument("--format", choices=("table", "json"), default="table", help="summary format (default: %(default)s)")
     g.add_argument("--per-pair", metavar="PATH",
@@ -183,7 +190,13 @@ def run(args) -> int:
     _check_options(metrics, options)
     with contextlib.ExitStack() as stack:
         n_total, chunks = _sources(args, stack)
-        scorer = StreamScorer(metrics, n_total, options, per_pair=bool(args.per_pair))
+        try:
+            scorer = StreamScorer(metrics, n_total, options, per_pair=bool(args.per_pair),
+                                  bootstrap=args.bootstrap, seed=args.seed)
+        except ValueError as err:
+            raise CliError(str(err)) from None
+        if args.bootstrap and n_total == 0:
+            raise CliError("--bootstrap: needs at least one pair (the input is empty)")
         writer = PerPairWriter(args.per_pair) if args.per_pair else None
         bar = _progress(n_total, args.quiet)
         try:
@@ -245,3 +258,19 @@ def print_table(summary: dict, stream) -> None:
         c = summary["chrf"]
         print(f"{c['name']} = {c['score']:.2f}", file=stream)
         print(f"  {c['signature']}", file=stream)
+    if "bootstrap" in summary:
+        print_bootstrap(summary["bootstrap"], stream)
+
+
+def print_bootstrap(b: dict, stream) -> None:
+    """The bootstrap section of the table: every number's mean and interval."""
+    print(f"bootstrap: {b['n_samples']} Poisson resamples, seed {b['seed']}, {b['confidence']:.0%} intervals "
+          f"(low mean high)", file=stream)
+    for name, entry in b.get("rouge", {}).items():
+        cells = "  ".join(f"{f[0].upper()} {_fmt(v['low'])} {_fmt(v['mean'])} {_fmt(v['high'])}" for f, v in entry.items())
+        print(f"  {name:<10} {cells}", file=stream)
+    for metric in ("bleu", "chrf"):
+        if metric in b:
+            v = b[metric]["score"]
+            print(f"  {metric.upper() if metric == 'bleu' else 'chrF':<10} {v['low']:.2f} {v['mean']:.2f} {v['high']:.2f}",
+                  file=stream)

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .poisson_bootstrap import check_bootstrap
 from .stream_score import METRICS, StreamScorer
 from .tables import _check_metrics, _column, _split_options, score_columns
 
@@ -99,10 +100,12 @@ def _pairs(part, kind: str, hyp_col: str, ref_col: str):
 
 
 def _partition_sums(part, kind: str, first_row: int, n_total: int, metrics: list[str], options: dict,
-                    threads: int | None, hyp_col: str, ref_col: str) -> StreamScorer:
+                    threads: int | None, hyp_col: str, ref_col: str, bootstrap: int = 0,
+                    seed: int | None = None) -> StreamScorer:
     """One corpus task: the StreamScorer of one partition (sums only, no per-pair columns)."""
     hyps, refs = _pairs(part, kind, hyp_col, ref_col)
-    scorer = StreamScorer(metrics, n_total, _with_threads(options, threads), first_row=first_row)
+    scorer = StreamScorer(metrics, n_total, _with_threads(options, threads), first_row=first_row,
+                          bootstrap=bootstrap, seed=seed)
     if len(hyps):
         scorer.add(hyps, refs)
     return scorer
@@ -124,7 +127,8 @@ def _merge(*scorers: StreamScorer) -> StreamScorer:
     """A new scorer holding all of theirs (the inputs are left as they were: a re-run task sees the
     same inputs and gives the same result)."""
     first = scorers[0]
-    merged = StreamScorer(first.metrics, first.n_total, first.options, first_row=first.first_row)
+    merged = StreamScorer(first.metrics, first.n_total, first.options, first_row=first.first_row,
+                          bootstrap=first.bootstrap, seed=first.seed)
     for scorer in scorers:
         merged.merge(scorer)
     return merged
@@ -135,7 +139,8 @@ def _summary(scorer: StreamScorer) -> dict:
 
 
 def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "reference", *,
-          threads: int | None = None, split_every: int = 8, **options) -> tuple[Any, dict]:
+          threads: int | None = None, split_every: int = 8, bootstrap: int = 0, seed: int | None = None,
+          **options) -> tuple[Any, dict]:
     """Score every pair of a Dask DataFrame (or Bag of records) on the cluster.
 
     Parameters
@@ -155,6 +160,13 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         threads). Give workers ``nthreads=1`` and pass ``threads=k`` to let k cores work on each
         partition instead.
     split_every : fan-in of the tree reduce of the partition results.
+    bootstrap, seed : with ``bootstrap=B`` (> 0), ``corpus`` gains the ``"bootstrap"`` section of
+        ``ngramkit score --bootstrap B --seed S``: 95% intervals (and means) of every corpus number
+        over B Poisson-bootstrap resamples, each pair weighted by a function of (seed, resample,
+        its global row number) only (:mod:`ngramkit.poisson_bootstrap`), so the section equals the
+        single-process one bit for bit for any partitioning. ``seed``: 0 <= seed < 2**64, default
+        12345. Costs a row-count pass (as ROUGE does) and B x pairs x statistics integer
+        multiply-adds.
     **options : as :func:`ngramkit.score_table`: ROUGE's ``rouge_types``, ``use_stemmer``,
         ``rouge_tokenize``, ``multi_reference``, ``split_summaries``; BLEU's ``tokenize``,
         ``smooth_method``, ``smooth_value``, ``max_ngram_order``, ``effective_order``; chrF's
@@ -172,13 +184,10 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         ``pairs``, then per metric its scores and ``signature``; ROUGE means over pairs), equal to
         ``StreamScorer.summary()`` of all pairs in one process and to ``score_table``'s results
         (``results["bleu"].to_dict()``, ``results["rouge"][t].mean()``) bit for bit.
-
-    Not offered: bootstrap intervals (the single-process ``score_table`` / ``ngramkit score`` give
-    none). ROUGE's ``bootstrap_interval`` of the per-pair columns, computed in order, equals
-    ``ngramkit.rouge(...)[t]``'s (see the README).
     """
     kind = _collection_kind(frame)
     metrics = _check_metrics(metrics)
+    bootstrap, seed = check_bootstrap(bootstrap, seed)
     per = {m: o for m, o in _split_options(metrics, options, caller=_NAME).items() if m in metrics}
     if threads is not None:
         from .threads import resolve_threads
@@ -193,9 +202,12 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
     names = list(score_columns(["a"], ["a"], metrics, threads=1, **options)[0])
     # ROUGE's mean needs every partition's first row (its summation tree spans all pairs); a Bag's
     # per-pair rows are numbered with them too. BLEU / chrF sums need none.
-    starts = _starts(frame, kind, hyp_col) if "rouge" in metrics or kind == "bag" else None
+    # The bootstrap's weights depend on each pair's global row number too.
+    starts = _starts(frame, kind, hyp_col) if "rouge" in metrics or kind == "bag" or bootstrap else None
+    if bootstrap and starts[-1] == 0:
+        raise ValueError(f"{_NAME}: bootstrap needs at least one pair (the collection is empty)")
     return _per_pair(frame, kind, metrics, options, threads, hyp_col, ref_col, names, starts), \
-        _corpus(frame, kind, metrics, per, threads, hyp_col, ref_col, split_every, starts)
+        _corpus(frame, kind, metrics, per, threads, hyp_col, ref_col, split_every, starts, bootstrap, seed)
 
 
 def _per_pair(frame, kind, metrics, options, threads, hyp_col, ref_col, names, starts):
@@ -222,13 +234,14 @@ def _starts(frame, kind: str, hyp_col: str) -> list[int]:
     return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).tolist()
 
 
-def _corpus(frame, kind, metrics, options, threads, hyp_col, ref_col, split_every, starts) -> dict:
+def _corpus(frame, kind, metrics, options, threads, hyp_col, ref_col, split_every, starts, bootstrap=0,
+            seed=None) -> dict:
     import dask
 
     parts = frame.to_delayed()
     starts = starts or [0] * (len(parts) + 1)
     task = dask.delayed(_partition_sums, pure=True)
-    level = [task(p, kind, starts[i], starts[-1], metrics, options, threads, hyp_col, ref_col)
+    level = [task(p, kind, starts[i], starts[-1], metrics, options, threads, hyp_col, ref_col, bootstrap, seed)
              for i, p in enumerate(parts)] or [dask.delayed(StreamScorer)(metrics, 0, options)]
     while len(level) > 1:
         level = [dask.delayed(_merge, pure=True)(*level[i:i + split_every])
