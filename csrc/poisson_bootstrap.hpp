@@ -30,7 +30,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -166,7 +165,7 @@ inline void resample_sums(const Inputs& in, const Outputs& out, int threads,
                 for (std::size_t i = 0; i < len; ++i) {
                     st.keys[i] = pair_key(in.first_row + b0 + i);
                     std::int64_t* row = st.rows.data() + i * K;
-                    std::memcpy(row, in.stats + (b0 + i) * k, k * sizeof(std::int64_t));
+                    std::copy_n(in.stats + (b0 + i) * k, k, row);
                     for (std::size_t j = 0; j < m; ++j) {
                         const i128 f = fixed_point(in.values[(b0 + i) * m + j]);
                         const auto h = static_cast<std::int64_t>(f >> 44);  // floor division
@@ -200,7 +199,7 @@ inline void resample_sums(const Inputs& in, const Outputs& out, int threads,
                 }
             }
             for (std::size_t r = r0; r < r1; ++r) {
-                std::memcpy(out.stats + r * k, acc_s.data() + (r - r0) * k, k * sizeof(std::int64_t));
+                std::copy_n(acc_s.data() + (r - r0) * k, k, out.stats + r * k);
                 out.weights[r] = acc_w[r - r0];
                 for (std::size_t j = 0; j < m; ++j) {
                     const auto bits = static_cast<unsigned __int128>(acc_v[(r - r0) * m + j]);

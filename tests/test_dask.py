@@ -201,3 +201,26 @@ def test_import_ngramkit_does_not_import_dask():
     src = str(Path(ngramkit.__file__).resolve().parents[1])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p))
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_bootstrap_section_equals_the_cli_for_any_partitioning(client, pairs):
+    frame = pairs.iloc[:200]
+    scorer = StreamScorer(ALL, len(frame), {}, bootstrap=30, seed=9)
+    scorer.add(frame["prediction"].tolist(), frame["reference"].tolist())
+    want = scorer.summary()
+    assert "bootstrap" in want
+    for sizes in ([1] * 20 + [180], [37, 0, 100, 63], [200]):
+        _, corpus = ngramkit.dask.score(sliced(frame, sizes), ALL, bootstrap=30, seed=9)
+        assert corpus == want
+    _, other = ngramkit.dask.score(sliced(frame, [200]), ["bleu"], bootstrap=30, seed=10)
+    assert other["bootstrap"]["bleu"] != want["bootstrap"]["bleu"]
+
+
+def test_bootstrap_errors(pairs):
+    frame = dd.from_pandas(pairs.iloc[:10], npartitions=2)
+    with pytest.raises(ValueError, match="bootstrap"):
+        ngramkit.dask.score(frame, ["bleu"], bootstrap=-1)
+    with pytest.raises(ValueError, match="seed"):
+        ngramkit.dask.score(frame, ["bleu"], bootstrap=2, seed=-1)
+    with pytest.raises(ValueError, match="at least one pair"):
+        ngramkit.dask.score(dd.from_pandas(pairs.iloc[:0], npartitions=1), ["bleu"], bootstrap=2)
