@@ -245,9 +245,13 @@ py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& 
     std::int64_t* o = out.mutable_data();
     run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
-        check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");
-        check_ids(refs.values, refs.offsets, refs.n_rows, "references");
-        rouge_id_stats(preds, refs, g, req, separator, threads, o, interrupted);
+        try {  // ids are checked row by row in the threads, where the kernel reads them anyway
+            rouge_id_stats(preds, refs, g, req, separator, threads, o, interrupted, true);
+        } catch (const detail::NegativeTokenId&) {
+            check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");  // names the first one
+            check_ids(refs.values, refs.offsets, refs.n_rows, "references");
+            throw std::invalid_argument("token ids: a negative id");  // not reached: a row had one
+        }
     });
     return out;
 }
