@@ -7,8 +7,9 @@ from a TokenBatch on one thread, peak memory of the text path, long documents vs
 Every row is measured ``--repeat`` times; the table shows the median (and the spread). Before any
 timing, ngramkit's ROUGE on the unique DialogSum pairs and long pairs is checked bit-identical to
 rouge-score's, and every threaded result below is checked equal to the 1-thread one. On a shared
-machine read the ``load`` column (the 1-minute load average when the row ran): ratios measured while
-other processes hold the cores understate the scaling.
+machine read the ``other load`` column: ratios measured while other processes hold the cores
+understate the scaling. Each thread case waits (up to 2 minutes)
+for an idle second first, and its row reports the CPU other processes used meanwhile (in cores).
 """
 from __future__ import annotations
 
@@ -31,8 +32,41 @@ import ngramkit  # noqa: E402
 R12L = ["rouge1", "rouge2", "rougeL"]
 
 
+def busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used so far (from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_seconds() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def load() -> float:
-    return os.getloadavg()[0]
+    """Cores' worth of CPU other processes used during the last measured step (see measured())."""
+    return _other_load[0]
+
+
+_other_load = [0.0]
+
+
+def wait_idle(max_wait: float = 120.0) -> None:
+    """Wait (up to max_wait s) for a second in which other processes use under 0.2 cores."""
+    deadline = time.monotonic() + max_wait
+    while time.monotonic() < deadline:
+        busy, own = busy_seconds(), own_seconds()
+        time.sleep(1.0)
+        if (busy_seconds() - busy) - (own_seconds() - own) < 0.2:
+            return
+
+
+def measured(fn):
+    """(wall seconds, result) of fn(); records the other processes' CPU use meanwhile (in cores)."""
+    busy, own = busy_seconds(), own_seconds()
+    wall, out = timed(fn)
+    _other_load[0] = max(0.0, ((busy_seconds() - busy) - (own_seconds() - own)) / wall)
+    return wall, out
 
 
 def timed(fn) -> tuple[float, object]:
@@ -79,12 +113,15 @@ def thread_rows(n: int, hyp, ref) -> list[tuple[str, float, float, float]]:
     ]
     out = []
     for label, fn in cases:
-        before = load()
-        t1, r1 = timed(lambda: fn(1))
-        t2, r2 = timed(lambda: fn(2))
+        wait_idle()
+        t1, r1 = measured(lambda: fn(1))
+        other = load()
+        t2, r2 = measured(lambda: fn(2))
+        other = max(other, load())
         assert same(r1, r2), f"{label}: 2 threads differ from 1"
-        out.append((label, n / t1, n / t2, max(before, load())))
-        print(f"  {label}: {n / t1:,.0f} -> {n / t2:,.0f} pairs/s = {t1 / t2:.2f}x", flush=True)
+        out.append((label, n / t1, n / t2, other))
+        print(f"  {label}: {n / t1:,.0f} -> {n / t2:,.0f} pairs/s = {t1 / t2:.2f}x "
+              f"(other processes: {other:.2f} cores)", flush=True)
     return out
 
 
@@ -202,7 +239,7 @@ def main() -> int:
 
     threads, ids, memory, long = [], [], [], []
     for r in range(args.repeat):
-        print(f"repetition {r + 1}/{args.repeat} (load {load():.2f})", flush=True)
+        print(f"repetition {r + 1}/{args.repeat}", flush=True)
         if "threads" in wanted:
             threads.append(thread_rows(args.pairs, hyp, ref))
         if "ids" in wanted:
@@ -220,7 +257,7 @@ def main() -> int:
             one = statistics.median(rep[i][1] for rep in threads)
             two = statistics.median(rep[i][2] for rep in threads)
             loads = ", ".join(f"{rep[i][3]:.1f}" for rep in threads)
-            print(f"| {label}: 2 threads vs 1 ({one:,.0f} → {two:,.0f} pairs/s; load {loads}) | "
+            print(f"| {label}: 2 threads vs 1 ({one:,.0f} → {two:,.0f} pairs/s; other load {loads}) | "
                   f"{median_spread(ratios)}× |")
     if ids:
         print(f"| TokenBatch rouge1/2/L, 1 thread, M pairs/s wall (CPU clock) | "
