@@ -68,7 +68,9 @@ def flat_side(values: Any, name: str, threads: int = 1) -> Side:
             )
         values = values.tolist()
     values = _as_list(values, name)
-    if values and any(isinstance(v, str) for v in values):
+    from . import _ingest
+
+    if _ingest.any_str(values):
         return Side(TEXT, texts=values)
     return Side(IDS, batch=TokenBatch.from_lists(values, name=name, threads=threads))
 
