@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,7 @@
 #include "rouge_kernel.hpp"
 #include "rouge_tokenizer.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
+#include "text/ucs_utf8.hpp"
 
 namespace py = pybind11;
 using namespace ngramkit;
@@ -99,6 +101,18 @@ py::array_t<std::int64_t> stats_array(std::size_t n_ref, std::size_t n_types) {
         static_cast<py::ssize_t>(n_ref), static_cast<py::ssize_t>(n_types), 3});
 }
 
+// A caller's statistics array to write into: int64, C-contiguous, writeable, (n_ref, n_types, 3).
+py::array_t<std::int64_t> checked_stats_out(const py::object& into, std::size_t n_ref, std::size_t n_types) {
+    if (!py::isinstance<py::array>(into)) throw py::type_error("out: expected a numpy array");
+    auto a = py::reinterpret_borrow<py::array>(into);
+    if (!a.dtype().equal(py::dtype::of<std::int64_t>())) throw py::type_error("out: expected dtype int64");
+    if (a.ndim() != 3 || a.shape(0) != static_cast<py::ssize_t>(n_ref) || a.shape(1) != static_cast<py::ssize_t>(n_types) ||
+        a.shape(2) != 3 || !(a.flags() & py::array::c_style) || !a.writeable())
+        throw py::value_error("out: expected a writeable C-contiguous (" + std::to_string(n_ref) + ", " +
+                              std::to_string(n_types) + ", 3) array");
+    return py::array_t<std::int64_t>(a);
+}
+
 template <class T>
 void check_pair_offsets(const RaggedView<T>& preds, const RaggedView<T>& refs) {
     check_offsets(preds.offsets, preds.n_rows, preds.n_values, "predictions");
@@ -114,6 +128,114 @@ const std::int64_t* checked_groups(const py::array& groups, std::size_t n_pred, 
     return g;
 }
 
+// ---- list[str] / list[list[int]] -> kernel buffers, on every thread ----
+//
+// The calling thread keeps the GIL for the whole conversion, so no Python code runs meanwhile:
+// nothing can change the lists or free an item while the workers read them. The workers only read
+// object fields (type, length, character data, the digits of an int) and never call into the
+// interpreter. Anything unusual (an item that is not a str; a row that is not an exact list or
+// tuple; an id that is not an exact int in [0, 2**31 - 1] held in one or two digits) makes the
+// call return None: the caller then takes the serial Cython path (_ingest), which converts such
+// rows or names the bad item in its error. Results are the same bytes / ids either way.
+constexpr std::size_t kIngestChunk = 4096;
+
+// Offsets from per-row sizes in out[1..n]: out[0] = 0, running sums.
+std::int64_t prefix_sums(std::int64_t* out, std::size_t n) {
+    out[0] = 0;
+    for (std::size_t i = 0; i < n; ++i) out[i + 1] += out[i];
+    return out[n];
+}
+
+py::object utf8_batch_threaded(const py::list& texts, int threads) {
+    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(texts.ptr()));
+    struct Ref {
+        const void* data;
+        std::size_t len;
+        int kind;  // 0 = ASCII, else bytes per code point
+    };
+    std::vector<Ref> refs(n);
+    py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(n + 1));
+    std::int64_t* off = offsets.mutable_data();
+    std::atomic<bool> unusual{false};
+    PyObject* const list = texts.ptr();
+    parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            PyObject* item = PyList_GET_ITEM(list, static_cast<Py_ssize_t>(i));
+            if (!PyUnicode_Check(item)) return void(unusual = true);
+#if PY_VERSION_HEX < 0x030C0000
+            if (!PyUnicode_IS_READY(item)) return void(unusual = true);  // a legacy str: the serial path readies it
+#endif
+            const auto len = static_cast<std::size_t>(PyUnicode_GET_LENGTH(item));
+            const int kind = PyUnicode_IS_ASCII(item) ? 0 : static_cast<int>(PyUnicode_KIND(item));
+            refs[i] = Ref{PyUnicode_DATA(item), len, kind};
+            off[i + 1] = static_cast<std::int64_t>(ucs_utf8_size(refs[i].data, len, kind));
+        }
+    });
+    if (unusual) return py::none();
+    const std::int64_t total = prefix_sums(off, n);
+    py::array_t<std::uint8_t> data(static_cast<py::ssize_t>(total));
+    char* out = reinterpret_cast<char*>(data.mutable_data());
+    parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) ucs_to_utf8(refs[i].data, refs[i].len, refs[i].kind, out + off[i]);
+    });
+    return py::make_tuple(std::move(data), std::move(offsets));
+}
+
+// An exact int in [0, 2**31 - 1] stored in at most two digits; false for anything else.
+inline bool small_token_id(PyObject* v, std::int32_t& id) {
+    if (!PyLong_CheckExact(v)) return false;
+#if PY_VERSION_HEX >= 0x030C0000
+    if (!PyUnstable_Long_IsCompact(reinterpret_cast<PyLongObject*>(v))) return false;
+    const long long x = PyUnstable_Long_CompactValue(reinterpret_cast<PyLongObject*>(v));
+#else
+    const Py_ssize_t size = Py_SIZE(v);
+    if (size < 0 || size > 2) return false;
+    const auto* digits = reinterpret_cast<PyLongObject*>(v)->ob_digit;
+    long long x = size == 0 ? 0 : static_cast<long long>(digits[0]);
+    if (size == 2) x |= static_cast<long long>(digits[1]) << PyLong_SHIFT;
+#endif
+    if (x < 0 || x > 2147483647LL) return false;
+    id = static_cast<std::int32_t>(x);
+    return true;
+}
+
+py::object int_rows_threaded(const py::list& rows, int threads) {
+    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(rows.ptr()));
+    std::vector<PyObject* const*> items(n);
+    py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(n + 1));
+    std::int64_t* off = offsets.mutable_data();
+    std::atomic<bool> unusual{false};
+    PyObject* const list = rows.ptr();
+    parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            PyObject* row = PyList_GET_ITEM(list, static_cast<Py_ssize_t>(i));
+            if (PyList_CheckExact(row)) {
+                items[i] = reinterpret_cast<PyListObject*>(row)->ob_item;
+                off[i + 1] = PyList_GET_SIZE(row);
+            } else if (PyTuple_CheckExact(row)) {
+                items[i] = reinterpret_cast<PyTupleObject*>(row)->ob_item;
+                off[i + 1] = PyTuple_GET_SIZE(row);
+            } else {
+                return void(unusual = true);
+            }
+        }
+    });
+    if (unusual) return py::none();
+    const std::int64_t total = prefix_sums(off, n);
+    py::array_t<std::int32_t> ids(static_cast<py::ssize_t>(total));
+    std::int32_t* out = ids.mutable_data();
+    parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end && !unusual.load(std::memory_order_relaxed); ++i) {
+            const auto len = static_cast<std::size_t>(off[i + 1] - off[i]);
+            for (std::size_t j = 0; j < len; ++j)
+                if (!small_token_id(items[i][j], out[off[i] + static_cast<std::int64_t>(j)]))
+                    return void(unusual = true);
+        }
+    });
+    if (unusual) return py::none();
+    return py::make_tuple(std::move(ids), std::move(offsets));
+}
+
 py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& pred_offsets,
                                     const py::array& ref_ids, const py::array& ref_offsets,
                                     const py::array& groups, std::vector<int> types,
@@ -126,9 +248,13 @@ py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& 
     std::int64_t* o = out.mutable_data();
     run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
-        check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");
-        check_ids(refs.values, refs.offsets, refs.n_rows, "references");
-        rouge_id_stats(preds, refs, g, req, separator, threads, o, interrupted);
+        try {  // ids are checked row by row in the threads, where the kernel reads them anyway
+            rouge_id_stats(preds, refs, g, req, separator, threads, o, interrupted, true);
+        } catch (const detail::NegativeTokenId&) {
+            check_ids(preds.values, preds.offsets, preds.n_rows, "predictions");  // names the first one
+            check_ids(refs.values, refs.offsets, refs.n_rows, "references");
+            throw std::invalid_argument("token ids: a negative id");  // not reached: a row had one
+        }
     });
     return out;
 }
@@ -136,14 +262,16 @@ py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& 
 py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::array& pred_offsets,
                                      const py::array& ref_bytes, const py::array& ref_offsets,
                                      const py::array& groups, std::vector<int> types,
-                                     bool use_stemmer, int threads, int sacre_tokenizer, bool sentencewise) {
+                                     bool use_stemmer, int threads, int sacre_tokenizer, bool sentencewise,
+                                     const py::object& into) {
     const RougeRequest req(std::move(types));
     if (sacre_tokenizer < -1 || sacre_tokenizer > static_cast<int>(SacreTokenizer::Zh))
         throw py::value_error("tokenize: unknown tokenizer code " + std::to_string(sacre_tokenizer));
     const auto preds = text_view(pred_bytes, pred_offsets, "predictions");
     const auto refs = text_view(ref_bytes, ref_offsets, "references");
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
-    auto out = stats_array(refs.n_rows, req.types.size());
+    auto out = into.is_none() ? stats_array(refs.n_rows, req.types.size())
+                              : checked_stats_out(into, refs.n_rows, req.types.size());
     std::int64_t* o = out.mutable_data();
     run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
@@ -311,7 +439,7 @@ private:
 // Precision, recall and F1 of every row of ROUGE statistics (n, n_types, 3): float64
 // (3, n_types, n), so each type's column is contiguous. The same operations as
 // rouge.scores_from_statistics (see rouge_prf_row), bit for bit; one pass, GIL released.
-py::array_t<double> rouge_prf(const py::array& stats) {
+py::array_t<double> rouge_prf(const py::array& stats, int threads) {
     if (!stats.dtype().equal(py::dtype::of<std::int64_t>()))
         throw py::type_error("statistics: expected dtype int64, got " + std::string(py::str(stats.dtype())));
     if (stats.ndim() != 3 || stats.shape(2) != 3 || !(stats.flags() & py::array::c_style))
@@ -324,14 +452,16 @@ py::array_t<double> rouge_prf(const py::array& stats) {
     {
         py::gil_scoped_release release;
         const std::size_t plane = n_types * n;
-        for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t t = 0; t < n_types; ++t) {
-                double prf[3];
-                rouge_prf_row(s + 3 * (i * n_types + t), prf);
-                o[t * n + i] = prf[0];
-                o[plane + t * n + i] = prf[1];
-                o[2 * plane + t * n + i] = prf[2];
-            }
+        parallel_chunks(n, threads, 16384, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i)
+                for (std::size_t t = 0; t < n_types; ++t) {
+                    double prf[3];
+                    rouge_prf_row(s + 3 * (i * n_types + t), prf);
+                    o[t * n + i] = prf[0];
+                    o[plane + t * n + i] = prf[1];
+                    o[2 * plane + t * n + i] = prf[2];
+                }
+        });
     }
     return out;
 }
@@ -449,7 +579,7 @@ py::array_t<std::int64_t> bleu_text(const py::array& pred_bytes, const py::array
 
 // Sentence BLEU of every row of a (n, 2 + 2*max_order) int64 statistics array.
 py::array_t<double> bleu_scores(const py::array& stats, int max_order, int smooth, double smooth_value,
-                                bool effective_order, bool compensated_sum) {
+                                bool effective_order, bool compensated_sum, int threads) {
     checked_order(max_order);
     if (smooth < 0 || smooth > static_cast<int>(BleuSmooth::Exp))
         throw py::value_error("smooth_method: unknown code " + std::to_string(smooth));
@@ -464,9 +594,11 @@ py::array_t<double> bleu_scores(const py::array& stats, int max_order, int smoot
     double* o = out.mutable_data();
     {
         py::gil_scoped_release release;
-        for (std::size_t i = 0; i < n; ++i)
-            o[i] = bleu_score(s + i * static_cast<std::size_t>(width), max_order, static_cast<BleuSmooth>(smooth),
-                              smooth_value, effective_order, compensated_sum);
+        parallel_chunks(n, threads, 16384, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i)
+                o[i] = bleu_score(s + i * static_cast<std::size_t>(width), max_order, static_cast<BleuSmooth>(smooth),
+                                  smooth_value, effective_order, compensated_sum);
+        });
     }
     return out;
 }
@@ -673,10 +805,18 @@ PYBIND11_MODULE(_core, m) {
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("types"), py::arg("separator"),
           py::arg("threads"),
           "Per-pair ROUGE statistics over int32 token ids: int64 array (n_references, n_types, 3).");
+    m.def("utf8_batch", &utf8_batch_threaded, py::arg("texts"), py::arg("threads"),
+          "(uint8 UTF-8 bytes, int64 offsets) of a list of str, built on `threads` threads; None if an "
+          "item is not a str (the caller's serial path names it).");
+    m.def("int_rows_batch", &int_rows_threaded, py::arg("rows"), py::arg("threads"),
+          "(int32 ids, int64 offsets) of a list of lists/tuples of small exact ints, on `threads` threads; "
+          "None for anything else (the caller's serial path converts it or names the bad item).");
     m.def("rouge_text", &rouge_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("types"), py::arg("use_stemmer"),
           py::arg("threads"), py::arg("sacre_tokenizer") = -1, py::arg("sentencewise") = false,
-          "Per-pair ROUGE statistics over UTF-8 text: int64 array (n_references, n_types, 3).");
+          py::arg("out") = py::none(),
+          "Per-pair ROUGE statistics over UTF-8 text: int64 array (n_references, n_types, 3), written into "
+          "`out` if given.");
     py::class_<RougePairScorer>(m, "RougePairScorer",
                                 "ROUGE of one (prediction, reference) pair of str, holding the GIL for "
                                 "short texts: the batch kernel without the batch's fixed cost.")
@@ -691,7 +831,7 @@ PYBIND11_MODULE(_core, m) {
                             return RougePairScorer(t[0].cast<std::vector<int>>(), t[1].cast<bool>(),
                                                    t[2].cast<py::tuple>(), t[3], t[4].cast<bool>());
                         }));
-    m.def("rouge_prf", &rouge_prf, py::arg("statistics"),
+    m.def("rouge_prf", &rouge_prf, py::arg("statistics"), py::arg("threads") = 1,
           "Precision, recall, F1 of ROUGE statistics (n, n_types, 3): float64 (3, n_types, n).");
     m.def("tokenize_text", &tokenize_text, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");
@@ -714,7 +854,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("tokenizer"), py::arg("max_order"),
           py::arg("threads"), "BLEU statistics over UTF-8 text: int64 (n_predictions, 2 + 2*max_order).");
     m.def("bleu_scores", &bleu_scores, py::arg("statistics"), py::arg("max_order"), py::arg("smooth"),
-          py::arg("smooth_value"), py::arg("effective_order"), py::arg("compensated_sum"),
+          py::arg("smooth_value"), py::arg("effective_order"), py::arg("compensated_sum"), py::arg("threads") = 1,
           "sacrebleu's compute_bleu score of every statistics row: float64 (n,).");
     m.def(
         "_set_lcs_memory_limits",

@@ -23,6 +23,10 @@
 #include "ragged.hpp"
 #include "rouge_tokenizer.hpp"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace ngramkit {
 
 constexpr int kRougeL = 10;
@@ -66,6 +70,7 @@ struct PairWorkspace {
     LcsWorkspace lcs;
     std::vector<std::int32_t> counts_p, counts_r;
     std::vector<std::uint8_t> in_union;
+    std::vector<std::uint64_t> eq;  // short pairs: equality masks
 };
 
 namespace detail {
@@ -111,11 +116,152 @@ inline std::int64_t summary_lcs_hits(const std::uint32_t* p, const TokenSeq& pre
 
 }  // namespace detail
 
+namespace detail {
+
+// m[j] = bits over positions of a (la <= 64) where a[i] == b[j], for every j < lb.
+#ifdef __SSE2__
+// a padded with -1 (never an id) to Blocks blocks of 16, kept in registers; per b[j]: 16 compares a block,
+// packed into one byte mask.
+template <int Blocks>
+inline void equal_masks_sse2(const std::int32_t* padded, const std::int32_t* b, std::size_t lb, std::uint64_t* m) {
+    __m128i av[4 * Blocks];
+    for (int k = 0; k < 4 * Blocks; ++k) av[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(padded + 4 * k));
+    for (std::size_t j = 0; j < lb; ++j) {
+        const __m128i v = _mm_set1_epi32(b[j]);
+        std::uint64_t bits = 0;
+        for (int blk = 0; blk < Blocks; ++blk) {
+            const __m128i* x = av + 4 * blk;
+            const __m128i lo = _mm_packs_epi32(_mm_cmpeq_epi32(x[0], v), _mm_cmpeq_epi32(x[1], v));
+            const __m128i hi = _mm_packs_epi32(_mm_cmpeq_epi32(x[2], v), _mm_cmpeq_epi32(x[3], v));
+            bits |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(lo, hi)))) << (16 * blk);
+        }
+        m[j] = bits;
+    }
+}
+#endif
+
+inline void equal_masks(const std::int32_t* a, std::size_t la, const std::int32_t* b, std::size_t lb,
+                        std::uint64_t* m) {
+#ifdef __SSE2__
+    alignas(16) std::int32_t padded[64];
+    const std::size_t blocks = (la + 15) / 16;
+    for (std::size_t i = 0; i < la; ++i) padded[i] = a[i];
+    for (std::size_t i = la; i < 16 * blocks; ++i) padded[i] = -1;
+    switch (blocks) {
+        case 0: for (std::size_t j = 0; j < lb; ++j) m[j] = 0; return;
+        case 1: return equal_masks_sse2<1>(padded, b, lb, m);
+        case 2: return equal_masks_sse2<2>(padded, b, lb, m);
+        case 3: return equal_masks_sse2<3>(padded, b, lb, m);
+        default: return equal_masks_sse2<4>(padded, b, lb, m);
+    }
+#else
+    for (std::size_t j = 0; j < lb; ++j) {
+        std::uint64_t bits = 0;
+        for (std::size_t i = 0; i < la; ++i) bits |= std::uint64_t(a[i] == b[j]) << i;
+        m[j] = bits;
+    }
+#endif
+}
+
+// Pairs whose shorter side has at most 64 tokens (and the longer at most kShortPairLongSide):
+// everything from the equality masks eq[j] = {i : a[i] == b[j]} of the longer side b against the
+// shorter side a, with no renumbering or tables. n-gram occurrence masks:
+// g_n(j) = {i : a[i..i+n) == b[j..j+n)} = g_{n-1}(j) & (eq[j+n-1] >> (n-1)); each occurrence in b
+// consumes the first unconsumed equal occurrence in a, so the matches are the sum over n-grams of
+// min(count_a, count_b) — the clipped count, symmetric in a and b. The LCS is the same bit-parallel
+// recurrence as lcs_length, with eq[j] as the match mask of b[j]. One pass over j runs the LCS and
+// every order side by side (independent dependency chains).
+constexpr std::size_t kShortPairLongSide = 1024;
+
+// One pass over the equality masks m[0..lb) (zero-padded by kMaxNgramOrder): LCS state and the
+// clipped matches of orders 1..MaxOrder (those in `orders`), each its own dependency chain.
+template <int MaxOrder>
+inline std::uint64_t short_pair_pass(const std::uint64_t* m, std::size_t lb, unsigned orders, std::int64_t* hits) {
+    std::uint64_t st = ~std::uint64_t(0);
+    std::uint64_t available[MaxOrder + 1];
+    for (int n = 0; n <= MaxOrder; ++n) available[n] = ~std::uint64_t(0);
+    for (std::size_t j = 0; j < lb; ++j) {
+        const std::uint64_t mj = m[j];
+        const std::uint64_t u = st & mj;
+        st = (st + u) | (st - u);
+        std::uint64_t g = mj;
+        for (int n = 1; n <= MaxOrder; ++n) {
+            if (n > 1) g &= m[j + std::size_t(n) - 1] >> (n - 1);
+            if (!(orders & (1u << n))) continue;
+            const std::uint64_t c = g & available[n];  // branch-free: c == 0 changes nothing
+            hits[n] += c != 0;
+            available[n] &= ~(c & (0 - c));  // the first equal occurrence in a is consumed
+        }
+    }
+    return st;
+}
+
+inline void short_pair_stats(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
+                             std::vector<std::uint64_t>& eq, std::int64_t* ngram_matches, std::int64_t& lcs) {
+    const TokenSeq& a = pred.len <= ref.len ? pred : ref;
+    const TokenSeq& b = pred.len <= ref.len ? ref : pred;
+    const std::size_t la = a.len, lb = b.len;
+    int max_order = 0;
+    for (int n = 1; n <= kMaxNgramOrder; ++n)
+        if (req.orders_mask & (1u << n)) max_order = n;
+    if (eq.size() < lb + kMaxNgramOrder) eq.resize(lb + kMaxNgramOrder);
+    std::uint64_t* m = eq.data();
+    equal_masks(a.ids, la, b.ids, lb, m);
+    for (std::size_t j = lb; j < lb + kMaxNgramOrder; ++j) m[j] = 0;  // n-grams running past b's end: none
+    std::int64_t hits[kMaxNgramOrder + 1] = {0};
+    const unsigned orders = req.orders_mask;
+    std::uint64_t st;
+    switch (max_order) {
+        case 0: st = short_pair_pass<0>(m, lb, orders, hits); break;
+        case 1: st = short_pair_pass<1>(m, lb, orders, hits); break;
+        case 2: st = short_pair_pass<2>(m, lb, orders, hits); break;
+        case 3: st = short_pair_pass<3>(m, lb, orders, hits); break;
+        case 4: st = short_pair_pass<4>(m, lb, orders, hits); break;
+        default: st = short_pair_pass<kMaxNgramOrder>(m, lb, orders, hits); break;
+    }
+    if (req.lcs) lcs = la ? prefix_lcs(&st, la) : 0;
+    for (int n = 1; n <= max_order; ++n) ngram_matches[n] = hits[n];
+}
+
+}  // namespace detail
+
+inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
+                              PairWorkspace& ws, std::size_t id_bound, std::int64_t* ngram_matches,
+                              std::int64_t& lcs, std::int64_t& lsum);
+
 // Writes req.types.size() x 3 statistics for one pair to `out`. Ids are first renumbered 0..k-1
 // within the pair, unless `id_bound` > 0 says they are already below it (interned text) and the
 // pair is short enough that tables of id_bound entries stay small.
 inline void score_pair(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
                        PairWorkspace& ws, std::int64_t* out, std::size_t id_bound = 0) {
+    std::int64_t ngram_matches[kMaxNgramOrder + 1] = {0};
+    std::int64_t lcs = 0, lsum = 0;
+    if (!req.lsum && std::min(pred.len, ref.len) <= 64 && std::max(pred.len, ref.len) <= detail::kShortPairLongSide) {
+        detail::short_pair_stats(pred, ref, req, ws.eq, ngram_matches, lcs);
+    } else {
+        score_pair_tables(pred, ref, req, ws, id_bound, ngram_matches, lcs, lsum);
+    }
+    const auto lp = static_cast<std::int64_t>(pred.len), lr = static_cast<std::int64_t>(ref.len);
+    for (std::size_t t = 0; t < req.types.size(); ++t) {
+        const int code = req.types[t];
+        std::int64_t* o = out + 3 * t;
+        if (code == kRougeL || code == kRougeLsum) {
+            o[0] = code == kRougeL ? lcs : lsum;
+            o[1] = lp;
+            o[2] = lr;
+        } else {
+            o[0] = ngram_matches[code];
+            o[1] = static_cast<std::int64_t>(ngram_count(pred.len, code));
+            o[2] = static_cast<std::int64_t>(ngram_count(ref.len, code));
+        }
+    }
+}
+
+// The general form: ids renumbered 0..k-1 within the pair (or used as they are when below
+// id_bound), hash maps for n-grams, match-mask tables for the LCS.
+inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
+                              PairWorkspace& ws, std::size_t id_bound, std::int64_t* ngram_matches,
+                              std::int64_t& lcs, std::int64_t& lsum) {
     const std::uint32_t* p;
     const std::uint32_t* r;
     std::size_t k;
@@ -139,25 +285,9 @@ inline void score_pair(const TokenSeq& pred, const TokenSeq& ref, const RougeReq
         r = ws.dense_r.data();
     }
 
-    std::int64_t ngram_matches[kMaxNgramOrder + 1] = {0};
     clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, ws.ngram, ngram_matches);
-    const std::int64_t lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
-    const std::int64_t lsum = req.lsum ? detail::summary_lcs_hits(p, pred, r, ref, k, ws) : 0;
-
-    const auto lp = static_cast<std::int64_t>(pred.len), lr = static_cast<std::int64_t>(ref.len);
-    for (std::size_t t = 0; t < req.types.size(); ++t) {
-        const int code = req.types[t];
-        std::int64_t* o = out + 3 * t;
-        if (code == kRougeL || code == kRougeLsum) {
-            o[0] = code == kRougeL ? lcs : lsum;
-            o[1] = lp;
-            o[2] = lr;
-        } else {
-            o[0] = ngram_matches[code];
-            o[1] = static_cast<std::int64_t>(ngram_count(pred.len, code));
-            o[2] = static_cast<std::int64_t>(ngram_count(ref.len, code));
-        }
-    }
+    lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
+    lsum = req.lsum ? detail::summary_lcs_hits(p, pred, r, ref, k, ws) : 0;
 }
 
 namespace detail {
@@ -185,34 +315,48 @@ struct IdThreadState {
     std::vector<std::size_t> pred_ends, ref_ends;
 };
 
+// Thrown by rouge_id_stats(check_ids = true) on a negative id; the caller then runs check_ids()
+// serially, which names the first one.
+struct NegativeTokenId : std::exception {
+    const char* what() const noexcept override { return "negative token id"; }
+};
+
 inline TokenSeq id_row(const RaggedView<std::int32_t>& batch, std::size_t row, std::int64_t separator,
-                       std::vector<std::int32_t>& kept, std::vector<std::size_t>& ends) {
+                       std::vector<std::int32_t>& kept, std::vector<std::size_t>& ends, bool check) {
     const std::int32_t* ids = batch.values + batch.offsets[row];
     const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
+    if (check) {
+        std::int32_t low = 0;
+        for (std::size_t i = 0; i < len; ++i) low = std::min(low, ids[i]);
+        if (low < 0) throw NegativeTokenId();
+    }
     if (separator >= 0) {
         split_sentences(ids, len, separator, kept, ends);
         return TokenSeq{kept.data(), kept.size(), ends.data(), ends.size()};
     }
-    ends.assign(len ? 1 : 0, len);
-    return TokenSeq{ids, len, ends.data(), ends.size()};
+    if (ends.size() != 1) ends.resize(1);
+    ends[0] = len;
+    return TokenSeq{ids, len, ends.data(), len ? 1u : 0u};
 }
 
 }  // namespace detail
 
 // Statistics over token-id batches. `separator` >= 0 marks sentence breaks for rougeLsum (the
-// separator tokens are dropped for every type); < 0 means one sentence per row.
+// separator tokens are dropped for every type); < 0 means one sentence per row. `check_ids`: each
+// row is checked for negative ids as it is read (throws detail::NegativeTokenId).
 inline void rouge_id_stats(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
                            const std::int64_t* group_offsets, const RougeRequest& req,
                            std::int64_t separator, int threads, std::int64_t* out,
-                           const std::function<bool()>& interrupted = {}) {
+                           const std::function<bool()>& interrupted = {}, bool check_ids = false) {
     const std::size_t n_types = req.types.size();
     parallel_chunks(
         preds.n_rows, threads, 128, [] { return detail::IdThreadState{}; },
         [&](detail::IdThreadState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
-                const TokenSeq pred = detail::id_row(preds, g, separator, st.pred_kept, st.pred_ends);
+                const TokenSeq pred = detail::id_row(preds, g, separator, st.pred_kept, st.pred_ends, check_ids);
                 for (auto j = group_offsets[g]; j < group_offsets[g + 1]; ++j) {
-                    const TokenSeq ref = detail::id_row(refs, std::size_t(j), separator, st.ref_kept, st.ref_ends);
+                    const TokenSeq ref =
+                        detail::id_row(refs, std::size_t(j), separator, st.ref_kept, st.ref_ends, check_ids);
                     score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3);
                 }
             }

@@ -24,6 +24,20 @@ namespace ngramkit {
 
 // Tokenizes and interns. With stemming, ids name stems, and each distinct raw token is stemmed
 // once per RougeTokenizer (the raw -> stem-id cache is what keeps the stemmer off the hot path).
+namespace detail {
+// Byte -> the token character it stands for ([a-z0-9] itself, [A-Z] its lowercase), else 0.
+struct LoweredTable {
+    char map[256] = {};
+    constexpr LoweredTable() {
+        for (int c = 'a'; c <= 'z'; ++c) map[c] = static_cast<char>(c);
+        for (int c = '0'; c <= '9'; ++c) map[c] = static_cast<char>(c);
+        for (int c = 'A'; c <= 'Z'; ++c) map[c] = static_cast<char>(c + ('a' - 'A'));
+    }
+    char operator[](unsigned char c) const { return map[c]; }
+};
+inline constexpr LoweredTable kLowered{};
+}  // namespace detail
+
 class RougeTokenizer {
 public:
     explicit RougeTokenizer(bool use_stemmer) : use_stemmer_(use_stemmer) {}
@@ -43,48 +57,54 @@ public:
             tokenize_sacrebleu(text, len, ids, sentence_ends);
             return;
         }
-        if (token_.size() < len + 1) token_.resize(len + 1);  // a token is never longer than the text
+        // a token is never longer than the text; 8 bytes of slack let intern_padded read a whole word
+        if (token_.size() < len + 8) token_.resize(len + 8);
         token_len_ = 0;
         std::size_t sentence_start = ids.size();
+        const unsigned char* bytes = reinterpret_cast<const unsigned char*>(text);
+        char* token = token_.data();
+        std::size_t n = 0;  // the token's length so far (a local: stores through `token` may alias members)
+        auto end_token = [&] {
+            token_len_ = n;
+            flush(ids);
+            n = 0;
+        };
         for (std::size_t i = 0; i < len; ++i) {
-            const unsigned char c = static_cast<unsigned char>(text[i]);
+            const unsigned char c = bytes[i];
+            const char lowered = detail::kLowered[c];
+            if (lowered) {  // [a-z0-9] as it is, [A-Z] lowercased: one table look-up a byte
+                token[n++] = lowered;
+                continue;
+            }
             if (c < 0x80) {
-                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-                    token_[token_len_++] = static_cast<char>(c);
-                    continue;
-                }
-                if (c >= 'A' && c <= 'Z') {
-                    token_[token_len_++] = static_cast<char>(c + ('a' - 'A'));
-                    continue;
-                }
-                flush(ids);
+                if (n) end_token();
                 if (c == '\n' && sentence_ends && ids.size() > sentence_start) {
                     sentence_ends->push_back(ids.size());
                     sentence_start = ids.size();
                 }
                 continue;
             }
-            if (c == 0xC4 && i + 1 < len && static_cast<unsigned char>(text[i + 1]) == 0xB0) {
-                token_[token_len_++] = 'i';  // U+0130 -> "i" + U+0307, and U+0307 separates
-                flush(ids);
+            if (c == 0xC4 && i + 1 < len && bytes[i + 1] == 0xB0) {
+                token[n++] = 'i';  // U+0130 -> "i" + U+0307, and U+0307 separates
+                end_token();
                 ++i;
                 continue;
             }
-            if (c == 0xE2 && i + 2 < len && static_cast<unsigned char>(text[i + 1]) == 0x84 &&
-                static_cast<unsigned char>(text[i + 2]) == 0xAA) {
-                token_[token_len_++] = 'k';  // U+212A KELVIN SIGN -> "k"
+            if (c == 0xE2 && i + 2 < len && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xAA) {
+                token[n++] = 'k';  // U+212A KELVIN SIGN -> "k"
                 i += 2;
                 continue;
             }
-            flush(ids);
+            if (n) end_token();
         }
-        flush(ids);
+        if (n) end_token();
         if (sentence_ends && ids.size() > sentence_start) sentence_ends->push_back(ids.size());
     }
 
     const StringInterner& vocabulary() const { return final_ids_; }
 
 private:
+
     void tokenize_sacrebleu(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                             std::vector<std::size_t>* sentence_ends) {
         std::size_t start = 0;
@@ -116,8 +136,8 @@ private:
     }
 
     std::int32_t token_id() {
-        if (!use_stemmer_ || token_len_ <= 3) return final_ids_.intern(token_.data(), token_len_);
-        const std::int32_t raw = raw_ids_.intern(token_.data(), token_len_);
+        if (!use_stemmer_ || token_len_ <= 3) return final_ids_.intern_padded(token_.data(), token_len_);
+        const std::int32_t raw = raw_ids_.intern_padded(token_.data(), token_len_);
         if (static_cast<std::size_t>(raw) == stem_of_raw_.size()) {
             stem_.clear();
             porter_stem(token_.data(), token_len_, stem_);

@@ -541,3 +541,23 @@ def test_statistics_are_per_pair_under_any_split(batch, data):
     right = core(preds[cut:], refs[cut:], ALL_CODES, threads=7)
     assert bits(np.concatenate([left, right])) == bits(whole)
     np.testing.assert_array_equal(whole, expected(preds, refs, ALL_CODES))
+
+
+# The short-pair form (shorter side <= 64 tokens, longer <= 1024, no rougeLsum): equality masks
+# instead of renumbering and tables; around both limits, against the oracle.
+@st.composite
+def short_pair_batches(draw):
+    vocab = draw(vocabulary())
+    n = draw(st.integers(1, 3))
+    short = [draw(seqs(vocab, 66)) for _ in range(n)]
+    other = [draw(seqs(vocab, draw(st.sampled_from([70, 1030])))) for _ in range(n)]
+    return (short, other) if draw(st.booleans()) else (other, short)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(batch=short_pair_batches(),
+       codes=st.lists(st.sampled_from([c for c in ALL_CODES if c != _core.ROUGE_LSUM]), min_size=1, max_size=10,
+                      unique=True))
+def test_short_pair_form_matches_oracle(batch, codes):
+    preds, refs = batch
+    np.testing.assert_array_equal(core(preds, refs, codes), expected(preds, refs, codes))

@@ -185,3 +185,12 @@ def flat_layout(list items):
         if not PyList_Check(item) or PyList_GET_SIZE(item) == 0 or not PyLong_Check(<object>PyList_GET_ITEM(item, 0)):
             return 0
     return 2
+
+
+def any_str(list items):
+    """Whether any item is a str, in one C pass (no per-item Python)."""
+    cdef Py_ssize_t i, n = PyList_GET_SIZE(items)
+    for i in range(n):
+        if PyUnicode_Check(<object>PyList_GET_ITEM(items, i)):
+            return True
+    return False

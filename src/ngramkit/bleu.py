@@ -222,13 +222,13 @@ def bleu_statistics(pairs: Pairs, config: BleuConfig, threads: int) -> np.ndarra
             hyps = [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in hyps]
             refs = [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in refs]
             code = NATIVE_TOKENIZERS["none"]
-        hyp_buf, ref_buf = text_buffers(hyps, "hypotheses"), text_buffers(refs, "references")
+        hyp_buf, ref_buf = text_buffers(hyps, "hypotheses", threads), text_buffers(refs, "references", threads)
         parts.append(_core.bleu_text(*hyp_buf, *ref_buf, chunk.groups, code, order, threads))
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def _ingest(hypotheses, references, config: BleuConfig, tokenize) -> tuple[Pairs, BleuConfig]:
-    pairs = ingest_pairs(hypotheses, references, predictions_name="hypotheses")
+def _ingest(hypotheses, references, config: BleuConfig, tokenize, threads: int = 1) -> tuple[Pairs, BleuConfig]:
+    pairs = ingest_pairs(hypotheses, references, predictions_name="hypotheses", threads=threads)
     if pairs.kind == IDS:
         if tokenize is not None:
             raise ValueError("tokenize: applies to text input only; token ids are compared as given")
@@ -268,18 +268,18 @@ def bleu(hypotheses: Any, references: Any, tokenize: str | None = None, smooth_m
     """
     config = make_config(tokenize, smooth_method, smooth_value, lowercase, max_ngram_order, effective_order)
     n_threads = resolve_threads(threads)
-    pairs, config = _ingest(hypotheses, references, config, tokenize)
+    pairs, config = _ingest(hypotheses, references, config, tokenize, n_threads)
     return BleuResult(bleu_statistics(pairs, config, n_threads), config, pairs.n_references_label())
 
 
-def sentence_scores(statistics: np.ndarray, config: BleuConfig) -> np.ndarray:
+def sentence_scores(statistics: np.ndarray, config: BleuConfig, threads: int = 1) -> np.ndarray:
     """BLEU of every statistics row on its own (float64 (n,)), as sacrebleu's ``compute_bleu``."""
     from . import _core
 
     value = config.smooth_value
     return _core.bleu_scores(np.ascontiguousarray(statistics, dtype=np.int64), config.max_ngram_order,
                              SMOOTH_METHODS[config.smooth_method], 0.0 if value is None else float(value),
-                             config.effective_order, COMPENSATED_SUM)
+                             config.effective_order, COMPENSATED_SUM, threads)
 
 
 def sentence_bleu(hypotheses: Any, references: Any, tokenize: str | None = None, smooth_method: str = "exp",
@@ -291,5 +291,5 @@ def sentence_bleu(hypotheses: Any, references: Any, tokenize: str | None = None,
     """
     config = make_config(tokenize, smooth_method, smooth_value, lowercase, max_ngram_order, effective_order)
     n_threads = resolve_threads(threads)
-    pairs, config = _ingest(hypotheses, references, config, tokenize)
-    return sentence_scores(bleu_statistics(pairs, config, n_threads), config)
+    pairs, config = _ingest(hypotheses, references, config, tokenize, n_threads)
+    return sentence_scores(bleu_statistics(pairs, config, n_threads), config, n_threads)

@@ -174,8 +174,8 @@ def chrf_statistics(pairs: Pairs, config: ChrfConfig, threads: int) -> tuple[np.
     parts = []
     for start in range(0, n, CHUNK_SIZE):
         chunk = pairs.slice(start, min(n, start + CHUNK_SIZE))
-        hyp_buf = text_buffers(lowercased(chunk.predictions.texts, config.lowercase), "hypotheses")
-        ref_buf = text_buffers(lowercased(chunk.references.texts, config.lowercase), "references")
+        hyp_buf = text_buffers(lowercased(chunk.predictions.texts, config.lowercase), "hypotheses", threads)
+        ref_buf = text_buffers(lowercased(chunk.references.texts, config.lowercase), "references", threads)
         parts.append(_core.chrf_text(*hyp_buf, *ref_buf, chunk.groups, config.char_order, config.word_order,
                                      float(config.beta ** 2), config.whitespace, config.eps_smoothing, threads))
     if len(parts) == 1:
@@ -185,7 +185,7 @@ def chrf_statistics(pairs: Pairs, config: ChrfConfig, threads: int) -> tuple[np.
 
 def _run(hypotheses, references, config: ChrfConfig, threads) -> tuple[Pairs, tuple]:
     n_threads = resolve_threads(threads)
-    pairs = ingest_pairs(hypotheses, references, text_only="chrF", predictions_name="hypotheses")
+    pairs = ingest_pairs(hypotheses, references, text_only="chrF", predictions_name="hypotheses", threads=n_threads)
     return pairs, chrf_statistics(pairs, config, n_threads)
 
 

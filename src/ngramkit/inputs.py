@@ -54,7 +54,7 @@ def _arrow_side(array, name: str) -> Side:
         raise type(err)(f"{name}: {err}") from None
 
 
-def flat_side(values: Any, name: str) -> Side:
+def flat_side(values: Any, name: str, threads: int = 1) -> Side:
     """One item per row: a TokenBatch, a pyarrow array, ``list[str]`` or ``list[list[int]]``."""
     if isinstance(values, TokenBatch):
         return Side(IDS, batch=values)
@@ -68,9 +68,11 @@ def flat_side(values: Any, name: str) -> Side:
             )
         values = values.tolist()
     values = _as_list(values, name)
-    if values and any(isinstance(v, str) for v in values):
+    from . import _ingest
+
+    if _ingest.any_str(values):
         return Side(TEXT, texts=values)
-    return Side(IDS, batch=TokenBatch.from_lists(values, name=name))
+    return Side(IDS, batch=TokenBatch.from_lists(values, name=name, threads=threads))
 
 
 def _is_multi_item(item) -> bool:
@@ -83,7 +85,8 @@ def _is_multi_item(item) -> bool:
     return False
 
 
-def reference_side(references: Any, n_predictions: int, prediction_kind: str = IDS) -> tuple[Side, np.ndarray]:
+def reference_side(references: Any, n_predictions: int, prediction_kind: str = IDS,
+                   threads: int = 1) -> tuple[Side, np.ndarray]:
     """References and their groups (int64, n_predictions + 1).
 
     With text predictions an empty list item means "no references" (an error), not an empty
@@ -114,7 +117,7 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
     from . import _ingest
 
     if _ingest.flat_layout(references):  # one text / id sequence each: no per-item Python
-        side = flat_side(references, name)
+        side = flat_side(references, name, threads)
         return side, _single_groups(len(side), n_predictions)
     multi = []
     copied = False
@@ -168,7 +171,7 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
         side = Side(IDS, batch=_concat_batches(batches))
     else:
         try:
-            side = Side(IDS, batch=TokenBatch.from_lists(flat_rows, name=name))
+            side = Side(IDS, batch=TokenBatch.from_lists(flat_rows, name=name, threads=threads))
         except (TypeError, ValueError):
             # re-check prediction by prediction so the message names references[g][k]
             for g in range(len(references)):
@@ -262,10 +265,15 @@ def _checked_groups(groups: np.ndarray, n_predictions: int) -> np.ndarray:
     return groups
 
 
-def text_buffers(texts: list, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(uint8 UTF-8 bytes, int64 byte offsets) of a list of str."""
-    from . import _ingest
+def text_buffers(texts: list, name: str, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(uint8 UTF-8 bytes, int64 byte offsets) of a list of str, lone surrogates as 3-byte
+    sequences ("surrogatepass"), encoded on ``threads`` threads; a non-str item raises TypeError
+    naming ``name[i]``."""
+    from . import _core, _ingest
 
     if not isinstance(texts, list):
         texts = list(texts)
-    return _ingest.utf8_batch(texts, name)
+    buffers = _core.utf8_batch(texts, threads)
+    if buffers is None:  # an item is not a str (or a legacy str): the serial path names or converts it
+        buffers = _ingest.utf8_batch(texts, name)
+    return buffers

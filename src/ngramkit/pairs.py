@@ -65,14 +65,14 @@ def n_references_label(groups: np.ndarray) -> int | str:
 
 
 def ingest_pairs(predictions: Any, references: Any, *, text_only: str | None = None,
-                 predictions_name: str = "predictions") -> Pairs:
+                 predictions_name: str = "predictions", threads: int = 1) -> Pairs:
     """Check and convert ``predictions`` and ``references`` (any accepted layout) into :class:`Pairs`.
 
     ``text_only``: the metric's name if it is defined on text only (token ids then raise
-    TypeError saying so).
+    TypeError saying so). ``threads``: token-id lists are converted on that many threads.
     """
-    pred_side = inputs.flat_side(predictions, predictions_name)
-    ref_side, groups = inputs.reference_side(references, len(pred_side), pred_side.kind)
+    pred_side = inputs.flat_side(predictions, predictions_name, threads)
+    ref_side, groups = inputs.reference_side(references, len(pred_side), pred_side.kind, threads)
     if pred_side.kind != ref_side.kind and len(pred_side) and len(ref_side):
         raise TypeError(
             f"{predictions_name} are {pred_side.kind} but references are {ref_side.kind}; give both as text "

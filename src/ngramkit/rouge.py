@@ -391,9 +391,10 @@ def rouge(
     sentence_separator : token-id input only: this id splits a row into sentences for rougeLsum
         (like a newline in text) and is dropped for every type. ``None``: one sentence per row.
     threads : worker threads over pairs (default: all cores). Results never depend on it.
-    progress : show a tqdm progress bar (needs tqdm) while the predictions are scored in chunks of
-        ``chunk_size``; chunks also bound the memory of text buffers and let Ctrl-C in between.
-    chunk_size : predictions per kernel call when ``progress`` is on (results never depend on it).
+    progress : show a tqdm progress bar (needs tqdm) while the predictions are scored in chunks.
+    chunk_size : at most this many predictions per kernel call. Text is always scored in chunks of
+        at most ``chunk_size`` predictions and about 8 MB of text, so its UTF-8 buffers stay small
+        whatever the batch size (results never depend on it).
 
     Memory is linear in the input: long LCS problems (rougeL, rougeLsum) switch to compact
     match masks and a checkpointed rougeLsum traceback with the same results (one
@@ -443,17 +444,18 @@ def rouge(
 
         require_punkt()
 
-    pairs = ingest_pairs(predictions, references)
+    pairs = ingest_pairs(predictions, references, threads=n_threads)
     pred_side, ref_side, groups = pairs.predictions, pairs.references, pairs.groups
     sacre_code = -1 if tokenize is None else NATIVE_TOKENIZERS[tokenize]
     args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads, sacre_code)
-    if progress:
-        stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size)
+    if progress or pairs.kind == inputs.TEXT:  # text: bounded chunks, so its buffers stay small
+        stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size, progress)
     else:
         stats = _statistics(pred_side, ref_side, groups, *args)
     from . import _core
 
-    prf = _core.rouge_prf(stats)  # (3, n_types, n_refs): scores_from_statistics of every type at once
+    # (3, n_types, n_refs): scores_from_statistics of every type at once
+    prf = _core.rouge_prf(stats, n_threads)
     scores = {name: _select(name, stats[:, t, :], groups, multi_reference, prf[:, t])
               for t, name in enumerate(names)}
     return RougeResult(scores, functools.partial(_signature, names, pairs.groups, pairs.kind, use_stemmer,
@@ -519,27 +521,66 @@ def _signature(names, groups, kind, use_stemmer, tokenize, split_summaries, mult
     })
 
 
-def _chunked_statistics(pred_side, ref_side, groups, args, chunk_size: int) -> np.ndarray:
-    """_statistics over consecutive chunks of predictions, with a tqdm progress bar."""
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        raise ImportError("progress=True needs tqdm: pip install 'ngramkit[progress]'") from None
+CHUNK_TEXT_BYTES = 8 << 20  # text per kernel call (UTF-8 of both sides, estimated): bounds the buffers
+
+
+def _chunked_statistics(pred_side, ref_side, groups, args, chunk_size: int, progress: bool) -> np.ndarray:
+    """_statistics over consecutive chunks of predictions, written into one array: at most
+    ``chunk_size`` predictions and about CHUNK_TEXT_BYTES of text a chunk (the size estimated from
+    the chunk's first texts), with a tqdm progress bar if ``progress``. Results never depend on it:
+    every pair is scored on its own."""
+    if progress:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            raise ImportError("progress=True needs tqdm: pip install 'ngramkit[progress]'") from None
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size: expected a positive int, got {chunk_size!r}")
     n_pred = len(pred_side)
-    parts = []
-    with tqdm(total=n_pred, unit="pairs", desc="rouge") as bar:
-        for start in range(0, n_pred, chunk_size):
-            stop = min(n_pred, start + chunk_size)
-            first, last = int(groups[start]), int(groups[stop])
-            parts.append(_statistics(inputs.side_slice(pred_side, start, stop),
-                                     inputs.side_slice(ref_side, first, last),
-                                     groups[start : stop + 1] - first, *args))
-            bar.update(stop - start)
-    if not parts:
+    if n_pred == 0:
         return _statistics(pred_side, ref_side, groups, *args)
-    return np.concatenate(parts, axis=0)
+    text = pred_side.kind == inputs.TEXT
+    stats = np.empty((int(groups[-1]), len(args[0]), 3), dtype=np.int64)
+    bar = tqdm(total=n_pred, unit="pairs", desc="rouge") if progress else None
+    try:
+        start = 0
+        while start < n_pred:
+            size = min(int(chunk_size), _text_chunk_size(pred_side, ref_side, groups, start) if text else n_pred)
+            stop = min(n_pred, start + size)
+            first, last = int(groups[start]), int(groups[stop])
+            out = stats[first:last]
+            try:
+                part = _statistics(inputs.side_slice(pred_side, start, stop),
+                                   inputs.side_slice(ref_side, first, last), groups[start : stop + 1] - first,
+                                   *args, out=out)
+            except TypeError:
+                if text:  # name a non-str item by its index in the whole batch, not in the chunk
+                    inputs.text_buffers(pred_side.texts, "predictions")
+                    inputs.text_buffers(ref_side.texts, "references")
+                raise
+            if part is not out:
+                out[...] = part
+            if bar is not None:
+                bar.update(stop - start)
+            start = stop
+    finally:
+        if bar is not None:
+            bar.close()
+    return stats
+
+
+def _text_chunk_size(pred_side, ref_side, groups, start: int, sample: int = 64) -> int:
+    """Predictions from ``start`` that hold about CHUNK_TEXT_BYTES of text (both sides), estimated
+    from the next ``sample`` predictions and their references (at least 1024)."""
+    stop = min(len(pred_side), start + sample)
+    first, last = int(groups[start]), int(groups[stop])
+    chars = sum(map(_text_len, pred_side.texts[start:stop])) + sum(map(_text_len, ref_side.texts[first:last]))
+    per_prediction = max(chars / (stop - start), 1.0)
+    return max(1024, int(CHUNK_TEXT_BYTES / per_prediction))
+
+
+def _text_len(text) -> int:
+    return len(text) if isinstance(text, str) else 0  # a non-str is reported by the buffer step
 
 
 def _delegated_rouge_tokenizer(name: str):
@@ -557,8 +598,8 @@ def _native_rouge_tokenizer(name: str):
 
 
 def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries, tokenizer, separator,
-                n_threads, sacre_code=-1) -> np.ndarray:
-    """int64 (n_references, n_types, 3) statistics."""
+                n_threads, sacre_code=-1, out=None) -> np.ndarray:
+    """int64 (n_references, n_types, 3) statistics (written into ``out`` where the kernel can)."""
     from . import _core
 
     n_refs = len(ref_side)
@@ -594,16 +635,16 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
 
     if sacre_code >= 0:
         return _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_threads, sacre_code, stats)
-    pred_buf = inputs.text_buffers(pred_side.texts, "predictions")
-    ref_buf = inputs.text_buffers(ref_side.texts, "references")
+    pred_buf = inputs.text_buffers(pred_side.texts, "predictions", n_threads)
+    ref_buf = inputs.text_buffers(ref_side.texts, "references", n_threads)
     if not split_summaries or not lsum_at:
-        return _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads)
+        return _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads, out=out)
     if other_at:
         stats[:, other_at, :] = _core.rouge_text(*pred_buf, *ref_buf, groups, other_codes, use_stemmer, n_threads)
     from .sentences import punkt_joined
 
-    pred_sent = inputs.text_buffers([punkt_joined(t) for t in pred_side.texts], "predictions")
-    ref_sent = inputs.text_buffers([punkt_joined(t) for t in ref_side.texts], "references")
+    pred_sent = inputs.text_buffers([punkt_joined(t) for t in pred_side.texts], "predictions", n_threads)
+    ref_sent = inputs.text_buffers([punkt_joined(t) for t in ref_side.texts], "references", n_threads)
     stats[:, lsum_at, :] = _core.rouge_text(*pred_sent, *ref_sent, groups, [ROUGE_LSUM], use_stemmer, n_threads)
     return stats
 
@@ -620,11 +661,13 @@ def _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_thread
     refs = lowercased(ref_side.texts, True)
     if other_at:
         stats[:, other_at, :] = _core.rouge_text(
-            *inputs.text_buffers(preds, "predictions"), *inputs.text_buffers(refs, "references"), groups,
+            *inputs.text_buffers(preds, "predictions", n_threads), *inputs.text_buffers(refs, "references", n_threads),
+            groups,
             [codes[t] for t in other_at], False, n_threads, sacre_code, False)
     if lsum_at:
         stats[:, lsum_at, :] = _core.rouge_text(
-            *inputs.text_buffers(preds, "predictions"), *inputs.text_buffers(refs, "references"), groups,
+            *inputs.text_buffers(preds, "predictions", n_threads), *inputs.text_buffers(refs, "references", n_threads),
+            groups,
             [ROUGE_LSUM], False, n_threads, sacre_code, True)
     return stats
 

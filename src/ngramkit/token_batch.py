@@ -78,13 +78,18 @@ class TokenBatch:
 
     # -- constructors -------------------------------------------------------------------------
     @classmethod
-    def from_lists(cls, rows: Sequence[Sequence[int]], *, name: str = "rows") -> "TokenBatch":
-        """From ``list[list[int]]`` (rows may also be tuples or 1-D integer arrays)."""
-        from . import _ingest
+    def from_lists(cls, rows: Sequence[Sequence[int]], *, name: str = "rows", threads: int | None = None) -> "TokenBatch":
+        """From ``list[list[int]]`` (rows may also be tuples or 1-D integer arrays), converted on
+        ``threads`` threads (default: all cores; the result never depends on it)."""
+        from . import _core, _ingest
+        from .threads import resolve_threads
 
         if not isinstance(rows, list):
             rows = list(rows)
-        ids, offsets = _ingest.int_rows_batch(rows, name)
+        converted = _core.int_rows_batch(rows, resolve_threads(threads))
+        if converted is None:  # arrays, int subclasses, large or bad ids: the serial path converts or names them
+            converted = _ingest.int_rows_batch(rows, name)
+        ids, offsets = converted
         batch = cls.__new__(cls)
         batch.ids, batch.offsets = ids, offsets
         return batch

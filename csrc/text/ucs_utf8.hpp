@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// UTF-8 of a code-point array of width 1, 2 or 4 bytes (the three layouts of a Python str), lone
+// surrogates as 3-byte sequences (Python's "surrogatepass"): the same bytes as
+// str.encode("utf-8", "surrogatepass"). No Python headers: the caller hands over the array.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace ngramkit {
+
+template <class Unit>
+inline std::size_t ucs_utf8_size(const Unit* s, std::size_t n) {
+    std::size_t size = n;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t c = s[i];
+        size += (c >= 0x80) + (c >= 0x800) + (c >= 0x10000);
+    }
+    return size;
+}
+
+template <class Unit>
+inline char* ucs_to_utf8(const Unit* s, std::size_t n, char* out) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t c = s[i];
+        if (c < 0x80) {
+            *out++ = static_cast<char>(c);
+        } else if (c < 0x800) {
+            *out++ = static_cast<char>(0xC0 | (c >> 6));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            *out++ = static_cast<char>(0xE0 | (c >> 12));
+            *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            *out++ = static_cast<char>(0xF0 | (c >> 18));
+            *out++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+    return out;
+}
+
+// kind: 0 = ASCII (bytes copied as they are), 1 / 2 / 4 = code units of that many bytes.
+inline std::size_t ucs_utf8_size(const void* data, std::size_t n, int kind) {
+    switch (kind) {
+        case 1: return ucs_utf8_size(static_cast<const std::uint8_t*>(data), n);
+        case 2: return ucs_utf8_size(static_cast<const std::uint16_t*>(data), n);
+        case 4: return ucs_utf8_size(static_cast<const std::uint32_t*>(data), n);
+        default: return n;
+    }
+}
+
+inline void ucs_to_utf8(const void* data, std::size_t n, int kind, char* out) {
+    switch (kind) {
+        case 1: ucs_to_utf8(static_cast<const std::uint8_t*>(data), n, out); break;
+        case 2: ucs_to_utf8(static_cast<const std::uint16_t*>(data), n, out); break;
+        case 4: ucs_to_utf8(static_cast<const std::uint32_t*>(data), n, out); break;
+        default:
+            if (n) std::memcpy(out, data, n);
+    }
+}
+
+}  // namespace ngramkit

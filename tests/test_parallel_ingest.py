@@ -1,0 +1,133 @@
+"""Threaded ingest (issues 7 and 10): list[str] and list[list[int]] become kernel buffers on every
+thread, text is scored in bounded chunks; every result is the same whatever the thread count and
+chunking."""
+from __future__ import annotations
+
+import importlib
+import random
+
+import numpy as np
+import pytest
+
+import ngramkit
+from ngramkit import _core, _ingest
+
+rouge_module = importlib.import_module("ngramkit.rouge")
+
+ALPHABET = ["a", "Z", " ", "\n", "é", "ÿ", "\x80", "Ω", "中", "\ud800", "\udfff", "😀", "\U0010ffff", "\x00", "ﬀ",
+            "İ", "3", ".", "-"]
+
+
+def _texts(rng: random.Random, n: int, max_len: int = 30) -> list[str]:
+    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, max_len))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_threaded_utf8_equals_serial(threads):
+    rng = random.Random(threads)
+    for n in (0, 1, 7, 5000, 20_000):
+        texts = _texts(rng, n)
+        got, want = _core.utf8_batch(texts, threads), _ingest.utf8_batch(texts, "t")
+        assert got[0].dtype == want[0].dtype and got[1].dtype == want[1].dtype
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_threaded_utf8_declines_non_str():
+    class Sub(str):
+        pass
+
+    assert _core.utf8_batch(["a", 1], 2) is None
+    assert _core.utf8_batch(["a"] * 9000 + [None], 2) is None
+    data, offsets = _core.utf8_batch([Sub("hé")], 2)
+    assert bytes(data) == "hé".encode() and offsets.tolist() == [0, 3]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_threaded_int_rows_equal_serial(threads):
+    rng = random.Random(threads)
+    values = [0, 1, 5, 2**15, 2**30 - 1, 2**30, 2**31 - 2, 2**31 - 1]
+    for n in (0, 1, 9, 12_000):
+        rows = [[rng.choice(values) for _ in range(rng.randint(0, 20))] for _ in range(n)]
+        rows = [tuple(r) if rng.random() < 0.2 else r for r in rows]
+        got, want = _core.int_rows_batch(rows, threads), _ingest.int_rows_batch(rows, "r")
+        assert got[0].dtype == np.int32 and np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+@pytest.mark.parametrize("rows", [[[1, -1]], [[2**31]], [[True]], [[1.0]], [np.array([1])], [[np.int64(3)]],
+                                  [None], [[2**64]], [[-(2**40)]], [[1]] * 9000 + [[1, "x"]]])
+def test_threaded_int_rows_decline_what_the_serial_path_handles(rows):
+    assert _core.int_rows_batch(rows, 2) is None
+
+
+def test_from_lists_any_thread_count_and_the_serial_fallback():
+    rows = [[1, 2, 3], (4,), np.array([5, 6], dtype=np.int64), [np.int64(7)]]
+    for threads in (None, 1, 2):
+        assert ngramkit.TokenBatch.from_lists(rows, threads=threads).to_lists() == [[1, 2, 3], [4], [5, 6], [7]]
+    with pytest.raises(ValueError, match=r"rows\[1\]\[0\]"):
+        ngramkit.TokenBatch.from_lists([[1], [-3]], threads=2)
+
+
+@pytest.fixture(scope="module")
+def mixed_pairs(dialogsum):
+    predictions, references = dialogsum
+    rng = random.Random(5)
+    preds = list(predictions) * 4 + _texts(rng, 300, 80)
+    refs = list(references[0]) * 4 + _texts(rng, 300, 80)
+    return preds, refs
+
+
+def _rouge_arrays(result):
+    return {name: (s.precision.tolist(), s.recall.tolist(), s.fmeasure.tolist(),
+                   None if s.statistics is None else s.statistics.tolist()) for name, s in result.items()}
+
+
+@pytest.mark.parametrize("kind", ["text", "lists", "multi"])
+def test_rouge_same_for_every_thread_count_and_chunking(mixed_pairs, kind, monkeypatch):
+    preds, refs = mixed_pairs
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    if kind == "lists":
+        batch, _ = ngramkit.tokenize(preds + refs)
+        rows = batch.to_lists()
+        preds, refs = rows[: len(preds)], rows[len(preds):]
+        types = types[:3]
+    elif kind == "multi":
+        refs = [[r, p] for p, r in zip(preds, refs)]
+    want = _rouge_arrays(ngramkit.rouge(preds, refs, types, threads=1))
+    for threads in (2, 3):
+        assert _rouge_arrays(ngramkit.rouge(preds, refs, types, threads=threads)) == want
+    assert _rouge_arrays(ngramkit.rouge(preds, refs, types, threads=2, chunk_size=7)) == want
+    monkeypatch.setattr(rouge_module, "CHUNK_TEXT_BYTES", 1)  # chunks of 1024 predictions
+    assert _rouge_arrays(ngramkit.rouge(preds, refs, types, threads=2)) == want
+
+
+def test_bleu_chrf_same_for_every_thread_count(mixed_pairs):
+    preds, refs = mixed_pairs
+    one = ngramkit.bleu(preds, refs, threads=1)
+    sentence = ngramkit.sentence_bleu(preds, refs, threads=1)
+    chrf = ngramkit.chrf(preds, refs, threads=1)
+    sentence_chrf = ngramkit.sentence_chrf(preds, refs, word_order=2, threads=1)
+    for threads in (2, 3):
+        assert ngramkit.bleu(preds, refs, threads=threads).to_dict() == one.to_dict()
+        assert ngramkit.sentence_bleu(preds, refs, threads=threads).tolist() == sentence.tolist()
+        assert ngramkit.chrf(preds, refs, threads=threads).to_dict() == chrf.to_dict()
+        assert ngramkit.sentence_chrf(preds, refs, word_order=2, threads=threads).tolist() == sentence_chrf.tolist()
+
+
+def test_non_str_in_a_later_chunk_is_named_by_its_batch_index(monkeypatch):
+    monkeypatch.setattr(rouge_module, "CHUNK_TEXT_BYTES", 1)
+    preds = ["a b"] * 3000
+    preds[2500] = 7
+    with pytest.raises(TypeError, match=r"predictions\[2500\]"):
+        ngramkit.rouge(preds, ["a"] * 3000, threads=2)
+
+
+def test_rouge_text_writes_into_out():
+    data, offsets = _core.utf8_batch(["a b c", "x"], 1)
+    out = np.full((2, 2, 3), -1, dtype=np.int64)
+    got = _core.rouge_text(data, offsets, data, offsets, np.arange(3, dtype=np.int64), [1, 10], False, 2, out=out)
+    assert np.shares_memory(got, out) and out[:, 0].tolist() == [[3, 3, 3], [1, 1, 1]]
+    with pytest.raises(ValueError, match="out"):
+        _core.rouge_text(data, offsets, data, offsets, np.arange(3, dtype=np.int64), [1], False, 1, out=out)
+    with pytest.raises(TypeError, match="out"):
+        _core.rouge_text(data, offsets, data, offsets, np.arange(3, dtype=np.int64), [1, 10], False, 1,
+                         out=out.astype(np.int32))
