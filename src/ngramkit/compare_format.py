@@ -52,9 +52,12 @@ def format_table(comparison) -> str:
     test = {"bs": "paired bootstrap", "ar": "paired approximate randomization"}[comparison.test]
     lines = [f"{comparison.n_pairs} pairs, {len(comparison.systems)} systems (baseline: {comparison.systems[0]}), "
              f"{test}, {comparison.n_samples} samples, seed {comparison.seed}"]
-    header = ["system", "score", "95% CI" if comparison.test == "bs" else "", "Δ baseline", "p-value"]
+    header = ["system", "score", "95% CI", "Δ baseline", "p-value"]
+    keep = [i for i in range(len(header)) if comparison.test == "bs" or i != 2]  # no interval for ar
+    header = [header[i] for i in keep]
     for metric in comparison.metrics:
-        rows = [_cells(comparison, comparison.row(system, metric)) for system in comparison.systems]
+        rows = [[cells[i] for i in keep] for cells in
+                (_cells(comparison, comparison.row(system, metric)) for system in comparison.systems)]
         widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
         lines.append("")
         lines.append(f"{metric}")
