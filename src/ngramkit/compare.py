@@ -24,10 +24,8 @@ from typing import Any, Iterable, Optional
 
 import numpy as np
 
-from .bleu import BleuResult, bleu_statistics, make_config as bleu_config, sentence_scores
-from .bleu import _ingest as bleu_ingest
-from .chrf import ChrfResult, chrf_statistics, make_config as chrf_config
-from .pairs import ingest_pairs
+from .bleu import bleu, sentence_scores
+from .chrf import ChrfResult, _run as chrf_run, make_config as chrf_config
 from .rouge import rouge
 from .signature import Signature
 from .significance import DEFAULT_SAMPLES, DEFAULT_SEED, MetricStatistics, paired_test
@@ -131,25 +129,14 @@ def _rouge_metrics(items, references, options, measures, threads, sentence) -> t
 
 
 def _bleu_metric(items, references, options, threads, sentence) -> tuple[MetricStatistics, str]:
-    config = bleu_config(options.get("tokenize"), options.get("smooth_method", "exp"), options.get("smooth_value"),
-                         options.get("lowercase", False), options.get("max_ngram_order", 4),
-                         options.get("effective_order", False))
-    stats, scores, signature = [], [], None
+    results = [_per_system(name, bleu, hyps, references, threads=threads, **options) for name, hyps in items]
+    config = results[0].config
     sentence_config = dataclasses.replace(config, effective_order=True)
-    per_pair = {}
-    for name, hyps in items:
-        pairs, cfg = _per_system(name, bleu_ingest, hyps, references, config, options.get("tokenize"))
-        s = bleu_statistics(pairs, cfg, threads)
-        result = BleuResult(s, cfg, pairs.n_references_label())
-        stats.append(s)
-        scores.append(result.score)
-        signature = result.signature
-        per_pair[name] = sentence_scores(s, dataclasses.replace(sentence_config, tokenize=cfg.tokenize))
-        final_config = cfg
-    sentence["BLEU"] = per_pair
-    metric = MetricStatistics("BLEU", "sacrebleu", stats, scores, result.finalize_row,
-                              lambda rows: sentence_scores(rows, final_config))
-    return metric, signature
+    sentence["BLEU"] = {name: sentence_scores(r.statistics, sentence_config, threads)
+                        for (name, _), r in zip(items, results)}
+    metric = MetricStatistics("BLEU", "sacrebleu", [r.statistics for r in results], [r.score for r in results],
+                              results[0].finalize_row, lambda rows: sentence_scores(rows, config, threads))
+    return metric, results[0].signature
 
 
 def _chrf_metric(items, references, options, threads, sentence) -> tuple[MetricStatistics, str]:
@@ -158,8 +145,7 @@ def _chrf_metric(items, references, options, threads, sentence) -> tuple[MetricS
                          options.get("eps_smoothing", False))
     stats, scores, per_pair = [], [], {}
     for name, hyps in items:
-        pairs = _per_system(name, ingest_pairs, hyps, references, text_only="chrF")
-        s, sent, chosen = chrf_statistics(pairs, config, threads)
+        pairs, (s, sent, chosen) = _per_system(name, chrf_run, hyps, references, config, threads)
         result = ChrfResult(s, config, pairs.n_references_label(), chosen)
         stats.append(s)
         scores.append(result.score)
