@@ -100,17 +100,23 @@ inline std::uint64_t prefix_word(const char* s, std::size_t len) {
     return len >= 8 ? load_word(s) : load_partial(s, len);
 }
 
-inline std::uint64_t string_hash(const char* s, std::size_t len, std::uint64_t prefix) {
-    std::uint64_t h = (0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL) ^ prefix) * 0xFF51AFD7ED558CCDULL;
+// Hash of a string given its first two 8-byte words, zero-padded (w1 = 0 when len <= 8): strings
+// of up to 16 bytes hash without a loop.
+inline std::uint64_t string_hash(const char* s, std::size_t len, std::uint64_t w0, std::uint64_t w1) {
+    std::uint64_t h = (0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL) ^ w0) * 0xFF51AFD7ED558CCDULL;
     h ^= h >> 32;
-    std::size_t i = 8;
-    for (; i + 8 <= len; i += 8) {
-        h = (h ^ load_word(s + i)) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 32;
-    }
-    const std::uint64_t tail = i < len ? load_partial(s + i, len - i) : 0;
-    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+    h = (h ^ w1) * 0xC4CEB9FE1A85EC53ULL;
     h ^= h >> 29;
+    if (len > 16) {
+        std::size_t i = 16;
+        for (; i + 8 <= len; i += 8) {
+            h = (h ^ load_word(s + i)) * 0xFF51AFD7ED558CCDULL;
+            h ^= h >> 32;
+        }
+        const std::uint64_t tail = i < len ? load_partial(s + i, len - i) : 0;
+        h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+        h ^= h >> 29;
+    }
     return h;
 }
 

@@ -82,6 +82,15 @@ inline void clear_match_masks(const std::uint32_t* a, std::size_t la, std::size_
 
 // S <- (S + (S & M)) | (S - (S & M)) over `words` words with carry; S - u never borrows since u ⊆ S.
 inline void advance(std::uint64_t* s, const std::uint64_t* m, std::size_t words) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    unsigned char carry = 0;  // one add-with-carry chain
+    for (std::size_t w = 0; w < words; ++w) {
+        const std::uint64_t x = s[w], u = x & m[w];
+        unsigned long long total;
+        carry = __builtin_ia32_addcarryx_u64(carry, x, u, &total);
+        s[w] = total | (x - u);
+    }
+#else
     std::uint64_t carry = 0;
     for (std::size_t w = 0; w < words; ++w) {
         const std::uint64_t x = s[w], u = x & m[w];
@@ -90,6 +99,7 @@ inline void advance(std::uint64_t* s, const std::uint64_t* m, std::size_t words)
         carry = std::uint64_t(sum < x) | std::uint64_t(total < sum);
         s[w] = total | (x - u);
     }
+#endif
 }
 
 // t[i][j] = number of zero bits of row S_i among bits [0, j).

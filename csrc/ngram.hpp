@@ -15,8 +15,48 @@ constexpr int kMaxNgramOrder = 9;
 
 struct NgramWorkspace {
     DenseIdMap map;
-    std::vector<std::uint32_t> level_p, level_r, next_p, next_r;
+    std::vector<std::uint32_t> level_p, level_r, next_p, next_r, live_p, live_r;
     std::vector<std::int32_t> counts;
+};
+
+// Which of the ids < k occur in p (bit 0) and in r (bit 1): flags[u] == kShared means u occurs on
+// both sides. Built in O(|p| + |r|), not O(k): `flags` is all zero between uses.
+constexpr std::uint8_t kShared = 3;
+
+class SharedTokens {
+public:
+    SharedTokens(const std::uint32_t* p, std::size_t lp, const std::uint32_t* r, std::size_t lr, std::size_t k,
+                 std::vector<std::uint8_t>& flags)
+        : p_(p), lp_(lp), r_(r), lr_(lr), flags_(flags) {
+        if (flags.size() < k) flags.resize(k, 0);
+        for (std::size_t i = 0; i < lp; ++i) flags[p[i]] |= 1;
+        for (std::size_t j = 0; j < lr; ++j) flags[r[j]] |= 2;
+    }
+    SharedTokens(const SharedTokens&) = delete;
+    SharedTokens& operator=(const SharedTokens&) = delete;
+    ~SharedTokens() {
+        for (std::size_t i = 0; i < lp_; ++i) flags_[p_[i]] = 0;
+        for (std::size_t j = 0; j < lr_; ++j) flags_[r_[j]] = 0;
+    }
+    const std::uint8_t* flags() const { return flags_.data(); }
+
+    // Copies the ids of `ids` that occur on both sides to `out` (room for n); returns how many.
+    std::size_t keep_shared(const std::uint32_t* ids, std::size_t n, std::uint32_t* out) const {
+        const std::uint8_t* flags = flags_.data();
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            out[kept] = ids[i];
+            kept += flags[ids[i]] == kShared;
+        }
+        return kept;
+    }
+
+private:
+    const std::uint32_t* p_;
+    std::size_t lp_;
+    const std::uint32_t* r_;
+    std::size_t lr_;
+    std::vector<std::uint8_t>& flags_;
 };
 
 // Σ_g min(count_p(g), count_r(g)) over ids < k: count the reference side, then consume it.
@@ -25,12 +65,12 @@ inline std::int64_t clipped_matches(const std::uint32_t* p, std::size_t lp, cons
     if (counts.size() < k) counts.resize(k, 0);
     for (std::size_t j = 0; j < lr; ++j) ++counts[r[j]];
     std::int64_t matches = 0;
-    for (std::size_t i = 0; i < lp; ++i) {
-        std::int32_t& c = counts[p[i]];
-        if (c > 0) {
-            ++matches;
-            --c;
-        }
+    std::int32_t* table = counts.data();
+    for (std::size_t i = 0; i < lp; ++i) {  // branch-free: whether a count is left is a coin toss
+        std::int32_t& c = table[p[i]];
+        const std::int32_t left = c > 0;
+        matches += left;
+        c -= left;
     }
     for (std::size_t j = 0; j < lr; ++j) counts[r[j]] = 0;
     return matches;
@@ -41,12 +81,19 @@ inline std::size_t ngram_count(std::size_t length, int order) {
     return length >= n ? length - n + 1 : 0;
 }
 
+// Marks an n-gram that cannot occur on the other side (see clipped_ngram_matches).
+constexpr std::uint32_t kDead = 0xFFFFFFFFu;
+
 // p, r: dense unigram ids (< k1) of prediction and reference, from one shared id space.
 // For every order n in 1..kMaxNgramOrder with bit n set in `orders_mask`, writes the clipped match
 // count to matches[n]. An n-gram's id is the dense id of the pair (id of its (n-1)-gram prefix,
 // id of its last token), so ids are exact at every order: no hashing without comparison.
+// An n-gram holding a token absent from the other side cannot match, nor can its extensions: it
+// gets no id (kDead) and is left out of the count, which spares the hash table most n-grams of
+// unrelated texts.
+// `shared` is SharedTokens' flags of p and r (needed from order 2 on).
 inline void clipped_ngram_matches(const std::uint32_t* p, std::size_t lp, const std::uint32_t* r,
-                                  std::size_t lr, std::size_t k1, unsigned orders_mask,
+                                  std::size_t lr, std::size_t k1, unsigned orders_mask, const std::uint8_t* shared,
                                   NgramWorkspace& ws, std::int64_t* matches) {
     int max_order = 0;
     for (int n = 1; n <= kMaxNgramOrder; ++n)
@@ -55,7 +102,7 @@ inline void clipped_ngram_matches(const std::uint32_t* p, std::size_t lp, const 
     if (orders_mask & 2u) matches[1] = clipped_matches(p, lp, r, lr, k1, ws.counts);
     if (max_order == 1) return;
 
-    const std::uint32_t* prev_p = p;  // ids of the (n-1)-grams
+    const std::uint32_t* prev_p = p;  // ids of the (n-1)-grams (unigrams: dead unless shared)
     const std::uint32_t* prev_r = r;
     for (int n = 2; n <= max_order; ++n) {
         const std::size_t np = ngram_count(lp, n), nr = ngram_count(lr, n);
@@ -68,13 +115,27 @@ inline void clipped_ngram_matches(const std::uint32_t* p, std::size_t lp, const 
         const std::size_t last = static_cast<std::size_t>(n) - 1;
         ws.next_p.resize(np);
         ws.next_r.resize(nr);
-        for (std::size_t i = 0; i < np; ++i)
-            ws.next_p[i] = ws.map.id((std::uint64_t(prev_p[i]) << 32) | p[i + last]);
-        for (std::size_t j = 0; j < nr; ++j)
-            ws.next_r[j] = ws.map.id((std::uint64_t(prev_r[j]) << 32) | r[j + last]);
+        ws.live_p.resize(np);
+        ws.live_r.resize(nr);
+        // ids of every n-gram (kDead where it cannot match) for the next order; the live ones,
+        // packed, for this order's count
+        auto extend = [n, last, shared, &ws](const std::uint32_t* prev, const std::uint32_t* tokens, std::size_t count,
+                                              std::uint32_t* out, std::uint32_t* live_out) {
+            std::size_t n_live = 0;
+            for (std::size_t i = 0; i < count; ++i) {
+                const std::uint32_t head = prev[i], tail = tokens[i + last];
+                const bool live = n == 2 ? (shared[head] & shared[tail]) == kShared : head != kDead && shared[tail] == kShared;
+                const std::uint32_t id = live ? ws.map.id((std::uint64_t(head) << 32) | tail) : kDead;
+                out[i] = id;
+                live_out[n_live] = id;
+                n_live += live;
+            }
+            return n_live;
+        };
+        const std::size_t live_p = extend(prev_p, p, np, ws.next_p.data(), ws.live_p.data());
+        const std::size_t live_r = extend(prev_r, r, nr, ws.next_r.data(), ws.live_r.data());
         if (orders_mask & (1u << n))
-            matches[n] = clipped_matches(ws.next_p.data(), np, ws.next_r.data(), nr, ws.map.size(),
-                                         ws.counts);
+            matches[n] = clipped_matches(ws.live_p.data(), live_p, ws.live_r.data(), live_r, ws.map.size(), ws.counts);
         std::swap(ws.level_p, ws.next_p);
         std::swap(ws.level_r, ws.next_r);
         prev_p = ws.level_p.data();

@@ -71,7 +71,50 @@ struct PairWorkspace {
     std::vector<std::int32_t> counts_p, counts_r;
     std::vector<std::uint8_t> in_union;
     std::vector<std::uint64_t> eq;  // short pairs: equality masks
+    // Renumbering of ids below a known bound: (generation << 32 | local id) per id; an entry of an
+    // older generation is unset.
+    std::vector<std::uint64_t> local_of;
+    std::uint32_t generation = 0;
+    std::vector<std::uint8_t> shared;               // SharedTokens flags, all zero between pairs
+    std::vector<std::uint32_t> lcs_p, lcs_r;        // the shared tokens, for the LCS
 };
+
+namespace detail {
+
+// Writes the local ids of `ids` to `out`, numbering ids without an entry of this stamp from `next`
+// on; returns the next free local id. One array access per token, no branch on whether it is new.
+inline std::uint32_t renumber_run(const std::int32_t* ids, std::size_t n, std::uint64_t* local_of, std::uint64_t stamp,
+                                  std::uint32_t next, std::uint32_t* out) {
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t& slot = local_of[static_cast<std::uint32_t>(ids[i])];
+        const std::uint64_t v = slot;
+        const std::uint32_t fresh = (v & ~std::uint64_t(0xFFFFFFFFu)) != stamp;
+        const std::uint32_t keep = fresh - 1;  // all ones when the id has a local id already
+        const std::uint32_t id = (static_cast<std::uint32_t>(v) & keep) | (next & ~keep);
+        slot = stamp | id;
+        next += fresh;
+        out[i] = id;
+    }
+    return next;
+}
+
+// Renumbers p and r (ids < bound) to 0..k-1 in order of first occurrence into ws.dense_p/dense_r;
+// returns k.
+inline std::size_t renumber_below(const std::int32_t* p, std::size_t lp, const std::int32_t* r, std::size_t lr,
+                                  std::size_t bound, PairWorkspace& ws) {
+    if (ws.local_of.size() < bound) ws.local_of.resize(bound, 0);
+    if (++ws.generation == 0) {  // wrapped: old stamps could look current
+        std::fill(ws.local_of.begin(), ws.local_of.end(), 0);
+        ws.generation = 1;
+    }
+    const std::uint64_t stamp = std::uint64_t(ws.generation) << 32;
+    ws.dense_p.resize(lp);
+    ws.dense_r.resize(lr);
+    const std::uint32_t next = renumber_run(p, lp, ws.local_of.data(), stamp, 0, ws.dense_p.data());
+    return renumber_run(r, lr, ws.local_of.data(), stamp, next, ws.dense_r.data());
+}
+
+}  // namespace detail
 
 namespace detail {
 
@@ -230,8 +273,8 @@ inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const R
                               std::int64_t& lcs, std::int64_t& lsum);
 
 // Writes req.types.size() x 3 statistics for one pair to `out`. Ids are first renumbered 0..k-1
-// within the pair, unless `id_bound` > 0 says they are already below it (interned text) and the
-// pair is short enough that tables of id_bound entries stay small.
+// within the pair: through an array of id_bound entries when `id_bound` > 0 says every id is below
+// it (interned text), else through a hash table; short interned pairs use their ids as they are.
 inline void score_pair(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
                        PairWorkspace& ws, std::int64_t* out, std::size_t id_bound = 0) {
     std::int64_t ngram_matches[kMaxNgramOrder + 1] = {0};
@@ -257,7 +300,7 @@ inline void score_pair(const TokenSeq& pred, const TokenSeq& ref, const RougeReq
     }
 }
 
-// The general form: ids renumbered 0..k-1 within the pair (or used as they are when below
+// The general form: ids renumbered 0..k-1 within the pair (or used as they are when short and below
 // id_bound), hash maps for n-grams, match-mask tables for the LCS.
 inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const RougeRequest& req,
                               PairWorkspace& ws, std::size_t id_bound, std::int64_t* ngram_matches,
@@ -270,10 +313,14 @@ inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const R
         p = reinterpret_cast<const std::uint32_t*>(pred.ids);
         r = reinterpret_cast<const std::uint32_t*>(ref.ids);
         k = id_bound;
+    } else if (id_bound > 0) {
+        k = detail::renumber_below(pred.ids, pred.len, ref.ids, ref.len, id_bound, ws);
+        p = ws.dense_p.data();
+        r = ws.dense_r.data();
     } else {
-        // distinct ids: at most the tokens, and below id_bound when that is known
+        // distinct ids: at most the tokens
         const std::size_t tokens = pred.len + ref.len;
-        ws.ngram.map.reset(id_bound > 0 ? std::min(tokens, id_bound) : tokens);
+        ws.ngram.map.reset(tokens);
         ws.dense_p.resize(pred.len);
         ws.dense_r.resize(ref.len);
         for (std::size_t i = 0; i < pred.len; ++i)
@@ -285,8 +332,25 @@ inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const R
         r = ws.dense_r.data();
     }
 
-    clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, ws.ngram, ngram_matches);
-    lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
+    const bool long_lcs = req.lcs && std::min(pred.len, ref.len) > 64;
+    if (!(req.orders_mask & ~3u) && !long_lcs) {  // unigrams and short LCS: no flags needed
+        clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, nullptr, ws.ngram, ngram_matches);
+        lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
+    } else {
+        const SharedTokens shared(p, pred.len, r, ref.len, k, ws.shared);
+        clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, shared.flags(), ws.ngram, ngram_matches);
+        if (long_lcs) {
+            // a token absent from the other side is in no common subsequence: the LCS of the
+            // shared tokens alone is the same length, for less work
+            ws.lcs_p.resize(pred.len);
+            ws.lcs_r.resize(ref.len);
+            const std::size_t lp = shared.keep_shared(p, pred.len, ws.lcs_p.data());
+            const std::size_t lr = shared.keep_shared(r, ref.len, ws.lcs_r.data());
+            lcs = lcs_length(ws.lcs_p.data(), lp, ws.lcs_r.data(), lr, k, ws.lcs);
+        } else {
+            lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
+        }
+    }
     lsum = req.lsum ? detail::summary_lcs_hits(p, pred, r, ref, k, ws) : 0;
 }
 

@@ -9,12 +9,17 @@
 // continuation bytes, so scanning byte by byte and matching those two sequences is exact.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text/interner.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
@@ -57,8 +62,19 @@ public:
             tokenize_sacrebleu(text, len, ids, sentence_ends);
             return;
         }
-        // a token is never longer than the text; 8 bytes of slack let intern_padded read a whole word
-        if (token_.size() < len + 8) token_.resize(len + 8);
+        if (tokenize_blocks(text, len, ids, sentence_ends)) return;
+        tokenize_scalar(text, len, ids, sentence_ends);
+    }
+
+    const StringInterner& vocabulary() const { return final_ids_; }
+
+private:
+    // The byte loop: one table look-up a byte. Exact for every input (the reference for
+    // tokenize_blocks, and what runs when a text holds U+212A).
+    void tokenize_scalar(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
+                         std::vector<std::size_t>* sentence_ends) {
+        // a token is never longer than the text; 16 bytes of slack let intern_padded read two words
+        if (token_.size() < len + 16) token_.resize(len + 16);
         token_len_ = 0;
         std::size_t sentence_start = ids.size();
         const unsigned char* bytes = reinterpret_cast<const unsigned char*>(text);
@@ -101,9 +117,175 @@ public:
         if (sentence_ends && ids.size() > sentence_start) sentence_ends->push_back(ids.size());
     }
 
-    const StringInterner& vocabulary() const { return final_ids_; }
+    // 64 bytes at a time: the lowered bytes go to low_ at their own offsets and a bit mask marks
+    // token bytes, so tokens are the runs of set bits; their starts and ends are read off with bit
+    // scans rather than a branch per byte. Then every token's hash is computed and its slot
+    // prefetched a few tokens ahead of the lookup. Returns false, having appended nothing, when
+    // the text holds U+212A (its three bytes lower to one letter inside a token), which
+    // tokenize_scalar handles.
+    bool tokenize_blocks(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
+                         std::vector<std::size_t>* sentence_ends) {
+        if (len > 0xFFFFFF00u) return false;  // positions are 32-bit
+        const std::size_t padded = (len + 63) / 64 * 64;
+        if (low_.size() < padded + 64) low_.resize(padded + 64);
+        // a block adds at most 32 starts and 32 ends; each is written before the count says so
+        if (starts_.size() < padded / 2 + 64) {
+            starts_.resize(padded / 2 + 64);
+            ends_.resize(padded / 2 + 64);
+        }
+        newlines_.clear();
+        char* low = low_.data();
+        std::uint32_t* starts = starts_.data();
+        std::uint32_t* ends = ends_.data();
+        std::size_t n_starts = 0, n_ends = 0;
+        const unsigned char* bytes = reinterpret_cast<const unsigned char*>(text);
+        std::uint64_t previous_top = 0;  // bit 63 of the previous block's token mask
+        for (std::size_t base = 0; base < len; base += 64) {
+            const std::size_t n = std::min<std::size_t>(64, len - base);
+            std::uint64_t non_ascii = 0, newlines = 0;
+            std::uint64_t tokens = lower_block(bytes + base, n, low + base, non_ascii, newlines);
+            if (non_ascii && !special_letters(bytes, len, base, non_ascii, low, tokens)) return false;
+            const std::uint64_t shifted = (tokens << 1) | previous_top;
+            n_starts = write_positions(tokens & ~shifted, base, starts, n_starts);
+            n_ends = write_positions(~tokens & shifted, base, ends, n_ends);  // bit n: a token ran to the end
+            if (sentence_ends && newlines) {
+                for (; newlines; newlines &= newlines - 1) newlines_.push_back(base + static_cast<std::size_t>(__builtin_ctzll(newlines)));
+            }
+            previous_top = tokens >> 63;
+        }
+        if (previous_top) ends[n_ends++] = static_cast<std::uint32_t>(len);
+        intern_spans(low, n_starts, ids);
+        if (sentence_ends) {
+            const std::size_t first = ids.size() - n_starts;
+            std::size_t before = 0, sentence_start = 0;  // tokens ending at or before the newline
+            for (std::size_t q : newlines_) {
+                while (before < n_ends && ends[before] <= q) ++before;
+                if (before > sentence_start) {
+                    sentence_ends->push_back(first + before);
+                    sentence_start = before;
+                }
+            }
+            if (n_starts > sentence_start) sentence_ends->push_back(ids.size());
+        }
+        return true;
+    }
 
-private:
+    // Appends base + the position of every set bit of `bits` to out[count..]; returns the new count.
+    // Writes in groups of four past the count (the buffers have slack), so the loop runs
+    // popcount / 4 times with no branch per bit.
+    static std::size_t write_positions(std::uint64_t bits, std::size_t base, std::uint32_t* out, std::size_t count) {
+        const auto b = static_cast<std::uint32_t>(base);
+        const std::size_t total = count + static_cast<std::size_t>(__builtin_popcountll(bits));
+        while (bits) {
+            for (int k = 0; k < 4; ++k) {
+                out[count++] = b + static_cast<std::uint32_t>(__builtin_ctzll(bits | (std::uint64_t(1) << 63)));
+                bits &= bits - 1;
+            }
+        }
+        return total;
+    }
+
+    // Lowers n <= 64 bytes into `low`; returns the mask of token bytes ([A-Za-z0-9]) and sets the
+    // masks of bytes >= 0x80 and of '\n'.
+    static std::uint64_t lower_block(const unsigned char* in, std::size_t n, char* low, std::uint64_t& non_ascii,
+                                     std::uint64_t& newlines) {
+#ifdef __SSE2__
+        alignas(16) unsigned char tail[64];
+        if (n < 64) {
+            std::memcpy(tail, in, n);
+            std::memset(tail + n, ' ', 64 - n);
+            in = tail;
+        }
+        std::uint64_t tokens = 0, high = 0, nl = 0;
+        const __m128i upper_base = _mm_set1_epi8(static_cast<char>('A' + 128));
+        const __m128i lower_base = _mm_set1_epi8(static_cast<char>('a' + 128));
+        const __m128i digit_base = _mm_set1_epi8(static_cast<char>('0' + 128));
+        const __m128i letters = _mm_set1_epi8(static_cast<char>(-128 + 26));
+        const __m128i digits = _mm_set1_epi8(static_cast<char>(-128 + 10));
+        const __m128i case_bit = _mm_set1_epi8(0x20);
+        const __m128i newline = _mm_set1_epi8('\n');
+        for (int k = 0; k < 4; ++k) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 16 * k));
+            // x - (lo + 128) < width - 128 as signed bytes <=> lo <= x < lo + width as unsigned
+            const __m128i upper = _mm_cmplt_epi8(_mm_sub_epi8(v, upper_base), letters);
+            const __m128i lower = _mm_cmplt_epi8(_mm_sub_epi8(v, lower_base), letters);
+            const __m128i digit = _mm_cmplt_epi8(_mm_sub_epi8(v, digit_base), digits);
+            const __m128i token = _mm_or_si128(_mm_or_si128(upper, lower), digit);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(low + 16 * k), _mm_or_si128(v, _mm_and_si128(upper, case_bit)));
+            tokens |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(token))) << (16 * k);
+            high |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(v))) << (16 * k);
+            nl |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)))) << (16 * k);
+        }
+        const std::uint64_t valid = n < 64 ? (std::uint64_t(1) << n) - 1 : ~std::uint64_t(0);
+        non_ascii = high & valid;
+        newlines = nl & valid;
+        return tokens & valid;
+#else
+        std::uint64_t tokens = 0;
+        non_ascii = newlines = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const char lowered = detail::kLowered[in[i]];
+            low[i] = lowered ? lowered : static_cast<char>(in[i]);
+            tokens |= std::uint64_t(lowered != 0) << i;
+            non_ascii |= std::uint64_t(in[i] >= 0x80) << i;
+            newlines |= std::uint64_t(in[i] == '\n') << i;
+        }
+        return tokens;
+#endif
+    }
+
+    // The two non-ASCII code points that lower into [a-z0-9] (see the top of this file), among the
+    // block's bytes >= 0x80 at `base`: U+0130 becomes a one-letter "i" token end; false on U+212A.
+    static bool special_letters(const unsigned char* bytes, std::size_t len, std::size_t base, std::uint64_t non_ascii,
+                                char* low, std::uint64_t& tokens) {
+        while (non_ascii) {
+            const unsigned bit = static_cast<unsigned>(__builtin_ctzll(non_ascii));
+            non_ascii &= non_ascii - 1;
+            const std::size_t i = base + bit;
+            if (bytes[i] == 0xC4 && i + 1 < len && bytes[i + 1] == 0xB0) {
+                low[i] = 'i';
+                tokens |= std::uint64_t(1) << bit;
+            } else if (bytes[i] == 0xE2 && i + 2 < len && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xAA) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Interns the tokens [starts_[t], ends_[t]) of `low` (with 16 readable bytes past the text),
+    // prefetching slots a few tokens ahead.
+    void intern_spans(const char* low, std::size_t count, std::vector<std::int32_t>& ids) {
+        keys_.resize(count);
+        const std::uint32_t* starts = starts_.data();
+        const std::uint32_t* ends = ends_.data();
+        for (std::size_t t = 0; t < count; ++t)
+            keys_[t] = StringInterner::key_padded(low + starts[t], ends[t] - starts[t]);
+        StringInterner& table = use_stemmer_ ? raw_ids_ : final_ids_;
+        constexpr std::size_t kAhead = 6;
+        for (std::size_t t = 0; t < std::min(count, kAhead); ++t) table.prefetch(keys_[t]);
+        const std::size_t first = ids.size();
+        ids.resize(first + count);
+        std::int32_t* out = ids.data() + first;
+        for (std::size_t t = 0; t < count; ++t) {
+            if (t + kAhead < count) table.prefetch(keys_[t + kAhead]);
+            const char* s = low + starts[t];
+            const std::size_t n = ends[t] - starts[t];
+            if (!use_stemmer_ || n <= 3) {
+                out[t] = final_ids_.intern_key(s, n, keys_[t]);
+            } else {
+                out[t] = stem_id(raw_ids_.intern_key(s, n, keys_[t]), s, n);
+            }
+        }
+    }
+
+    std::int32_t stem_id(std::int32_t raw, const char* token, std::size_t len) {
+        if (static_cast<std::size_t>(raw) == stem_of_raw_.size()) {
+            stem_.clear();
+            porter_stem(token, len, stem_);
+            stem_of_raw_.push_back(final_ids_.intern(stem_.data(), stem_.size()));
+        }
+        return stem_of_raw_[static_cast<std::size_t>(raw)];
+    }
 
     void tokenize_sacrebleu(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                             std::vector<std::size_t>* sentence_ends) {
@@ -137,13 +319,7 @@ private:
 
     std::int32_t token_id() {
         if (!use_stemmer_ || token_len_ <= 3) return final_ids_.intern_padded(token_.data(), token_len_);
-        const std::int32_t raw = raw_ids_.intern_padded(token_.data(), token_len_);
-        if (static_cast<std::size_t>(raw) == stem_of_raw_.size()) {
-            stem_.clear();
-            porter_stem(token_.data(), token_len_, stem_);
-            stem_of_raw_.push_back(final_ids_.intern(stem_.data(), stem_.size()));
-        }
-        return stem_of_raw_[static_cast<std::size_t>(raw)];
+        return stem_id(raw_ids_.intern_padded(token_.data(), token_len_), token_.data(), token_len_);
     }
 
     bool use_stemmer_;
@@ -152,6 +328,12 @@ private:
     bool sentencewise_ = false;
     std::string tokenized_;
     std::vector<char> token_;  // the token being read: its first token_len_ bytes
+    // tokenize_blocks: the text lowered (plus padding), where its tokens start and end, where its
+    // '\n' are, and the tokens' interner keys
+    std::vector<char> low_;
+    std::vector<std::uint32_t> starts_, ends_;
+    std::vector<std::size_t> newlines_;
+    std::vector<StringInterner::Key> keys_;
     std::size_t token_len_ = 0;
     std::string stem_;
     StringInterner final_ids_;             // tokens as scored (stems when stemming)

@@ -360,7 +360,7 @@ inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, SacreTo
     const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
     sacrebleu_tokenize(kind, text, python_rstrip_length(text, len), st.tokenized);
     const std::size_t n = st.tokenized.size();
-    st.tokenized.append(8, ' ');  // lets intern_padded load 8 bytes at any token
+    st.tokenized.append(16, ' ');  // lets intern_padded load 16 bytes at any token
     const char* s = st.tokenized.data();
     std::size_t start = 0;
     for (std::size_t i = 0; i <= n; ++i) {

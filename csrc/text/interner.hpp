@@ -13,39 +13,67 @@
 
 namespace ngramkit {
 
-// Exact string -> id table. Open addressing over 8-byte slots (32 bits of the hash, the id) keeps
-// the probed table small; the entry of a slot whose hash bits agree is then compared in full
-// (length, first 8 bytes, the rest), so two different strings never share an id.
+// Exact string -> id table. Open addressing over 24-byte slots that hold a string's first 16 bytes
+// (zero-padded), its length, 24 bits of its hash and its id: a string of at most 16 bytes is found
+// or rejected within its slot (equal length and equal padded bytes mean equal strings), so a
+// lookup touches one slot; a longer one is then compared in full against the arena. Two different
+// strings never share an id.
 class StringInterner {
 public:
-    // Id of `s`, inserting it with the next id if new.
-    std::int32_t intern(const char* s, std::size_t len) { return intern_with_prefix(s, len, prefix_word(s, len)); }
+    // What a lookup needs of a string: its first two 8-byte words, zero-padded, and its hash.
+    struct Key {
+        std::uint64_t w0, w1, hash;
+    };
 
-    // The same, for a string followed by at least 8 readable bytes (e.g. a padded buffer): the
-    // prefix word is one load instead of a byte loop.
-    std::int32_t intern_padded(const char* s, std::size_t len) {
+    // The key of any string.
+    static Key key(const char* s, std::size_t len) {
+        const std::uint64_t w0 = prefix_word(s, len);
+        const std::uint64_t w1 = len > 8 ? prefix_word(s + 8, len - 8) : 0;
+        return Key{w0, w1, string_hash(s, len, w0, w1)};
+    }
+
+    // The key of a string followed by at least 16 readable bytes (a padded buffer): two loads and
+    // no branch for strings of up to 16 bytes.
+    static Key key_padded(const char* s, std::size_t len) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        const std::uint64_t word = load_word(s);
-        return intern_with_prefix(s, len, len >= 8 ? word : word & ((std::uint64_t(1) << (8 * len)) - 1));
+        const std::size_t n0 = len < 8 ? len : 8;
+        const std::size_t n1 = len < 8 ? 0 : (len < 16 ? len - 8 : 8);
+        const std::uint64_t w0 = load_word(s) & low_bytes(n0);
+        const std::uint64_t w1 = load_word(s + 8) & low_bytes(n1);
+        return Key{w0, w1, string_hash(s, len, w0, w1)};
 #else
-        return intern(s, len);
+        return key(s, len);
 #endif
     }
 
-    std::int32_t intern_with_prefix(const char* s, std::size_t len, std::uint64_t prefix) {
+    // Id of `s`, inserting it with the next id if new.
+    std::int32_t intern(const char* s, std::size_t len) { return intern_key(s, len, key(s, len)); }
+
+    // The same, for a string followed by at least 16 readable bytes.
+    std::int32_t intern_padded(const char* s, std::size_t len) { return intern_key(s, len, key_padded(s, len)); }
+
+    // Hints the cache about the slot where the lookup of `k` starts.
+    void prefetch(const Key& k) const {
+#if defined(__GNUC__)
+        if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<std::size_t>(k.hash) & (slots_.size() - 1)]);
+#else
+        (void)k;
+#endif
+    }
+
+    // intern() with the key of (s, len) already computed.
+    std::int32_t intern_key(const char* s, std::size_t len, const Key& k) {
         if (2 * (entries_.size() + 1) > slots_.size()) grow();
-        const std::uint64_t h = string_hash(s, len, prefix);
-        const auto tag = static_cast<std::uint32_t>(h >> 32);
+        const std::uint32_t tag = slot_tag(k.hash, len);
         const std::size_t mask = slots_.size() - 1;
-        std::size_t pos = static_cast<std::size_t>(h) & mask;
+        std::size_t pos = static_cast<std::size_t>(k.hash) & mask;
         while (true) {
             Slot& slot = slots_[pos];
-            if (slot.id < 0) return insert(slot, s, len, prefix, h);
-            if (slot.tag == tag) {
+            if (slot.id < 0) return insert(slot, s, len, k, tag);
+            if (slot.w0 == k.w0 && slot.w1 == k.w1 && slot.tag == tag) {
+                if (len <= 16) return slot.id;
                 const Entry& e = entries_[static_cast<std::size_t>(slot.id)];
-                if (e.length == len && e.prefix == prefix &&
-                    (len <= 8 || std::memcmp(arena_.data() + e.offset + 8, s + 8, len - 8) == 0))
-                    return slot.id;
+                if (e.length == len && std::memcmp(arena_.data() + e.offset + 16, s + 16, len - 16) == 0) return slot.id;
             }
             pos = (pos + 1) & mask;
         }
@@ -63,34 +91,47 @@ public:
 
 private:
     struct Slot {
-        std::uint32_t tag = 0;  // high 32 bits of the hash
+        std::uint64_t w0 = 0, w1 = 0;  // the first 16 bytes, zero-padded
+        std::uint32_t tag = 0;         // slot_tag: 24 bits of the hash, the length clamped to 255
         std::int32_t id = -1;
     };
     struct Entry {
         std::uint64_t hash;
-        std::uint64_t prefix;  // first 8 bytes, zero-padded
-        std::size_t offset;    // into arena_
+        std::size_t offset;  // into arena_
         std::size_t length;
     };
 
-    std::int32_t insert(Slot& slot, const char* s, std::size_t len, std::uint64_t prefix, std::uint64_t h) {
+    static std::uint64_t low_bytes(std::size_t n) {  // n in 0..8
+        return n >= 8 ? ~std::uint64_t(0) : (std::uint64_t(1) << (8 * n)) - 1;
+    }
+
+    static std::uint32_t slot_tag(std::uint64_t h, std::size_t len) {
+        return (static_cast<std::uint32_t>(h >> 40) << 8) | static_cast<std::uint32_t>(len < 255 ? len : 255);
+    }
+
+    std::int32_t insert(Slot& slot, const char* s, std::size_t len, const Key& k, std::uint32_t tag) {
         if (entries_.size() == static_cast<std::size_t>(INT32_MAX))
             throw std::length_error("more than 2^31 - 1 distinct tokens in one call");
-        slot.tag = static_cast<std::uint32_t>(h >> 32);
+        slot.w0 = k.w0;
+        slot.w1 = k.w1;
+        slot.tag = tag;
         slot.id = static_cast<std::int32_t>(entries_.size());
-        entries_.push_back(Entry{h, prefix, arena_.size(), len});
+        entries_.push_back(Entry{k.hash, arena_.size(), len});
         arena_.append(s, len);
         return slot.id;
     }
 
     void grow() {
-        slots_.assign(slots_.empty() ? 256 : slots_.size() * 2, Slot{});
+        std::vector<Slot> old;
+        old.swap(slots_);
+        slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
         const std::size_t mask = slots_.size() - 1;
-        for (std::size_t id = 0; id < entries_.size(); ++id) {
-            std::size_t pos = static_cast<std::size_t>(entries_[id].hash) & mask;
+        for (const Slot& s : old) {
+            if (s.id < 0) continue;
+            const std::uint64_t h = entries_[static_cast<std::size_t>(s.id)].hash;
+            std::size_t pos = static_cast<std::size_t>(h) & mask;
             while (slots_[pos].id >= 0) pos = (pos + 1) & mask;
-            slots_[pos].tag = static_cast<std::uint32_t>(entries_[id].hash >> 32);
-            slots_[pos].id = static_cast<std::int32_t>(id);
+            slots_[pos] = s;
         }
     }
 

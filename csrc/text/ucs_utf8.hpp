@@ -8,6 +8,10 @@
 #include <cstdint>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace ngramkit {
 
 template <class Unit>
@@ -20,9 +24,54 @@ inline std::size_t ucs_utf8_size(const Unit* s, std::size_t n) {
     return size;
 }
 
+// Copies the leading code points below 0x80 of s[0..n) as bytes, a block at a time; returns how
+// many it copied (it may stop early: the caller encodes the rest one by one).
+inline std::size_t copy_ascii_run(const std::uint8_t* s, std::size_t n, char* out) {
+    std::size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+        if (_mm_movemask_epi8(v)) break;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), v);
+    }
+#else
+    (void)s;
+    (void)n;
+    (void)out;
+#endif
+    return i;
+}
+
+inline std::size_t copy_ascii_run(const std::uint16_t* s, std::size_t n, char* out) {
+    std::size_t i = 0;
+#ifdef __SSE2__
+    const __m128i high = _mm_set1_epi16(static_cast<short>(0xFF80));
+    for (; i + 16 <= n; i += 16) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 8));
+        const __m128i any = _mm_and_si128(_mm_or_si128(a, b), high);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(any, _mm_setzero_si128())) != 0xFFFF) break;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(a, b));
+    }
+#else
+    (void)s;
+    (void)n;
+    (void)out;
+#endif
+    return i;
+}
+
+inline std::size_t copy_ascii_run(const std::uint32_t*, std::size_t, char*) { return 0; }
+
 template <class Unit>
 inline char* ucs_to_utf8(const Unit* s, std::size_t n, char* out) {
     for (std::size_t i = 0; i < n; ++i) {
+        if (s[i] < 0x80) {  // a run of ASCII: whole blocks at once
+            const std::size_t copied = copy_ascii_run(s + i, n - i, out);
+            out += copied;
+            i += copied;
+            if (i == n) break;
+        }
         const std::uint32_t c = s[i];
         if (c < 0x80) {
             *out++ = static_cast<char>(c);
