@@ -68,11 +68,30 @@ def flat_side(values: Any, name: str, threads: int = 1) -> Side:
             )
         values = values.tolist()
     values = _as_list(values, name)
+    batch = _threaded_id_rows(values, threads)
+    if batch is not None:
+        return Side(IDS, batch=batch)
     from . import _ingest
 
     if _ingest.any_str(values):
         return Side(TEXT, texts=values)
     return Side(IDS, batch=TokenBatch.from_lists(values, name=name, threads=threads))
+
+
+def _threaded_id_rows(values: list, threads: int) -> TokenBatch | None:
+    """``values`` as a TokenBatch when every item is a list or tuple of exact ints in 0..2^31-1,
+    checked and converted on ``threads`` threads in one step; None otherwise (then nothing about
+    ``values`` has been decided: the caller's serial checks run as before)."""
+    from . import _core
+
+    if not values:
+        return None
+    converted = _core.int_rows_batch(values, threads)
+    if converted is None:
+        return None
+    batch = TokenBatch.__new__(TokenBatch)
+    batch.ids, batch.offsets = converted
+    return batch
 
 
 def _is_multi_item(item) -> bool:
@@ -114,6 +133,10 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
     if isinstance(references, TokenBatch):
         return Side(IDS, batch=references), _single_groups(len(references), n_predictions)
     references = _as_list(references, name)
+    if prediction_kind == IDS:  # every item one id sequence: decided and converted on the threads
+        batch = _threaded_id_rows(references, threads)
+        if batch is not None:
+            return Side(IDS, batch=batch), _single_groups(len(batch), n_predictions)
     from . import _ingest
 
     if _ingest.flat_layout(references):  # one text / id sequence each: no per-item Python
