@@ -15,7 +15,7 @@ constexpr int kMaxNgramOrder = 9;
 
 struct NgramWorkspace {
     DenseIdMap map;
-    std::vector<std::uint32_t> level_p, level_r, next_p, next_r, live_p, live_r;
+    std::vector<std::uint32_t> level_p, level_r, next_p, next_r, live_p, live_r, compact;
     std::vector<std::int32_t> counts;
 };
 
@@ -84,6 +84,45 @@ inline std::size_t ngram_count(std::size_t length, int order) {
 // Marks an n-gram that cannot occur on the other side (see clipped_ngram_matches).
 constexpr std::uint32_t kDead = 0xFFFFFFFFu;
 
+// Clipped bigram matches without a hash table, when at most kDirectBigramTokens distinct tokens
+// occur on both sides: those get compact ids c < s, and a bigram of two of them is the index
+// c1 * s + c2 of an s x s count table (other bigrams cannot match). Returns false, doing nothing,
+// when s is larger, or when ids were not renumbered within the pair.
+constexpr std::size_t kDirectBigramTokens = 512;
+
+inline bool bigram_matches_direct(const std::uint32_t* p, std::size_t lp, const std::uint32_t* r, std::size_t lr,
+                                  std::size_t k1, const std::uint8_t* shared, NgramWorkspace& ws,
+                                  std::int64_t& matches) {
+    if (k1 > lp + lr) return false;  // ids not renumbered within the pair: the pass over them is not O(|p| + |r|)
+    if (lp < 2 || lr < 2) {
+        matches = 0;
+        return true;
+    }
+    ws.compact.resize(k1);
+    std::uint32_t s = 0;
+    for (std::size_t u = 0; u < k1; ++u) {
+        const bool both = shared[u] == kShared;
+        ws.compact[u] = both ? s : kDead;
+        s += both;
+    }
+    if (s > kDirectBigramTokens) return false;
+    const std::uint32_t* compact = ws.compact.data();
+    auto keys = [compact, s](const std::uint32_t* ids, std::size_t count, std::vector<std::uint32_t>& out) {
+        out.resize(count);
+        std::uint32_t* o = out.data();
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::uint32_t a = compact[ids[i]], b = compact[ids[i + 1]];
+            o[n] = a * s + b;  // wraps for a dead token: then not kept
+            n += (a != kDead) & (b != kDead);
+        }
+        return n;
+    };
+    const std::size_t nr = keys(r, lr - 1, ws.live_r), np = keys(p, lp - 1, ws.live_p);
+    matches = clipped_matches(ws.live_p.data(), np, ws.live_r.data(), nr, std::size_t(s) * s, ws.counts);
+    return true;
+}
+
 // p, r: dense unigram ids (< k1) of prediction and reference, from one shared id space.
 // For every order n in 1..kMaxNgramOrder with bit n set in `orders_mask`, writes the clipped match
 // count to matches[n]. An n-gram's id is the dense id of the pair (id of its (n-1)-gram prefix,
@@ -102,6 +141,7 @@ inline void clipped_ngram_matches(const std::uint32_t* p, std::size_t lp, const 
     if (orders_mask & 2u) matches[1] = clipped_matches(p, lp, r, lr, k1, ws.counts);
     if (max_order == 1) return;
 
+    if (max_order == 2 && bigram_matches_direct(p, lp, r, lr, k1, shared, ws, matches[2])) return;
     const std::uint32_t* prev_p = p;  // ids of the (n-1)-grams (unigrams: dead unless shared)
     const std::uint32_t* prev_r = r;
     for (int n = 2; n <= max_order; ++n) {

@@ -387,6 +387,30 @@ def test_partly_shared_pairs_match_oracle_ids_and_text(batch):
     result = ngramkit.rouge(*as_text, rouge_types=names, threads=1)
     for t, name in enumerate(names):
         np.testing.assert_array_equal(result[name].statistics, want[:, t, :])
+    # rouge2 as the highest order (rouge1/2/L, the common request) counts bigrams in a direct table
+    np.testing.assert_array_equal(core(preds, refs, [1, 2, 10]), want[:, [0, 1, 4], :])
+    result = ngramkit.rouge(*as_text, rouge_types=["rouge2"], threads=1)
+    np.testing.assert_array_equal(result["rouge2"].statistics, want[:, 1, :])
+
+
+@pytest.mark.parametrize("shared_tokens", [511, 512, 513, 900])
+def test_many_shared_tokens_match_oracle(shared_tokens):
+    """Around the number of distinct shared tokens up to which bigrams are counted in a direct
+    table (beyond it, the hash table): every order and the LCS equal the oracle's."""
+    rng = np.random.default_rng(shared_tokens)
+    vocab = np.arange(shared_tokens)
+    pred = np.concatenate([rng.permutation(vocab), rng.choice(vocab, 300), [5000, 5001]]).tolist()
+    ref = np.concatenate([rng.choice(vocab, 200), rng.permutation(vocab), [6000]]).tolist()
+    ref[10:14] = pred[20:24]  # a shared 4-gram
+    codes = [1, 2, 3, 4, 10]
+    want = expected([pred], [ref], codes)
+    np.testing.assert_array_equal(core([pred], [ref], codes), want)
+    text = [" ".join(f"w{t}" for t in pred)], [" ".join(f"w{t}" for t in ref)]
+    result = ngramkit.rouge(*text, rouge_types=[NAME_OF[c] for c in codes], threads=1)
+    for t, c in enumerate(codes):
+        np.testing.assert_array_equal(result[NAME_OF[c]].statistics, want[:, t, :])
+    # rouge2 alone takes the direct table when it can
+    np.testing.assert_array_equal(core([pred], [ref], [2]), want[:, 1:2, :])
 
 
 # -- rougeLsum with sentence separators -------------------------------------------------------
