@@ -25,6 +25,12 @@
 #include "text/sacrebleu_tokenizers.hpp"
 #include "porter_stemmer.hpp"
 
+// Bytes of text tokenize_blocks handles at once (overridable so tests reach the window cuts with
+// short texts).
+#ifndef NGRAMKIT_TOKEN_WINDOW_BYTES
+#define NGRAMKIT_TOKEN_WINDOW_BYTES (std::size_t(1) << 16)
+#endif
+
 namespace ngramkit {
 
 // Tokenizes and interns. With stemming, ids name stems, and each distinct raw token is stemmed
@@ -120,12 +126,53 @@ private:
     // 64 bytes at a time: the lowered bytes go to low_ at their own offsets and a bit mask marks
     // token bytes, so tokens are the runs of set bits; their starts and ends are read off with bit
     // scans rather than a branch per byte. Then every token's hash is computed and its slot
-    // prefetched a few tokens ahead of the lookup. Returns false, having appended nothing, when
-    // the text holds U+212A (its three bytes lower to one letter inside a token), which
-    // tokenize_scalar handles.
+    // prefetched a few tokens ahead of the lookup. The text goes through in windows of about
+    // kWindowBytes cut between tokens, so the buffers stay small whatever its length. Returns
+    // false, having appended nothing, when the text holds U+212A (its three bytes lower to one
+    // letter inside a token), which tokenize_scalar handles.
+    static constexpr std::size_t kWindowBytes = NGRAMKIT_TOKEN_WINDOW_BYTES;
+
     bool tokenize_blocks(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                          std::vector<std::size_t>* sentence_ends) {
-        if (len > 0xFFFFFF00u) return false;  // positions are 32-bit
+        if (len > 0xFFFFFF00u || holds_kelvin_sign(text, len)) return false;  // positions are 32-bit
+        std::size_t sentence_start = ids.size();
+        for (std::size_t begin = 0; begin < len;) {
+            const std::size_t end = window_end(reinterpret_cast<const unsigned char*>(text), len, begin);
+            tokenize_window(text + begin, end - begin, ids, sentence_ends, sentence_start);
+            begin = end;
+        }
+        if (sentence_ends && ids.size() > sentence_start) sentence_ends->push_back(ids.size());
+        return true;
+    }
+
+    static bool holds_kelvin_sign(const char* text, std::size_t len) {
+        for (const char* at = text; (at = static_cast<const char*>(std::memchr(at, 0xE2, len - std::size_t(at - text))));) {
+            if (std::size_t(at - text) + 2 < len && static_cast<unsigned char>(at[1]) == 0x84 &&
+                static_cast<unsigned char>(at[2]) == 0xAA)
+                return true;
+            ++at;
+        }
+        return false;
+    }
+
+    // Where the window from `begin` ends: just after a byte that ends any token (a byte outside
+    // [A-Za-z0-9] other than U+0130's lead byte, whose next byte decides what it is), about
+    // kWindowBytes on; further only inside a longer run of token bytes.
+    static std::size_t window_end(const unsigned char* bytes, std::size_t len, std::size_t begin) {
+        if (len - begin <= kWindowBytes) return len;
+        auto separates = [](unsigned char c) { return !detail::kLowered[c] && c != 0xC4; };
+        const std::size_t target = begin + kWindowBytes;
+        for (std::size_t q = target; q > begin + kWindowBytes / 2; --q)
+            if (separates(bytes[q - 1])) return q;
+        for (std::size_t q = target; q < len; ++q)
+            if (separates(bytes[q])) return q + 1;
+        return len;
+    }
+
+    // One window (at most 2^32 - 256 bytes, cut between tokens): appends its tokens' ids, and the
+    // sentence ends of its '\n' (sentence_start: where the current sentence's ids begin).
+    void tokenize_window(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
+                         std::vector<std::size_t>* sentence_ends, std::size_t& sentence_start) {
         const std::size_t padded = (len + 63) / 64 * 64;
         if (low_.size() < padded + 64) low_.resize(padded + 64);
         // a block adds at most 32 starts and 32 ends; each is written before the count says so
@@ -144,7 +191,7 @@ private:
             const std::size_t n = std::min<std::size_t>(64, len - base);
             std::uint64_t non_ascii = 0, newlines = 0;
             std::uint64_t tokens = lower_block(bytes + base, n, low + base, non_ascii, newlines);
-            if (non_ascii && !special_letters(bytes, len, base, non_ascii, low, tokens)) return false;
+            if (non_ascii) dotted_capital_i(bytes, len, base, non_ascii, low, tokens);
             const std::uint64_t shifted = (tokens << 1) | previous_top;
             n_starts = write_positions(tokens & ~shifted, base, starts, n_starts);
             n_ends = write_positions(~tokens & shifted, base, ends, n_ends);  // bit n: a token ran to the end
@@ -154,20 +201,18 @@ private:
             previous_top = tokens >> 63;
         }
         if (previous_top) ends[n_ends++] = static_cast<std::uint32_t>(len);
+        const std::size_t first = ids.size();
         intern_spans(low, n_starts, ids);
         if (sentence_ends) {
-            const std::size_t first = ids.size() - n_starts;
-            std::size_t before = 0, sentence_start = 0;  // tokens ending at or before the newline
+            std::size_t before = 0;  // the window's tokens ending at or before the newline
             for (std::size_t q : newlines_) {
                 while (before < n_ends && ends[before] <= q) ++before;
-                if (before > sentence_start) {
+                if (first + before > sentence_start) {
                     sentence_ends->push_back(first + before);
-                    sentence_start = before;
+                    sentence_start = first + before;
                 }
             }
-            if (n_starts > sentence_start) sentence_ends->push_back(ids.size());
         }
-        return true;
     }
 
     // Appends base + the position of every set bit of `bits` to out[count..]; returns the new count.
@@ -234,10 +279,11 @@ private:
 #endif
     }
 
-    // The two non-ASCII code points that lower into [a-z0-9] (see the top of this file), among the
-    // block's bytes >= 0x80 at `base`: U+0130 becomes a one-letter "i" token end; false on U+212A.
-    static bool special_letters(const unsigned char* bytes, std::size_t len, std::size_t base, std::uint64_t non_ascii,
-                                char* low, std::uint64_t& tokens) {
+    // U+0130 among the block's bytes >= 0x80 at `base`: lowered to "i" + U+0307, a one-letter
+    // token end (U+212A, the other non-ASCII code point lowering into [a-z0-9], sends the whole
+    // text to tokenize_scalar).
+    static void dotted_capital_i(const unsigned char* bytes, std::size_t len, std::size_t base, std::uint64_t non_ascii,
+                                 char* low, std::uint64_t& tokens) {
         while (non_ascii) {
             const unsigned bit = static_cast<unsigned>(__builtin_ctzll(non_ascii));
             non_ascii &= non_ascii - 1;
@@ -245,11 +291,8 @@ private:
             if (bytes[i] == 0xC4 && i + 1 < len && bytes[i + 1] == 0xB0) {
                 low[i] = 'i';
                 tokens |= std::uint64_t(1) << bit;
-            } else if (bytes[i] == 0xE2 && i + 2 < len && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xAA) {
-                return false;
             }
         }
-        return true;
     }
 
     // Interns the tokens [starts_[t], ends_[t]) of `low` (with 16 readable bytes past the text),

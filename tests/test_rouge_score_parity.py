@@ -14,6 +14,7 @@ from ngramkit.compat.rouge_score import rouge_scorer as compat_scorer
 
 rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
 rs_tokenize = pytest.importorskip("rouge_score.tokenize")
+rouge_tokenizers = pytest.importorskip("rouge_score.tokenizers")
 
 ALL_TYPES = [f"rouge{n}" for n in range(1, 10)] + ["rougeL", "rougeLsum"]
 
@@ -217,6 +218,42 @@ def test_tokenizer_matches_rouge_score_on_every_code_point():
         if got != rs_tokenize.tokenize(text, None):
             mismatches.append((text, got))
     assert not mismatches[:5]
+
+
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_texts_longer_than_a_tokenizer_window(use_stemmer):
+    """Texts of 100 KB–1 MB go through the tokenizer in windows of 64 KB cut between tokens:
+    tokens that run long, U+0130 (a one-letter token before its combining dot) and newlines at
+    every offset give rouge-score's tokens, and a U+212A (a letter inside a token) anywhere sends
+    the whole text through the byte loop with the same result."""
+    rng = random.Random(11)
+    pieces = ["running", "Caresses", "x" * 70_000, "İstanbul", "İ", "ab\u0130cd", "\n", " ", ".", "–",
+              "\u201cquoted\u201d", "A" * 300, "7", "é"]
+    texts = []
+    for size in (100_000, 300_000, 1_000_000):
+        parts, total = [], 0
+        while total < size:
+            piece = rng.choice(pieces) if rng.random() < 0.3 else rng.choice(["the", "of", "word", "Token"])
+            parts.append(piece)
+            parts.append(rng.choice([" ", "  ", "\n", "-", ""]))
+            total += len(piece) + 1
+        texts.append("".join(parts))
+    texts.append(texts[0][:70_000] + "\u212a" + texts[0][70_000:])  # KELVIN SIGN past the first window
+    batch, vocabulary = ngramkit.tokenize(texts, use_stemmer=use_stemmer)
+    stemmer = rouge_tokenizers.DefaultTokenizer(use_stemmer=True)._stemmer if use_stemmer else None
+    for k, (text, row) in enumerate(zip(texts, batch)):
+        assert [vocabulary[i] for i in row] == rs_tokenize.tokenize(text, stemmer), k
+    # rougeLsum's sentence ends across the windows: 200 KB texts of few tokens (rouge-score's
+    # rougeLsum is quadratic in Python), long runs of separators and lines ending anywhere
+    def sparse(seed):
+        r = random.Random(seed)
+        return "".join(r.choice(["word ", "İ", "the\n", "x" * 40, "\n", "." * r.randint(1, 3000), "\n\n-"])
+                       for _ in range(1200))
+    lsum_preds, lsum_refs = [sparse(1), sparse(2)], [sparse(3), sparse(4)]
+    assert all(len(t) > 2 * 65536 for t in lsum_preds + lsum_refs)
+    expected = reference_scores(lsum_refs, lsum_preds, ["rougeLsum", "rouge2"], use_stemmer=use_stemmer)
+    assert_identical(ngramkit.rouge(lsum_preds, lsum_refs, ["rougeLsum", "rouge2"], use_stemmer=use_stemmer),
+                     expected, ["rougeLsum", "rouge2"], "windows")
 
 
 def test_custom_tokenizer_is_honoured():
