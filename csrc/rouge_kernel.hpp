@@ -75,8 +75,8 @@ struct PairWorkspace {
     // older generation is unset.
     std::vector<std::uint64_t> local_of;
     std::uint32_t generation = 0;
-    std::vector<std::uint8_t> shared;               // SharedTokens flags, all zero between pairs
-    std::vector<std::uint32_t> lcs_p, lcs_r;        // the shared tokens, for the LCS
+    std::vector<std::uint8_t> shared;         // SharedTokens flags, all zero between pairs
+    std::vector<std::uint32_t> lcs_p, lcs_r;  // the shared tokens, for the LCS
 };
 
 namespace detail {
@@ -113,10 +113,6 @@ inline std::size_t renumber_below(const std::int32_t* p, std::size_t lp, const s
     const std::uint32_t next = renumber_run(p, lp, ws.local_of.data(), stamp, 0, ws.dense_p.data());
     return renumber_run(r, lr, ws.local_of.data(), stamp, next, ws.dense_r.data());
 }
-
-}  // namespace detail
-
-namespace detail {
 
 // rouge-score's _summary_level_lcs: per reference sentence, the union of the backtracked LCS of it
 // with every candidate sentence; each union token is a hit while it is still unconsumed in both
