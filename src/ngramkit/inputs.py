@@ -84,7 +84,7 @@ def _threaded_id_rows(values: list, threads: int) -> TokenBatch | None:
     ``values`` has been decided: the caller's serial checks run as before)."""
     from . import _core
 
-    if not values:
+    if not values or isinstance(values[0], str):  # text: no conversion to try
         return None
     converted = _core.int_rows_batch(values, threads)
     if converted is None:
