@@ -196,6 +196,24 @@ def test_errors_name_the_argument(pairs):
         ngramkit.dask.score(bag, ["bleu"])
 
 
+def test_lists_turned_into_strings_by_convert_string_are_rejected(pairs):
+    """dask's default dataframe.convert-string makes "['ref 1', 'ref 2']" of a list column: scored,
+    each would be one reference text. The partition reader refuses it and names the fix; texts that
+    merely start with '[' pass."""
+    frame = pairs[["prediction", "references"]].iloc[:40].assign(
+        references=lambda f: [list(r) for r in f["references"]])
+    with dask.config.set({"dataframe.convert-string": True}):
+        table = dd.from_pandas(frame, npartitions=2)
+        assert str(table["references"].compute().iloc[0]).startswith("['")
+        with pytest.raises(ValueError, match="convert-string"):
+            ngramkit.dask.score(table, ["bleu"], ref_col="references")
+    bracketed = pairs[["prediction", "reference"]].iloc[:10].assign(
+        reference=lambda f: ["[" + r + "]" for r in f["reference"]])
+    table = dd.from_pandas(bracketed, npartitions=1)
+    _, corpus = ngramkit.dask.score(table, ["bleu"])
+    assert corpus == single_process(bracketed, ["bleu"])[2]
+
+
 def test_import_ngramkit_does_not_import_dask():
     code = "import sys, ngramkit; assert not any(m == 'dask' or m.startswith('dask.') for m in sys.modules)"
     src = str(Path(ngramkit.__file__).resolve().parents[1])

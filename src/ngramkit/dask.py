@@ -83,10 +83,36 @@ def _text_or_arrow(part, name: str):
     return _column(part, name, "pandas")
 
 
+def _reject_stringified_lists(refs, ref_col: str, sample: int = 5) -> None:
+    """Raise when a string reference column holds the ``str()`` of Python lists of strings, which
+    is what dask's ``dataframe.convert-string`` makes of a column of reference lists: every one of
+    the partition's first ``sample`` references (or all of them, if fewer) must read back as a
+    non-empty list of str, a shape real text never has throughout."""
+    import ast
+
+    first = refs.slice(0, sample).to_pylist() if hasattr(refs, "slice") else list(refs[:sample])
+    if not first or not all(isinstance(r, str) and r[:1] == "[" and r[-1:] == "]" for r in first):
+        return
+    for text in first:
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return
+        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            return
+    raise ValueError(
+        f"{_NAME}: ref_col {ref_col!r} holds the str() of Python lists ({first[0][:60]!r}...): dask's "
+        "'dataframe.convert-string' turned lists of references into strings, which would be scored as "
+        "one reference text each. Read or build the frame under dask.config.set({'dataframe.convert-string': "
+        "False}), use an Arrow list<string> column (Parquet), or a Bag of records.")
+
+
 def _pairs(part, kind: str, hyp_col: str, ref_col: str):
     """(hypotheses, references) of one partition (a pandas DataFrame or a list of records)."""
     if kind == "frame":
-        return _text_or_arrow(part, hyp_col), _text_or_arrow(part, ref_col)
+        refs = _text_or_arrow(part, ref_col)
+        _reject_stringified_lists(refs, ref_col)
+        return _text_or_arrow(part, hyp_col), refs
     hyps, refs = [], []
     for i, record in enumerate(part):
         try:
@@ -152,7 +178,8 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         without a copy. Several references per row: an Arrow ``list<string>`` column (Parquet), or
         build the frame under ``dask.config.set({"dataframe.convert-string": False})``: otherwise
         dask turns a column of Python lists (``dd.read_json``, ``from_pandas``) into their
-        ``str()``, which would be scored as one reference text.
+        ``str()``, which would be scored as one reference text (a partition whose first five
+        references all read back as lists of strings raises ValueError instead).
     metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``.
     hyp_col, ref_col : column (record key) names.
     threads : kernel threads per task. Default: :func:`task_threads` (a worker's ``nthreads``
