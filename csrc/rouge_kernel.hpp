@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -329,23 +330,20 @@ inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const R
     }
 
     const bool long_lcs = req.lcs && std::min(pred.len, ref.len) > 64;
-    if (!(req.orders_mask & ~3u) && !long_lcs) {  // unigrams and short LCS: no flags needed
-        clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, nullptr, ws.ngram, ngram_matches);
-        lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
+    std::optional<SharedTokens> shared;  // needed from order 2 on, and to prune a long LCS
+    if ((req.orders_mask & ~3u) || long_lcs) shared.emplace(p, pred.len, r, ref.len, k, ws.shared);
+    clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, shared ? shared->flags() : nullptr, ws.ngram,
+                          ngram_matches);
+    if (long_lcs) {
+        // a token absent from the other side is in no common subsequence: the LCS of the shared
+        // tokens alone is the same length, for less work
+        ws.lcs_p.resize(pred.len);
+        ws.lcs_r.resize(ref.len);
+        const std::size_t lp = shared->keep_shared(p, pred.len, ws.lcs_p.data());
+        const std::size_t lr = shared->keep_shared(r, ref.len, ws.lcs_r.data());
+        lcs = lcs_length(ws.lcs_p.data(), lp, ws.lcs_r.data(), lr, k, ws.lcs);
     } else {
-        const SharedTokens shared(p, pred.len, r, ref.len, k, ws.shared);
-        clipped_ngram_matches(p, pred.len, r, ref.len, k, req.orders_mask, shared.flags(), ws.ngram, ngram_matches);
-        if (long_lcs) {
-            // a token absent from the other side is in no common subsequence: the LCS of the
-            // shared tokens alone is the same length, for less work
-            ws.lcs_p.resize(pred.len);
-            ws.lcs_r.resize(ref.len);
-            const std::size_t lp = shared.keep_shared(p, pred.len, ws.lcs_p.data());
-            const std::size_t lr = shared.keep_shared(r, ref.len, ws.lcs_r.data());
-            lcs = lcs_length(ws.lcs_p.data(), lp, ws.lcs_r.data(), lr, k, ws.lcs);
-        } else {
-            lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
-        }
+        lcs = req.lcs ? lcs_length(p, pred.len, r, ref.len, k, ws.lcs) : 0;
     }
     lsum = req.lsum ? detail::summary_lcs_hits(p, pred, r, ref, k, ws) : 0;
 }

@@ -311,20 +311,18 @@ private:
         std::int32_t* out = ids.data() + first;
         for (std::size_t t = 0; t < count; ++t) {
             if (t + kAhead < count) table.prefetch(keys_[t + kAhead]);
-            const char* s = low + starts[t];
-            const std::size_t n = ends[t] - starts[t];
-            if (!use_stemmer_ || n <= 3) {
-                out[t] = final_ids_.intern_key(s, n, keys_[t]);
-            } else {
-                out[t] = stem_id(raw_ids_.intern_key(s, n, keys_[t]), s, n);
-            }
+            out[t] = token_id(low + starts[t], ends[t] - starts[t], keys_[t]);
         }
     }
 
-    std::int32_t stem_id(std::int32_t raw, const char* token, std::size_t len) {
+    // Id of the token s[0..len) whose interner key is k: of its stem when stemming a token longer
+    // than 3 (each distinct raw token is stemmed once).
+    std::int32_t token_id(const char* s, std::size_t len, const StringInterner::Key& k) {
+        if (!use_stemmer_ || len <= 3) return final_ids_.intern_key(s, len, k);
+        const std::int32_t raw = raw_ids_.intern_key(s, len, k);
         if (static_cast<std::size_t>(raw) == stem_of_raw_.size()) {
             stem_.clear();
-            porter_stem(token, len, stem_);
+            porter_stem(s, len, stem_);
             stem_of_raw_.push_back(final_ids_.intern(stem_.data(), stem_.size()));
         }
         return stem_of_raw_[static_cast<std::size_t>(raw)];
@@ -356,13 +354,8 @@ private:
 
     void flush(std::vector<std::int32_t>& ids) {
         if (token_len_ == 0) return;
-        ids.push_back(token_id());
+        ids.push_back(token_id(token_.data(), token_len_, StringInterner::key_padded(token_.data(), token_len_)));
         token_len_ = 0;
-    }
-
-    std::int32_t token_id() {
-        if (!use_stemmer_ || token_len_ <= 3) return final_ids_.intern_padded(token_.data(), token_len_);
-        return stem_id(raw_ids_.intern_padded(token_.data(), token_len_), token_.data(), token_len_);
     }
 
     bool use_stemmer_;

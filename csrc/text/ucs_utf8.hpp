@@ -25,26 +25,26 @@ inline std::size_t ucs_utf8_size(const Unit* s, std::size_t n) {
 }
 
 // Copies the leading code points below 0x80 of s[0..n) as bytes, a block at a time; returns how
-// many it copied (it may stop early: the caller encodes the rest one by one).
+// many it copied (it may stop early: the caller encodes the rest one by one). Without a block
+// form for the unit (or without SSE2) it copies none.
+template <class Unit>
+inline std::size_t copy_ascii_run(const Unit*, std::size_t, char*) {
+    return 0;
+}
+
+#ifdef __SSE2__
 inline std::size_t copy_ascii_run(const std::uint8_t* s, std::size_t n, char* out) {
     std::size_t i = 0;
-#ifdef __SSE2__
     for (; i + 16 <= n; i += 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
         if (_mm_movemask_epi8(v)) break;
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), v);
     }
-#else
-    (void)s;
-    (void)n;
-    (void)out;
-#endif
     return i;
 }
 
 inline std::size_t copy_ascii_run(const std::uint16_t* s, std::size_t n, char* out) {
     std::size_t i = 0;
-#ifdef __SSE2__
     const __m128i high = _mm_set1_epi16(static_cast<short>(0xFF80));
     for (; i + 16 <= n; i += 16) {
         const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
@@ -53,15 +53,9 @@ inline std::size_t copy_ascii_run(const std::uint16_t* s, std::size_t n, char* o
         if (_mm_movemask_epi8(_mm_cmpeq_epi16(any, _mm_setzero_si128())) != 0xFFFF) break;
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(a, b));
     }
-#else
-    (void)s;
-    (void)n;
-    (void)out;
-#endif
     return i;
 }
-
-inline std::size_t copy_ascii_run(const std::uint32_t*, std::size_t, char*) { return 0; }
+#endif
 
 template <class Unit>
 inline char* ucs_to_utf8(const Unit* s, std::size_t n, char* out) {

@@ -75,7 +75,9 @@ def flat_side(values: Any, name: str, threads: int = 1) -> Side:
 
     if _ingest.any_str(values):
         return Side(TEXT, texts=values)
-    return Side(IDS, batch=TokenBatch.from_lists(values, name=name, threads=threads))
+    # the threaded conversion was tried above (or there is nothing to convert): the serial one
+    # converts arrays and int subclasses, or names the bad item
+    return Side(IDS, batch=TokenBatch._wrap(*_ingest.int_rows_batch(values, name)))
 
 
 def _threaded_id_rows(values: list, threads: int) -> TokenBatch | None:
@@ -87,11 +89,7 @@ def _threaded_id_rows(values: list, threads: int) -> TokenBatch | None:
     if not values or isinstance(values[0], str):  # text: no conversion to try
         return None
     converted = _core.int_rows_batch(values, threads)
-    if converted is None:
-        return None
-    batch = TokenBatch.__new__(TokenBatch)
-    batch.ids, batch.offsets = converted
-    return batch
+    return None if converted is None else TokenBatch._wrap(*converted)
 
 
 def _is_multi_item(item) -> bool:

@@ -688,6 +688,4 @@ def tokenize(texts: list[str], *, use_stemmer: bool = False) -> tuple[TokenBatch
 
     data, offsets = inputs.text_buffers(texts, "texts")
     ids, tok_offsets, vocabulary = _core.tokenize_text(data, offsets, bool(use_stemmer))
-    batch = TokenBatch.__new__(TokenBatch)
-    batch.ids, batch.offsets = ids, tok_offsets
-    return batch, vocabulary
+    return TokenBatch._wrap(ids, tok_offsets), vocabulary

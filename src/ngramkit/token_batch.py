@@ -89,7 +89,12 @@ class TokenBatch:
         converted = _core.int_rows_batch(rows, resolve_threads(threads))
         if converted is None:  # arrays, int subclasses, large or bad ids: the serial path converts or names them
             converted = _ingest.int_rows_batch(rows, name)
-        ids, offsets = converted
+        return cls._wrap(*converted)
+
+    @classmethod
+    def _wrap(cls, ids: np.ndarray, offsets: np.ndarray) -> "TokenBatch":
+        """A batch over arrays that are already valid (int32 ids, int64 offsets, as the kernels
+        and slices produce them): no copy, no check."""
         batch = cls.__new__(cls)
         batch.ids, batch.offsets = ids, offsets
         return batch
@@ -185,9 +190,7 @@ class TokenBatch:
 
     def slice(self, start: int, stop: int) -> "TokenBatch":
         """Rows ``start:stop`` sharing this batch's buffers."""
-        batch = TokenBatch.__new__(TokenBatch)
-        batch.ids, batch.offsets = self.ids, self.offsets[start : stop + 1]
-        return batch
+        return TokenBatch._wrap(self.ids, self.offsets[start : stop + 1])
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, TokenBatch) or len(self) != len(other):
