@@ -101,16 +101,28 @@ py::array_t<std::int64_t> stats_array(std::size_t n_ref, std::size_t n_types) {
         static_cast<py::ssize_t>(n_ref), static_cast<py::ssize_t>(n_types), 3});
 }
 
-// A caller's statistics array to write into: int64, C-contiguous, writeable, (n_ref, n_types, 3).
-py::array_t<std::int64_t> checked_stats_out(const py::object& into, std::size_t n_ref, std::size_t n_types) {
-    if (!py::isinstance<py::array>(into)) throw py::type_error("out: expected a numpy array");
+// A caller's array to write into: dtype T, C-contiguous, writeable, exactly `shape`; errors name
+// `name` (the Python argument).
+template <class T>
+py::array_t<T> checked_out(const py::object& into, const std::vector<py::ssize_t>& shape, const std::string& name,
+                           const char* dtype_name) {
+    if (!py::isinstance<py::array>(into)) throw py::type_error(name + ": expected a numpy array");
     auto a = py::reinterpret_borrow<py::array>(into);
-    if (!a.dtype().equal(py::dtype::of<std::int64_t>())) throw py::type_error("out: expected dtype int64");
-    if (a.ndim() != 3 || a.shape(0) != static_cast<py::ssize_t>(n_ref) || a.shape(1) != static_cast<py::ssize_t>(n_types) ||
-        a.shape(2) != 3 || !(a.flags() & py::array::c_style) || !a.writeable())
-        throw py::value_error("out: expected a writeable C-contiguous (" + std::to_string(n_ref) + ", " +
-                              std::to_string(n_types) + ", 3) array");
-    return py::array_t<std::int64_t>(a);
+    if (!a.dtype().equal(py::dtype::of<T>())) throw py::type_error(name + ": expected dtype " + dtype_name);
+    bool same_shape = a.ndim() == static_cast<py::ssize_t>(shape.size());
+    for (std::size_t d = 0; same_shape && d < shape.size(); ++d) same_shape = a.shape(d) == shape[d];
+    if (!same_shape || !(a.flags() & py::array::c_style) || !a.writeable()) {
+        std::string dims;
+        for (const auto extent : shape) dims += (dims.empty() ? "" : ", ") + std::to_string(extent);
+        throw py::value_error(name + ": expected a writeable C-contiguous (" + dims + ") array");
+    }
+    return py::array_t<T>(a);
+}
+
+// ROUGE statistics to write into: int64 (n_ref, n_types, 3).
+py::array_t<std::int64_t> checked_stats_out(const py::object& into, std::size_t n_ref, std::size_t n_types) {
+    return checked_out<std::int64_t>(
+        into, {static_cast<py::ssize_t>(n_ref), static_cast<py::ssize_t>(n_types), 3}, "out", "int64");
 }
 
 template <class T>
@@ -477,15 +489,21 @@ ChrfParams chrf_params(int char_order, int word_order, double factor, bool white
 // chrF statistics of the reference sacrebleu picks per prediction, its sentence chrF and index.
 py::tuple chrf_text(const py::array& pred_bytes, const py::array& pred_offsets, const py::array& ref_bytes,
                     const py::array& ref_offsets, const py::array& groups, int char_order, int word_order,
-                    double factor, bool whitespace, bool eps_smoothing, int threads) {
+                    double factor, bool whitespace, bool eps_smoothing, int threads, const py::object& into) {
     const ChrfParams params = chrf_params(char_order, word_order, factor, whitespace, eps_smoothing);
     const auto preds = text_view(pred_bytes, pred_offsets, "predictions");
     const auto refs = text_view(ref_bytes, ref_offsets, "references");
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
     const auto n_pred = static_cast<py::ssize_t>(preds.n_rows);
-    py::array_t<std::int64_t> stats(std::vector<py::ssize_t>{n_pred, static_cast<py::ssize_t>(3 * params.orders())});
-    py::array_t<double> scores(n_pred);
-    py::array_t<std::int64_t> chosen(n_pred);
+    const std::vector<py::ssize_t> stats_shape{n_pred, static_cast<py::ssize_t>(3 * params.orders())};
+    if (!into.is_none() && (!py::isinstance<py::tuple>(into) || py::len(into) != 3))
+        throw py::type_error("out: expected a tuple (statistics, scores, chosen) of numpy arrays");
+    auto part = [&](std::size_t k) { return py::reinterpret_borrow<py::tuple>(into)[k]; };
+    auto stats = into.is_none() ? py::array_t<std::int64_t>(stats_shape)
+                                : checked_out<std::int64_t>(part(0), stats_shape, "out[0]", "int64");
+    auto scores = into.is_none() ? py::array_t<double>(n_pred) : checked_out<double>(part(1), {n_pred}, "out[1]", "float64");
+    auto chosen = into.is_none() ? py::array_t<std::int64_t>(n_pred)
+                                 : checked_out<std::int64_t>(part(2), {n_pred}, "out[2]", "int64");
     std::int64_t* s = stats.mutable_data();
     double* f = scores.mutable_data();
     std::int64_t* c = chosen.mutable_data();
@@ -561,14 +579,17 @@ py::array_t<std::int64_t> bleu_ids(const py::array& pred_ids, const py::array& p
 
 py::array_t<std::int64_t> bleu_text(const py::array& pred_bytes, const py::array& pred_offsets,
                                     const py::array& ref_bytes, const py::array& ref_offsets, const py::array& groups,
-                                    int tokenizer, int max_order, int threads) {
+                                    int tokenizer, int max_order, int threads, const py::object& into) {
     checked_order(max_order);
     if (tokenizer < 0 || tokenizer > static_cast<int>(SacreTokenizer::Zh))
         throw py::value_error("tokenizer: unknown tokenizer code " + std::to_string(tokenizer));
     const auto preds = text_view(pred_bytes, pred_offsets, "predictions");
     const auto refs = text_view(ref_bytes, ref_offsets, "references");
     const auto* g = checked_groups(groups, preds.n_rows, refs.n_rows);
-    auto out = bleu_stats_array(preds.n_rows, max_order);
+    auto out = into.is_none() ? bleu_stats_array(preds.n_rows, max_order)
+                              : checked_out<std::int64_t>(into, {static_cast<py::ssize_t>(preds.n_rows),
+                                                                 2 + 2 * static_cast<py::ssize_t>(max_order)},
+                                                          "out", "int64");
     std::int64_t* o = out.mutable_data();
     run_interruptible([&](const std::function<bool()>& interrupted) {
         check_pair_offsets(preds, refs);
@@ -840,8 +861,9 @@ PYBIND11_MODULE(_core, m) {
     m.def("chrf_text", &chrf_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("char_order"), py::arg("word_order"),
           py::arg("factor"), py::arg("whitespace"), py::arg("eps_smoothing"), py::arg("threads"),
+          py::arg("out") = py::none(),
           "sacrebleu chrF statistics over UTF-8 text: (stats int64 (n_pred, 3 * (c + w)), sentence chrF "
-          "float64 (n_pred,), chosen reference int64 (n_pred,)).");
+          "float64 (n_pred,), chosen reference int64 (n_pred,)), written into the arrays of `out` if given.");
     m.def("chrf_f_score", &chrf_f, py::arg("stats"), py::arg("char_order"), py::arg("word_order"),
           py::arg("factor"), py::arg("eps_smoothing"),
           "sacrebleu CHRF._compute_f_score of one int64 statistics vector.");
@@ -852,7 +874,8 @@ PYBIND11_MODULE(_core, m) {
           "BLEU statistics over int32 token ids: int64 (n_predictions, 2 + 2*max_order).");
     m.def("bleu_text", &bleu_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("tokenizer"), py::arg("max_order"),
-          py::arg("threads"), "BLEU statistics over UTF-8 text: int64 (n_predictions, 2 + 2*max_order).");
+          py::arg("threads"), py::arg("out") = py::none(),
+          "BLEU statistics over UTF-8 text: int64 (n_predictions, 2 + 2*max_order), written into `out` if given.");
     m.def("bleu_scores", &bleu_scores, py::arg("statistics"), py::arg("max_order"), py::arg("smooth"),
           py::arg("smooth_value"), py::arg("effective_order"), py::arg("compensated_sum"), py::arg("threads") = 1,
           "sacrebleu's compute_bleu score of every statistics row: float64 (n,).");

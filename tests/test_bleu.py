@@ -4,6 +4,7 @@ thread and partition invariance, and a pure-Python oracle for the id kernel."""
 from __future__ import annotations
 
 import csv
+import sys
 
 import numpy as np
 import pytest
@@ -266,6 +267,27 @@ def test_thread_and_partition_invariance(dialogsum):
     combined = parts[0].combine(*parts[1:])
     assert combined.score == base.score and np.array_equal(combined.statistics, base.statistics)
     assert BleuResult.from_statistics(base.statistics, base.config, 3).score == base.score
+
+
+def uneven_groups(hyp, refs):
+    """1, 2 or 3 references per hypothesis (cycling), and sacrebleu's reference streams of them
+    (None where a hypothesis has fewer)."""
+    per_hyp = [list(r)[: 1 + i % 3] for i, r in enumerate(zip(*refs))]
+    return per_hyp, [[group[k] if k < len(group) else None for group in per_hyp] for k in range(3)]
+
+
+def test_chunks_written_in_place(dialogsum, monkeypatch):
+    """Texts reach the kernel CHUNK_SIZE predictions at a time, each chunk written into its rows of
+    one statistics array: chunks of 7 over uneven reference groups give sacrebleu's numbers."""
+    hyp, refs = dialogsum
+    per_hyp, ref_streams = uneven_groups(hyp, refs)
+    monkeypatch.setattr(sys.modules["ngramkit.bleu"], "CHUNK_SIZE", 7)
+    ours = ngramkit.bleu(hyp, per_hyp, threads=2)
+    assert_same_corpus(ours, sacre_corpus(hyp, ref_streams))
+    assert ours.signature.info["nrefs"] == "var"
+    metric = BLEU(effective_order=True)
+    want = [metric.sentence_score(h, group).score for h, group in zip(hyp, per_hyp)]
+    assert ngramkit.sentence_bleu(hyp, per_hyp, threads=2).tolist() == want
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 real data, every option, lowercase, several references, partition and thread invariance, bad input."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -84,6 +86,21 @@ def test_thread_and_partition_invariance(dialogsum):
     assert ChrfResult.from_statistics(base.statistics, base.config).score == base.score
     with pytest.raises(ValueError, match="combine"):
         base.combine(ngramkit.chrf(hyp, per_hyp))
+
+
+def test_chunks_written_in_place(dialogsum, monkeypatch):
+    """Texts reach the kernel CHUNK_SIZE predictions at a time, each chunk written into its rows of
+    the statistics, score and reference-index arrays: chunks of 7 over 1-3 references a
+    hypothesis give sacrebleu's corpus and sentence scores."""
+    hyp, refs = dialogsum
+    per_hyp = [list(r)[: 1 + i % 3] for i, r in enumerate(zip(*refs))]
+    ref_streams = [[group[k] if k < len(group) else None for group in per_hyp] for k in range(3)]
+    monkeypatch.setattr(sys.modules["ngramkit.chrf"], "CHUNK_SIZE", 7)
+    ours = ngramkit.chrf(hyp, per_hyp, word_order=2, threads=2)
+    assert ours.score == CHRF(word_order=2).corpus_score(hyp, ref_streams).score
+    assert ours.signature.info["nrefs"] == "var"
+    want = [CHRF(word_order=2).sentence_score(h, group).score for h, group in zip(hyp, per_hyp)]
+    assert ngramkit.sentence_chrf(hyp, per_hyp, word_order=2, threads=2).tolist() == want
 
 
 @pytest.mark.parametrize("kwargs,error,match", [

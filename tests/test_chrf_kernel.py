@@ -269,3 +269,35 @@ def test_bad_arguments():
         _core.chrf_f_score(np.zeros(17, dtype=np.int64), 6, 0, 4.0, False)
     with pytest.raises(TypeError, match="stats"):
         _core.chrf_f_score(np.zeros(18, dtype=np.int32), 6, 0, 4.0, False)
+
+
+def test_out_arrays_receive_the_results():
+    """The chunked corpus path writes each chunk into slices of preallocated arrays (out=): the
+    same numbers as the kernel's own arrays, and every malformed destination named."""
+    hyps, refs = ["the cat sat.", "a b c", "xyz"], [["the cat sat on it."], ["a c b"], ["q"]]
+    pb, po = text_buffers(hyps, "predictions")
+    rb, ro = text_buffers([r for group in refs for r in group], "references")
+    groups = np.arange(4, dtype=np.int64)
+    call = lambda out=None: _core.chrf_text(pb, po, rb, ro, groups, 6, 2, 4.0, False, False, 2, out=out)  # noqa: E731
+    want = call()
+    stats = np.full((5, 24), -7, np.int64)
+    scores, chosen = np.full(5, -7.0), np.full(5, -7, np.int64)
+    call((stats[1:4], scores[1:4], chosen[1:4]))
+    assert stats[1:4].tolist() == want[0].tolist() and scores[1:4].tolist() == want[1].tolist()
+    assert chosen[1:4].tolist() == want[2].tolist()
+    assert stats[[0, 4]].tolist() == [[-7] * 24] * 2 and scores[[0, 4]].tolist() == [-7.0, -7.0]
+    good = (np.empty((3, 24), np.int64), np.empty(3), np.empty(3, np.int64))
+    with pytest.raises(TypeError, match=r"out: expected a tuple"):
+        call(good[:2])
+    with pytest.raises(TypeError, match=r"out\[0\]: expected dtype int64"):
+        call((good[0].astype(np.int32), good[1], good[2]))
+    with pytest.raises(ValueError, match=r"out\[0\]: expected a writeable C-contiguous \(3, 24\) array"):
+        call((np.empty((3, 18), np.int64), good[1], good[2]))
+    with pytest.raises(ValueError, match=r"out\[1\]: expected a writeable C-contiguous \(3\) array"):
+        call((good[0], np.empty(6)[::2], good[2]))
+    readonly = np.empty(3, np.int64)
+    readonly.flags.writeable = False
+    with pytest.raises(ValueError, match=r"out\[2\]"):
+        call((good[0], good[1], readonly))
+    with pytest.raises(TypeError, match=r"out\[1\]: expected a numpy array"):
+        call((good[0], [0.0] * 3, good[2]))

@@ -211,9 +211,10 @@ def bleu_statistics(pairs: Pairs, config: BleuConfig, threads: int) -> np.ndarra
     if pairs.kind == IDS:
         p, r = pairs.predictions.batch, pairs.references.batch
         return _core.bleu_ids(p.ids, p.offsets, r.ids, r.offsets, pairs.groups, order, threads)
-    parts = []
+    stats = np.empty((len(pairs), config.width), dtype=np.int64)
     for start in range(0, len(pairs), CHUNK_SIZE):
-        chunk = pairs.slice(start, min(len(pairs), start + CHUNK_SIZE))
+        stop = min(len(pairs), start + CHUNK_SIZE)
+        chunk = pairs.slice(start, stop)
         hyps = lowercased(chunk.predictions.texts, config.lowercase)
         refs = lowercased(chunk.references.texts, config.lowercase)
         code = NATIVE_TOKENIZERS.get(config.tokenize)
@@ -223,8 +224,8 @@ def bleu_statistics(pairs: Pairs, config: BleuConfig, threads: int) -> np.ndarra
             refs = [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in refs]
             code = NATIVE_TOKENIZERS["none"]
         hyp_buf, ref_buf = text_buffers(hyps, "hypotheses", threads), text_buffers(refs, "references", threads)
-        parts.append(_core.bleu_text(*hyp_buf, *ref_buf, chunk.groups, code, order, threads))
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        _core.bleu_text(*hyp_buf, *ref_buf, chunk.groups, code, order, threads, out=stats[start:stop])
+    return stats
 
 
 def _ingest(hypotheses, references, config: BleuConfig, tokenize, threads: int = 1) -> tuple[Pairs, BleuConfig]:

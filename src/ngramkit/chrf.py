@@ -171,16 +171,16 @@ def chrf_statistics(pairs: Pairs, config: ChrfConfig, threads: int) -> tuple[np.
     n = len(pairs)
     if n == 0:
         return np.zeros((0, config.width), np.int64), np.zeros(0), np.zeros(0, np.int64)
-    parts = []
+    columns = np.empty((n, config.width), np.int64), np.empty(n), np.empty(n, np.int64)
     for start in range(0, n, CHUNK_SIZE):
-        chunk = pairs.slice(start, min(n, start + CHUNK_SIZE))
+        stop = min(n, start + CHUNK_SIZE)
+        chunk = pairs.slice(start, stop)
         hyp_buf = text_buffers(lowercased(chunk.predictions.texts, config.lowercase), "hypotheses", threads)
         ref_buf = text_buffers(lowercased(chunk.references.texts, config.lowercase), "references", threads)
-        parts.append(_core.chrf_text(*hyp_buf, *ref_buf, chunk.groups, config.char_order, config.word_order,
-                                     float(config.beta ** 2), config.whitespace, config.eps_smoothing, threads))
-    if len(parts) == 1:
-        return parts[0]
-    return tuple(np.concatenate(column) for column in zip(*parts))
+        _core.chrf_text(*hyp_buf, *ref_buf, chunk.groups, config.char_order, config.word_order,
+                        float(config.beta ** 2), config.whitespace, config.eps_smoothing, threads,
+                        out=tuple(column[start:stop] for column in columns))
+    return columns
 
 
 def _run(hypotheses, references, config: ChrfConfig, threads) -> tuple[Pairs, tuple]:

@@ -58,10 +58,11 @@ class Pairs:
 def n_references_label(groups: np.ndarray) -> int | str:
     """The number of references per prediction, or ``"var"`` when it varies (sacrebleu's ``nrefs``
     signature field); 1 for no predictions."""
-    counts = np.unique(np.diff(groups))
+    counts = np.diff(groups)
     if counts.size == 0:
         return 1
-    return int(counts[0]) if counts.size == 1 else "var"
+    fewest, most = int(counts.min()), int(counts.max())
+    return fewest if fewest == most else "var"
 
 
 def ingest_pairs(predictions: Any, references: Any, *, text_only: str | None = None,
