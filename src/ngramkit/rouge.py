@@ -621,7 +621,11 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
 
     if separator is not None:
         raise ValueError("sentence_separator: only for token-id input (text splits sentences on newlines)")
-    stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)
+    if tokenizer is None and sacre_code < 0 and (not split_summaries or not lsum_at):
+        return _core.rouge_text(*inputs.text_buffers(pred_side.texts, "predictions", n_threads),
+                                *inputs.text_buffers(ref_side.texts, "references", n_threads),
+                                groups, codes, use_stemmer, n_threads, out=out)
+    stats = np.zeros((n_refs, len(codes), 3), dtype=np.int64)  # filled type by type below
     if tokenizer is not None:
         texts = {"predictions": pred_side.texts, "references": ref_side.texts}
         whole, sents, sep = _custom_token_ids(texts, tokenizer, bool(other_at), bool(lsum_at), split_summaries)
@@ -635,10 +639,10 @@ def _statistics(pred_side, ref_side, groups, codes, use_stemmer, split_summaries
 
     if sacre_code >= 0:
         return _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_threads, sacre_code, stats)
+    # rougeLsum over punkt sentences, the other types over the texts (whose buffers also name a
+    # non-str item before punkt sees it)
     pred_buf = inputs.text_buffers(pred_side.texts, "predictions", n_threads)
     ref_buf = inputs.text_buffers(ref_side.texts, "references", n_threads)
-    if not split_summaries or not lsum_at:
-        return _core.rouge_text(*pred_buf, *ref_buf, groups, codes, use_stemmer, n_threads, out=out)
     if other_at:
         stats[:, other_at, :] = _core.rouge_text(*pred_buf, *ref_buf, groups, other_codes, use_stemmer, n_threads)
     from .sentences import punkt_joined
