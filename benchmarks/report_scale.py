@@ -106,9 +106,11 @@ def thread_rows(n: int, hyp, ref) -> list[tuple[str, float, float, float]]:
     batch, _ = ngramkit.tokenize(preds + refs)
     rows = batch.to_lists()
     pred_rows, ref_rows = rows[:n], rows[n:]
+    texts = preds + refs
     cases = [
         ("rouge1/2/L, text", lambda t: ngramkit.rouge(preds, refs, R12L, threads=t)),
         ("rouge1/2/L, list[list[int]]", lambda t: ngramkit.rouge(pred_rows, ref_rows, R12L, threads=t)),
+        ("tokenize → TokenBatch, text", lambda t: ngramkit.tokenize(texts, threads=t)[0].ids),
         ("corpus BLEU, text", lambda t: ngramkit.bleu(preds, refs, threads=t)),
         ("sentence BLEU, text", lambda t: ngramkit.sentence_bleu(preds, refs, threads=t)),
         ("corpus chrF, text", lambda t: ngramkit.chrf(preds, refs, threads=t)),

@@ -29,6 +29,7 @@
 #include "rouge_tokenizer.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
 #include "text/ucs_utf8.hpp"
+#include "tokenize_batch.hpp"
 
 namespace py = pybind11;
 using namespace ngramkit;
@@ -523,27 +524,25 @@ double chrf_f(const py::array& stats, int char_order, int word_order, double fac
     return chrf_f_score(s, params);
 }
 
-// Tokenize UTF-8 rows with one shared vocabulary: (ids int32, offsets int64, vocabulary list[str]).
-py::tuple tokenize_text(const py::array& text_bytes, const py::array& text_offsets, bool use_stemmer) {
-    const auto t8 = ragged<std::uint8_t>(text_bytes, text_offsets, "texts", "uint8");
-    RougeTokenizer tokenizer(use_stemmer);
-    std::vector<std::int32_t> ids;
-    std::vector<std::int64_t> offsets(t8.n_rows + 1, 0);
+// Tokenize UTF-8 rows with one shared vocabulary, ids numbered by first appearance, on `threads`
+// threads: (ids int32, offsets int64, vocabulary list[str]).
+py::tuple tokenize_text(const py::array& text_bytes, const py::array& text_offsets, bool use_stemmer, int threads) {
+    const auto texts = text_view(text_bytes, text_offsets, "texts");
+    SharedVocabularyTokenizer tokenizer;
+    py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(texts.n_rows + 1));
+    std::int64_t* o = offsets.mutable_data();
+    std::size_t n_tokens = 0;
+    run_interruptible([&](const std::function<bool()>& interrupted) {
+        check_offsets(texts.offsets, texts.n_rows, texts.n_values, "texts");
+        n_tokens = tokenizer.tokenize(texts, use_stemmer, threads, o, interrupted);
+    });
+    py::array_t<std::int32_t> ids(static_cast<py::ssize_t>(n_tokens));
+    std::int32_t* i = ids.mutable_data();
     {
         py::gil_scoped_release release;
-        check_offsets(t8.offsets, t8.n_rows, t8.n_values, "texts");
-        const char* base = reinterpret_cast<const char*>(t8.values);
-        for (std::size_t i = 0; i < t8.n_rows; ++i) {
-            tokenizer.tokenize(base + t8.offsets[i], static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]),
-                               ids, nullptr);
-            offsets[i + 1] = static_cast<std::int64_t>(ids.size());
-        }
+        tokenizer.write_ids(o, i, threads);
     }
-    py::array_t<std::int32_t> ids_out(static_cast<py::ssize_t>(ids.size()));
-    std::copy(ids.begin(), ids.end(), ids_out.mutable_data());
-    py::array_t<std::int64_t> offsets_out(static_cast<py::ssize_t>(offsets.size()));
-    std::copy(offsets.begin(), offsets.end(), offsets_out.mutable_data());
-    return py::make_tuple(ids_out, offsets_out, tokenizer.vocabulary().strings());
+    return py::make_tuple(ids, offsets, tokenizer.vocabulary());
 }
 
 int checked_order(int max_order) {
@@ -855,7 +854,8 @@ PYBIND11_MODULE(_core, m) {
     m.def("rouge_prf", &rouge_prf, py::arg("statistics"), py::arg("threads") = 1,
           "Precision, recall, F1 of ROUGE statistics (n, n_types, 3): float64 (3, n_types, n).");
     m.def("tokenize_text", &tokenize_text, py::arg("text_bytes"), py::arg("text_offsets"),
-          py::arg("use_stemmer"), "rouge-score tokenization with one shared vocabulary.");
+          py::arg("use_stemmer"), py::arg("threads") = 1,
+          "rouge-score tokenization with one shared vocabulary (ids by first appearance), on `threads` threads.");
     m.def("sacrebleu_tokenize", &sacrebleu_tokenize_rows, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("kind"), "sacrebleu tokenizer `kind` (0 none, 1 13a, 2 intl, 3 char, 4 zh) of every row: list[str].");
     m.def("chrf_text", &chrf_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),

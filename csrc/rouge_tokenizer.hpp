@@ -74,6 +74,9 @@ public:
 
     const StringInterner& vocabulary() const { return final_ids_; }
 
+    // The id of a token as scored (a stem when stemming), added to the vocabulary if new.
+    std::int32_t intern_final(const char* s, std::size_t len) { return final_ids_.intern(s, len); }
+
 private:
     // The byte loop: one table look-up a byte. Exact for every input (the reference for
     // tokenize_blocks, and what runs when a text holds U+212A).

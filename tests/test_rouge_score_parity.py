@@ -256,6 +256,31 @@ def test_texts_longer_than_a_tokenizer_window(use_stemmer):
                      expected, ["rougeLsum", "rouge2"], "windows")
 
 
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_tokenize_on_threads_numbers_tokens_by_first_appearance(dialogsum, use_stemmer):
+    """ngramkit.tokenize on any number of threads: rouge-score's tokens of every text, ids numbered
+    in order of first appearance over all texts (the oracle numbers rouge-score's own tokens so),
+    with empty, token-less, non-ASCII and long texts among blocks of very uneven sizes."""
+    hyp, refs = dialogsum
+    rng = random.Random(5)
+    texts = hyp[:300] + ["", "  ...  ", "İstanbul Caresses", "K kelvin", "x" * 5000, "é-é ü"] + refs[0][:300]
+    texts += ["".join(rng.choice(["run ", "runs ", "ran\n", "İ", "Ab9 ", "", "—"]) for _ in range(rng.randint(0, 40)))
+              for _ in range(200)]
+    rng.shuffle(texts)
+    texts += [""] * 7
+    stemmer = rouge_tokenizers.DefaultTokenizer(use_stemmer=True)._stemmer if use_stemmer else None
+    want_vocabulary, want_rows = {}, []
+    for text in texts:
+        want_rows.append([want_vocabulary.setdefault(t, len(want_vocabulary)) for t in rs_tokenize.tokenize(text, stemmer)])
+    for threads in (1, 2, 3, 8, 64):
+        batch, vocabulary = ngramkit.tokenize(texts, use_stemmer=use_stemmer, threads=threads)
+        assert vocabulary == list(want_vocabulary), threads
+        assert batch.to_lists() == want_rows, threads
+    assert ngramkit.tokenize([], threads=4)[1] == [] and len(ngramkit.tokenize([], threads=4)[0]) == 0
+    with pytest.raises(ValueError, match="threads"):
+        ngramkit.tokenize(texts, threads=0)
+
+
 def test_custom_tokenizer_is_honoured():
     class WhitespaceTokenizer:
         def tokenize(self, text):

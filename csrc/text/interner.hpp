@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dense_ids.hpp"
@@ -80,6 +81,12 @@ public:
     }
 
     std::size_t size() const { return entries_.size(); }
+
+    // The string with id `id` (< size()); valid until the next intern.
+    std::string_view string_of(std::size_t id) const {
+        const Entry& e = entries_[id];
+        return std::string_view(arena_.data() + e.offset, e.length);
+    }
 
     // Strings in id order (for returning a vocabulary).
     std::vector<std::string> strings() const {
