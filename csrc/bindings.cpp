@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -212,16 +213,16 @@ inline bool small_token_id(PyObject* v, std::int32_t& id) {
     return true;
 }
 
-py::object int_rows_threaded(const py::list& rows, int threads) {
-    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(rows.ptr()));
-    std::vector<PyObject* const*> items(n);
-    py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(n + 1));
-    std::int64_t* off = offsets.mutable_data();
+// The item array and length of every row of `rows` (exact lists or tuples), the lengths as prefix
+// sums in `off` (n + 1 entries): false if a row is anything else. The caller holds the GIL.
+bool row_items(PyObject* rows, int threads, std::vector<PyObject* const*>& items, std::int64_t* off) {
+    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(rows));
+    items.resize(n);
+    off[0] = 0;
     std::atomic<bool> unusual{false};
-    PyObject* const list = rows.ptr();
     parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-            PyObject* row = PyList_GET_ITEM(list, static_cast<Py_ssize_t>(i));
+            PyObject* row = PyList_GET_ITEM(rows, static_cast<Py_ssize_t>(i));
             if (PyList_CheckExact(row)) {
                 items[i] = reinterpret_cast<PyListObject*>(row)->ob_item;
                 off[i + 1] = PyList_GET_SIZE(row);
@@ -233,20 +234,97 @@ py::object int_rows_threaded(const py::list& rows, int threads) {
             }
         }
     });
-    if (unusual) return py::none();
-    const std::int64_t total = prefix_sums(off, n);
-    py::array_t<std::int32_t> ids(static_cast<py::ssize_t>(total));
+    if (unusual) return false;
+    prefix_sums(off, n);
+    return true;
+}
+
+// Rows [begin, end) of row_items' result as int32 ids at out + off[row]: false at an item that is
+// not a small_token_id. Runs without the GIL while the caller holds it.
+bool convert_rows(const std::vector<PyObject* const*>& items, const std::int64_t* off, std::size_t begin,
+                  std::size_t end, std::int32_t* out) {
+    for (std::size_t i = begin; i < end; ++i) {
+        const auto len = static_cast<std::size_t>(off[i + 1] - off[i]);
+        std::int32_t* row = out + off[i];
+        for (std::size_t j = 0; j < len; ++j)
+            if (!small_token_id(items[i][j], row[j])) return false;
+    }
+    return true;
+}
+
+py::object int_rows_threaded(const py::list& rows, int threads) {
+    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(rows.ptr()));
+    std::vector<PyObject* const*> items;
+    py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(n + 1));
+    std::int64_t* off = offsets.mutable_data();
+    if (!row_items(rows.ptr(), threads, items, off)) return py::none();
+    py::array_t<std::int32_t> ids(static_cast<py::ssize_t>(off[n]));
     std::int32_t* out = ids.mutable_data();
+    std::atomic<bool> unusual{false};
     parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end && !unusual.load(std::memory_order_relaxed); ++i) {
-            const auto len = static_cast<std::size_t>(off[i + 1] - off[i]);
-            for (std::size_t j = 0; j < len; ++j)
-                if (!small_token_id(items[i][j], out[off[i] + static_cast<std::int64_t>(j)]))
-                    return void(unusual = true);
-        }
+        if (!unusual.load(std::memory_order_relaxed) && !convert_rows(items, off, begin, end, out)) unusual = true;
     });
     if (unusual) return py::none();
     return py::make_tuple(std::move(ids), std::move(offsets));
+}
+
+// ROUGE statistics (n, n_types, 3) of `pred_rows` against `ref_rows` (one each), both lists of
+// lists/tuples of small exact ints, or None when they are anything else (the caller's general
+// path then decides; nothing was scored that it must redo). Reading Python's ints is bound by
+// memory and scoring by compute, so the rows are converted a chunk at a time, by the calling
+// thread (which holds the GIL for exactly as long as the conversion runs) and by idle threads,
+// while the other threads score the chunks already converted.
+py::object rouge_id_rows(const py::list& pred_rows, const py::list& ref_rows, std::vector<int> types,
+                         std::int64_t separator, int threads) {
+    const RougeRequest req(std::move(types));
+    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(pred_rows.ptr()));
+    if (n == 0 || static_cast<std::size_t>(PyList_GET_SIZE(ref_rows.ptr())) != n) return py::none();
+    std::vector<PyObject* const*> pred_items, ref_items;
+    std::vector<std::int64_t> pred_off(n + 1), ref_off(n + 1), groups(n + 1);
+    if (!row_items(pred_rows.ptr(), threads, pred_items, pred_off.data()) ||
+        !row_items(ref_rows.ptr(), threads, ref_items, ref_off.data()))
+        return py::none();
+    for (std::size_t i = 0; i <= n; ++i) groups[i] = static_cast<std::int64_t>(i);
+    // numpy's allocation: uninitialized, and in huge pages where the system allows
+    const auto n_pred_ids = static_cast<std::size_t>(pred_off[n]), n_ref_ids = static_cast<std::size_t>(ref_off[n]);
+    py::array_t<std::int32_t> pred_array(static_cast<py::ssize_t>(n_pred_ids)), ref_array(static_cast<py::ssize_t>(n_ref_ids));
+    std::int32_t* const pred_ids = pred_array.mutable_data();
+    std::int32_t* const ref_ids = ref_array.mutable_data();
+    const RaggedView<std::int32_t> preds{pred_ids, n_pred_ids, pred_off.data(), n};
+    const RaggedView<std::int32_t> refs{ref_ids, n_ref_ids, ref_off.data(), n};
+    auto out = stats_array(n, req.types.size());
+    std::int64_t* o = out.mutable_data();
+    // chunks of at most 1024 pairs and about 64k tokens (a chunk is also the unit between Ctrl-C polls)
+    constexpr std::size_t kPairsPerChunk = 1024;
+    constexpr std::int64_t kTokensPerChunk = 1 << 16;
+    std::vector<std::size_t> starts{0};
+    for (std::size_t i = 0; i < n; ++i)
+        if (i + 1 - starts.back() == kPairsPerChunk ||
+            (pred_off[i + 1] - pred_off[starts.back()]) + (ref_off[i + 1] - ref_off[starts.back()]) >= kTokensPerChunk)
+            starts.push_back(i + 1);
+    if (starts.back() != n) starts.push_back(n);
+    const std::size_t n_chunks = starts.size() - 1;
+    std::optional<py::gil_scoped_release> released;  // once every row is converted
+    bool converted = false;
+    try {
+        std::function<bool()> interrupted = SignalCheck();
+        converted = produce_consume(
+            n_chunks, threads, [] { return detail::IdThreadState{}; },
+            [&](std::size_t c) {
+                return convert_rows(pred_items, pred_off.data(), starts[c], starts[c + 1], pred_ids) &&
+                       convert_rows(ref_items, ref_off.data(), starts[c], starts[c + 1], ref_ids);
+            },
+            [&](detail::IdThreadState& st, std::size_t c) {
+                rouge_id_range(preds, refs, groups.data(), req, separator, st, o, starts[c], starts[c + 1]);
+            },
+            [&] { released.emplace(); }, interrupted);
+    } catch (const Interrupted&) {
+        released.reset();
+        throw py::error_already_set();
+    }
+    released.reset();
+    if (!converted) return py::none();
+    return std::move(out);
 }
 
 py::array_t<std::int64_t> rouge_ids(const py::array& pred_ids, const py::array& pred_offsets,
@@ -831,6 +909,10 @@ PYBIND11_MODULE(_core, m) {
     m.def("int_rows_batch", &int_rows_threaded, py::arg("rows"), py::arg("threads"),
           "(int32 ids, int64 offsets) of a list of lists/tuples of small exact ints, on `threads` threads; "
           "None for anything else (the caller's serial path converts it or names the bad item).");
+    m.def("rouge_id_rows", &rouge_id_rows, py::arg("pred_rows"), py::arg("ref_rows"), py::arg("types"),
+          py::arg("separator"), py::arg("threads"),
+          "Per-pair ROUGE statistics (n, n_types, 3) of two equally long lists of int lists (one reference "
+          "each), converted while scoring; None for any other input.");
     m.def("rouge_text", &rouge_text, py::arg("pred_bytes"), py::arg("pred_offsets"), py::arg("ref_bytes"),
           py::arg("ref_offsets"), py::arg("reference_groups"), py::arg("types"), py::arg("use_stemmer"),
           py::arg("threads"), py::arg("sacre_tokenizer") = -1, py::arg("sentencewise") = false,

@@ -67,4 +67,84 @@ void parallel_chunks(std::size_t n, int threads, std::size_t chunk, MakeState ma
     if (error) std::rethrow_exception(error);
 }
 
+// Chunks 0..n_chunks-1 that must be produced (produce(c): e.g. converted from Python objects)
+// before they are consumed (consume(state, c): scored), on up to `threads` threads, so that the
+// production of some chunks overlaps the consumption of others. The calling thread only produces
+// (in chunk order) until every chunk is produced, then calls produced_all() (which may release a
+// lock the producers needed, such as Python's GIL) and consumes too. The other threads consume the
+// next chunk when it is produced, else produce one. produce() returns false to give up: then
+// produce_consume returns false once every thread has stopped (produced_all() never runs). The
+// first exception of any thread is rethrown after all joined; `interrupted` is polled by the
+// calling thread between its chunks (true throws Interrupted).
+template <class MakeState, class Produce, class Consume, class ProducedAll>
+bool produce_consume(std::size_t n_chunks, int threads, MakeState make_state, Produce produce, Consume consume,
+                     ProducedAll produced_all, const std::function<bool()>& interrupted = {}) {
+    std::vector<std::atomic<bool>> ready(n_chunks);
+    for (auto& r : ready) r.store(false, std::memory_order_relaxed);
+    std::atomic<std::size_t> next_produce{0}, next_consume{0}, produced{0};
+    std::atomic<bool> stop{false}, declined{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto produce_next = [&]() -> bool {  // false when nothing is left to produce
+        const std::size_t c = next_produce.fetch_add(1);
+        if (c >= n_chunks) return false;
+        if (!produce(c)) {
+            declined = true;
+            stop = true;
+            return true;
+        }
+        ready[c].store(true, std::memory_order_release);
+        produced.fetch_add(1);
+        return true;
+    };
+    auto consume_next = [&](auto& state) -> bool {  // false when the next chunk is not produced yet
+        std::size_t c = next_consume.load();
+        if (c >= n_chunks || !ready[c].load(std::memory_order_acquire)) return false;
+        if (!next_consume.compare_exchange_strong(c, c + 1)) return true;  // another thread took it: look again
+        consume(state, c);
+        return true;
+    };
+    auto poll = [&](bool is_caller) {
+        if (is_caller && interrupted && interrupted()) throw Interrupted();
+    };
+    auto run = [&](bool is_caller) {
+        try {
+            auto state = make_state();
+            if (is_caller) {
+                while (!stop.load(std::memory_order_relaxed) && produce_next()) poll(true);
+                while (!stop.load(std::memory_order_relaxed) && produced.load() < n_chunks)
+                    if (!consume_next(state)) std::this_thread::yield();  // others still produce
+                if (stop) return;
+                produced_all();
+            }
+            while (!stop.load(std::memory_order_relaxed) && next_consume.load() < n_chunks) {
+                if (consume_next(state)) {
+                    poll(is_caller);
+                } else if (is_caller || !produce_next()) {
+                    std::this_thread::yield();  // the next chunk is being produced
+                }
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (!error) error = std::current_exception();
+            stop = true;
+        }
+    };
+    std::vector<std::thread> pool;
+    const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)),
+                                                      std::max<std::size_t>(n_chunks, 1));
+    pool.reserve(workers - 1);
+    for (std::size_t t = 1; t < workers; ++t) {
+        try {
+            pool.emplace_back(run, false);
+        } catch (const std::system_error&) {
+            break;  // the OS refused a thread: the threads we have do everything
+        }
+    }
+    run(true);
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    return !declined;
+}
+
 }  // namespace ngramkit

@@ -402,22 +402,29 @@ inline TokenSeq id_row(const RaggedView<std::int32_t>& batch, std::size_t row, s
 // Statistics over token-id batches. `separator` >= 0 marks sentence breaks for rougeLsum (the
 // separator tokens are dropped for every type); < 0 means one sentence per row. `check_ids`: each
 // row is checked for negative ids as it is read (throws detail::NegativeTokenId).
+// Statistics of predictions [begin, end) against their references (see rouge_id_stats).
+inline void rouge_id_range(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
+                           const std::int64_t* group_offsets, const RougeRequest& req, std::int64_t separator,
+                           detail::IdThreadState& st, std::int64_t* out, std::size_t begin, std::size_t end,
+                           bool check_ids = false) {
+    const std::size_t n_types = req.types.size();
+    for (std::size_t g = begin; g < end; ++g) {
+        const TokenSeq pred = detail::id_row(preds, g, separator, st.pred_kept, st.pred_ends, check_ids);
+        for (auto j = group_offsets[g]; j < group_offsets[g + 1]; ++j) {
+            const TokenSeq ref = detail::id_row(refs, std::size_t(j), separator, st.ref_kept, st.ref_ends, check_ids);
+            score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3);
+        }
+    }
+}
+
 inline void rouge_id_stats(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
                            const std::int64_t* group_offsets, const RougeRequest& req,
                            std::int64_t separator, int threads, std::int64_t* out,
                            const std::function<bool()>& interrupted = {}, bool check_ids = false) {
-    const std::size_t n_types = req.types.size();
     parallel_chunks(
         preds.n_rows, threads, 128, [] { return detail::IdThreadState{}; },
         [&](detail::IdThreadState& st, std::size_t begin, std::size_t end) {
-            for (std::size_t g = begin; g < end; ++g) {
-                const TokenSeq pred = detail::id_row(preds, g, separator, st.pred_kept, st.pred_ends, check_ids);
-                for (auto j = group_offsets[g]; j < group_offsets[g + 1]; ++j) {
-                    const TokenSeq ref =
-                        detail::id_row(refs, std::size_t(j), separator, st.ref_kept, st.ref_ends, check_ids);
-                    score_pair(pred, ref, req, st.ws, out + std::size_t(j) * n_types * 3);
-                }
-            }
+            rouge_id_range(preds, refs, group_offsets, req, separator, st, out, begin, end, check_ids);
         },
         interrupted);
 }

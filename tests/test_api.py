@@ -130,14 +130,16 @@ def test_progress_chunks_give_the_same_statistics(dialogsum):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_ctrl_c_interrupts_a_long_call(dialogsum, threads):
+@pytest.mark.parametrize("kind", ["text", "id lists"])
+def test_ctrl_c_interrupts_a_long_call(dialogsum, threads, kind):
     """SIGINT during a long kernel call raises KeyboardInterrupt from inside the call: the kernel
     polls Python's signal handlers between chunks instead of finishing the batch first.
 
     SIGINT is sent every 50 ms; the handler ignores it unless Python runs it at the kernel call
-    (the ``_core.rouge_text(`` line). The interrupted call must end well before a tenth of the
-    batch could have been scored (measured first, same machine, same run): a kernel that did not
-    poll would only raise after scoring the whole batch, ten times that long.
+    (the ``_core.rouge_text(`` line; ``_core.rouge_id_rows(`` for id lists, which are converted
+    and scored in one call). The interrupted call must end well before a tenth of the batch
+    could have been scored (measured first, same machine, same run): a kernel that did not poll
+    would only raise after scoring the whole batch, ten times that long.
     """
     import linecache
     import os
@@ -148,16 +150,23 @@ def test_ctrl_c_interrupts_a_long_call(dialogsum, threads):
     # 10,000 pairs of 50-sentence summaries: seconds of rougeLsum work
     predictions = ["\n".join(hyp[i % 450 : i % 450 + 50]) for i in range(10_000)]
     references = ["\n".join(refs[0][i % 430 : i % 430 + 50]) for i in range(10_000)]
+    options, marker = {}, "_core.rouge_text("
+    if kind == "id lists":  # the same summaries as token ids, sentences split by a separator id
+        batch, vocabulary = ngramkit.tokenize([s for t in predictions + references for s in t.split("\n")])
+        sentences, separator = iter(batch.to_lists()), len(vocabulary)
+        rows = [[i for _ in t.split("\n") for i in next(sentences) + [separator]] for t in predictions + references]
+        predictions, references = rows[:10_000], rows[10_000:]
+        options, marker = {"sentence_separator": separator}, "_core.rouge_id_rows("
     import time
 
     start = time.perf_counter()
-    ngramkit.rouge(predictions[:1000], references[:1000], ["rouge1", "rougeLsum"], threads=threads)
+    ngramkit.rouge(predictions[:1000], references[:1000], ["rouge1", "rougeLsum"], threads=threads, **options)
     tenth = time.perf_counter() - start
     handled_in = []
 
     def on_sigint(signum, frame):
         line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
-        if "_core.rouge_text(" in line:
+        if marker in line:
             handled_in.append(line.strip())
             raise KeyboardInterrupt
 
@@ -173,7 +182,7 @@ def test_ctrl_c_interrupts_a_long_call(dialogsum, threads):
     start = time.perf_counter()
     try:
         with pytest.raises(KeyboardInterrupt):
-            ngramkit.rouge(predictions, references, ["rouge1", "rougeLsum"], threads=threads)
+            ngramkit.rouge(predictions, references, ["rouge1", "rougeLsum"], threads=threads, **options)
         interrupted_after = time.perf_counter() - start
     finally:
         stop.set()

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import ngramkit
+import oracle
 from ngramkit import _core, _ingest
 
 rouge_module = importlib.import_module("ngramkit.rouge")
@@ -98,6 +99,68 @@ def test_rouge_same_for_every_thread_count_and_chunking(mixed_pairs, kind, monke
     assert _rouge_arrays(ngramkit.rouge(preds, refs, types, threads=2, chunk_size=7)) == want
     monkeypatch.setattr(rouge_module, "CHUNK_TEXT_BYTES", 1)  # chunks of 1024 predictions
     assert _rouge_arrays(ngramkit.rouge(preds, refs, types, threads=2)) == want
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3, 8])
+def test_id_lists_converted_while_scored_match_the_oracle(threads):
+    """list[list[int]] predictions and references, one each: the calling thread converts the rows
+    a chunk at a time (at most 1024 pairs) while the others score the converted chunks. Over
+    several chunks, tuples, empty rows, large ids and a sentence separator, every statistic
+    equals the oracle's."""
+    rng = random.Random(threads)
+    vocabulary = [0, 1, 2, 3, 5, 8, 300, 2**20, 2**31 - 1]
+
+    def row():
+        ids = [rng.choice(vocabulary) for _ in range(rng.choice([0, rng.randint(1, 30)]))]
+        return tuple(ids) if rng.random() < 0.2 else ids
+
+    n = 3 * 1024 + 17
+    preds, refs = [row() for _ in range(n)], [row() for _ in range(n)]
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    codes = [1, 2, _core.ROUGE_L, _core.ROUGE_LSUM]
+    for separator in (None, 5):
+        got = ngramkit.rouge(preds, refs, types, sentence_separator=separator, threads=threads)
+        want = [oracle.pair_stats(p, r, codes, separator) for p, r in zip(preds, refs)]
+        for t, name in enumerate(types):
+            assert got[name].statistics.tolist() == [list(w[t]) for w in want], (separator, name)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_long_id_lists_chunked_by_tokens_equal_a_token_batch(threads):
+    """Long rows make chunks of about 64k tokens (tens of pairs) instead of 1024 pairs: the same
+    statistics as the TokenBatch path (checked against the oracle elsewhere) at every boundary."""
+    rng = random.Random(threads)
+    rows = [[rng.randrange(60) for _ in range(rng.randint(100, 900))] for _ in range(400)]
+    preds, refs = rows[:200], rows[200:]
+    types = ["rouge1", "rouge3", "rougeL", "rougeLsum"]
+    got = ngramkit.rouge(preds, refs, types, sentence_separator=7, threads=threads)
+    want = ngramkit.rouge(ngramkit.TokenBatch.from_lists(preds), ngramkit.TokenBatch.from_lists(refs), types,
+                          sentence_separator=7, threads=1)
+    assert _rouge_arrays(got) == _rouge_arrays(want)
+
+
+def test_id_lists_of_other_layouts_take_the_general_path():
+    """What the overlapped conversion declines (numpy ints, several references a prediction,
+    lengths that differ, a bad item in a later chunk) is decided by the general ingest as before."""
+    preds = [[1, 2, 3], [4, 5]] * 1500
+    refs = [[1, 3], [5, 4, 4]] * 1500
+    want = ngramkit.rouge(preds, refs, ["rouge1", "rougeL"], threads=2)
+    assert _core.rouge_id_rows(preds, refs, [1], -1, 2) is not None
+    as_numpy = [[np.int64(t) for t in r] if i == 2999 else r for i, r in enumerate(preds)]
+    assert _core.rouge_id_rows(as_numpy, refs, [1], -1, 2) is None
+    got = ngramkit.rouge(as_numpy, refs, ["rouge1", "rougeL"], threads=2)
+    assert _rouge_arrays(got) == _rouge_arrays(want)
+    multi = ngramkit.rouge(preds, [[r, [9]] for r in refs], ["rouge1", "rougeL"], threads=2)
+    assert _rouge_arrays(multi) == _rouge_arrays(want)  # [9] never beats the first reference here
+    with pytest.raises(ValueError, match="2999 predictions, 3000 references"):
+        ngramkit.rouge(preds[:-1], refs, threads=2)
+    bad = list(preds)
+    bad[2600] = [1, "x"]
+    with pytest.raises(TypeError, match=r"predictions\[2600\]"):
+        ngramkit.rouge(bad, refs, threads=2)
+    bad[2600] = [1, -4]
+    with pytest.raises(ValueError, match=r"predictions\[2600\]"):
+        ngramkit.rouge(bad, refs, threads=2)
 
 
 def test_bleu_chrf_same_for_every_thread_count(mixed_pairs):

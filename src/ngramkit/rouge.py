@@ -444,21 +444,31 @@ def rouge(
 
         require_punkt()
 
-    pairs = ingest_pairs(predictions, references, threads=n_threads)
-    pred_side, ref_side, groups = pairs.predictions, pairs.references, pairs.groups
-    sacre_code = -1 if tokenize is None else NATIVE_TOKENIZERS[tokenize]
-    args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads, sacre_code)
-    if progress or pairs.kind == inputs.TEXT:  # text: bounded chunks, so its buffers stay small
-        stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size, progress)
-    else:
-        stats = _statistics(pred_side, ref_side, groups, *args)
     from . import _core
+
+    stats = None
+    if (type(predictions) is list and type(references) is list and predictions and not isinstance(predictions[0], str)
+            and tokenizer is None and tokenize is None and not (use_stemmer or split_summaries or progress)):
+        # id lists, one reference each: converted and scored in one overlapped step (None: any other layout)
+        separator = -1 if sentence_separator is None else int(sentence_separator)
+        stats = _core.rouge_id_rows(predictions, references, codes, separator, n_threads)
+    if stats is not None:
+        groups, kind = np.arange(len(predictions) + 1, dtype=np.int64), inputs.IDS
+    else:
+        pairs = ingest_pairs(predictions, references, threads=n_threads)
+        pred_side, ref_side, groups, kind = pairs.predictions, pairs.references, pairs.groups, pairs.kind
+        sacre_code = -1 if tokenize is None else NATIVE_TOKENIZERS[tokenize]
+        args = (codes, use_stemmer, split_summaries, tokenizer, sentence_separator, n_threads, sacre_code)
+        if progress or kind == inputs.TEXT:  # text: bounded chunks, so its buffers stay small
+            stats = _chunked_statistics(pred_side, ref_side, groups, args, chunk_size, progress)
+        else:
+            stats = _statistics(pred_side, ref_side, groups, *args)
 
     # (3, n_types, n_refs): scores_from_statistics of every type at once
     prf = _core.rouge_prf(stats, n_threads)
     scores = {name: _select(name, stats[:, t, :], groups, multi_reference, prf[:, t])
               for t, name in enumerate(names)}
-    return RougeResult(scores, functools.partial(_signature, names, pairs.groups, pairs.kind, use_stemmer,
+    return RougeResult(scores, functools.partial(_signature, names, groups, kind, use_stemmer,
                                                  signature_tokenizer, split_summaries, multi_reference))
 
 
