@@ -93,6 +93,10 @@ private:
     void tokenize_block(const RaggedView<char>& texts, std::size_t b, bool use_stemmer, std::int64_t* token_offsets) {
         Block& block = blocks_[b];
         block.tokenizer = std::make_unique<RougeTokenizer>(use_stemmer);
+        // English text has a token per 4.5-6 bytes: room for the whole block without regrowing
+        // (each regrowth copies the ids and faults in fresh pages)
+        const auto block_bytes = static_cast<std::size_t>(texts.offsets[block_starts_[b + 1]] - texts.offsets[block_starts_[b]]);
+        block.ids.reserve(block_bytes / 4 + 64);
         for (std::size_t row = block_starts_[b]; row < block_starts_[b + 1]; ++row) {
             const std::size_t before = block.ids.size();
             block.tokenizer->tokenize(texts.values + texts.offsets[row],
