@@ -447,11 +447,8 @@ def rouge(
     from . import _core
 
     stats = None
-    if (type(predictions) is list and type(references) is list and predictions and not isinstance(predictions[0], str)
-            and tokenizer is None and tokenize is None and not (use_stemmer or split_summaries or progress)):
-        # id lists, one reference each: converted and scored in one overlapped step (None: any other layout)
-        separator = -1 if sentence_separator is None else int(sentence_separator)
-        stats = _core.rouge_id_rows(predictions, references, codes, separator, n_threads)
+    if tokenizer is None and tokenize is None and not (use_stemmer or split_summaries or progress):
+        stats = _id_lists_statistics(predictions, references, codes, sentence_separator, n_threads)
     if stats is not None:
         groups, kind = np.arange(len(predictions) + 1, dtype=np.int64), inputs.IDS
     else:
@@ -470,6 +467,19 @@ def rouge(
               for t, name in enumerate(names)}
     return RougeResult(scores, functools.partial(_signature, names, groups, kind, use_stemmer,
                                                  signature_tokenizer, split_summaries, multi_reference))
+
+
+def _id_lists_statistics(predictions, references, codes, sentence_separator, n_threads) -> np.ndarray | None:
+    """int64 (n, n_types, 3) statistics of list[list[int]] predictions against one id list each,
+    converted and scored in one overlapped step (``_core.rouge_id_rows``); None for any other
+    layout, which the general ingest then handles (and names what is wrong with it)."""
+    from . import _core
+
+    if type(predictions) is not list or type(references) is not list or not predictions \
+            or isinstance(predictions[0], str):
+        return None
+    separator = -1 if sentence_separator is None else int(sentence_separator)
+    return _core.rouge_id_rows(predictions, references, codes, separator, n_threads)
 
 
 _ONE_PAIR_GROUPS = np.arange(2, dtype=np.int64)
