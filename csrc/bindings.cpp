@@ -270,7 +270,7 @@ py::object int_rows_threaded(const py::list& rows, int threads) {
 
 // ROUGE statistics (n, n_types, 3) of `pred_rows` against `ref_rows` (one each), both lists of
 // lists/tuples of small exact ints, or None when they are anything else (the caller's general
-// path then decides; nothing was scored that it must redo). Reading Python's ints is bound by
+// path then decides, and names what is wrong). Reading Python's ints is bound by
 // memory and scoring by compute, so the rows are converted a chunk at a time, by the calling
 // thread (which holds the GIL for exactly as long as the conversion runs) and by idle threads,
 // while the other threads score the chunks already converted.
