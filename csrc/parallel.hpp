@@ -20,6 +20,40 @@ struct Interrupted : std::exception {
     const char* what() const noexcept override { return "interrupted"; }
 };
 
+namespace detail {
+
+// Runs work(is_caller) on the calling thread and on up to workers - 1 new threads (fewer if the OS
+// refuses one). The first exception any of them throws sets `stop` (which the work loops poll) and
+// is rethrown once every thread has joined.
+template <class Work>
+void run_on_threads(std::size_t workers, std::atomic<bool>& stop, Work work) {
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto run = [&](bool is_caller) {
+        try {
+            work(is_caller);
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (!error) error = std::current_exception();
+            stop = true;
+        }
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(workers > 0 ? workers - 1 : 0);
+    for (std::size_t t = 1; t < workers; ++t) {
+        try {
+            pool.emplace_back(run, false);
+        } catch (const std::system_error&) {
+            break;  // the threads we have do all the work
+        }
+    }
+    run(true);
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+}
+
+}  // namespace detail
+
 // make_state() builds one per-thread state (workspaces); body(state, begin, end) handles a chunk.
 // Chunks are handed out dynamically, so results must only depend on the index, never on which
 // thread ran it. The first exception thrown by any worker is rethrown here after all joined.
@@ -35,36 +69,16 @@ void parallel_chunks(std::size_t n, int threads, std::size_t chunk, MakeState ma
         std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), n_chunks);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto run = [&](bool is_caller) {
-        try {
-            auto state = make_state();
-            while (!failed.load(std::memory_order_relaxed)) {
-                const std::size_t c = next.fetch_add(1);
-                if (c >= n_chunks) break;
-                const std::size_t begin = c * chunk;
-                body(state, begin, std::min(n, begin + chunk));
-                if (is_caller && interrupted && interrupted()) throw Interrupted();
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            failed = true;
+    detail::run_on_threads(workers, failed, [&](bool is_caller) {
+        auto state = make_state();
+        while (!failed.load(std::memory_order_relaxed)) {
+            const std::size_t c = next.fetch_add(1);
+            if (c >= n_chunks) break;
+            const std::size_t begin = c * chunk;
+            body(state, begin, std::min(n, begin + chunk));
+            if (is_caller && interrupted && interrupted()) throw Interrupted();
         }
-    };
-    std::vector<std::thread> pool;
-    pool.reserve(workers - 1);
-    for (std::size_t t = 1; t < workers; ++t) {
-        try {
-            pool.emplace_back(run, false);
-        } catch (const std::system_error&) {
-            break;  // the OS refused a thread: the threads we have take all chunks
-        }
-    }
-    run(true);
-    for (auto& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
+    });
 }
 
 // Chunks 0..n_chunks-1 that must be produced (produce(c): e.g. converted from Python objects)
@@ -83,8 +97,6 @@ bool produce_consume(std::size_t n_chunks, int threads, MakeState make_state, Pr
     for (auto& r : ready) r.store(false, std::memory_order_relaxed);
     std::atomic<std::size_t> next_produce{0}, next_consume{0}, produced{0};
     std::atomic<bool> stop{false}, declined{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
     auto produce_next = [&]() -> bool {  // false when nothing is left to produce
         const std::size_t c = next_produce.fetch_add(1);
         if (c >= n_chunks) return false;
@@ -107,43 +119,25 @@ bool produce_consume(std::size_t n_chunks, int threads, MakeState make_state, Pr
     auto poll = [&](bool is_caller) {
         if (is_caller && interrupted && interrupted()) throw Interrupted();
     };
-    auto run = [&](bool is_caller) {
-        try {
-            auto state = make_state();
-            if (is_caller) {
-                while (!stop.load(std::memory_order_relaxed) && produce_next()) poll(true);
-                while (!stop.load(std::memory_order_relaxed) && produced.load() < n_chunks)
-                    if (!consume_next(state)) std::this_thread::yield();  // others still produce
-                if (stop) return;
-                produced_all();
-            }
-            while (!stop.load(std::memory_order_relaxed) && next_consume.load() < n_chunks) {
-                if (consume_next(state)) {
-                    poll(is_caller);
-                } else if (is_caller || !produce_next()) {
-                    std::this_thread::yield();  // the next chunk is being produced
-                }
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            stop = true;
-        }
-    };
-    std::vector<std::thread> pool;
     const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)),
                                                       std::max<std::size_t>(n_chunks, 1));
-    pool.reserve(workers - 1);
-    for (std::size_t t = 1; t < workers; ++t) {
-        try {
-            pool.emplace_back(run, false);
-        } catch (const std::system_error&) {
-            break;  // the OS refused a thread: the threads we have do everything
+    detail::run_on_threads(workers, stop, [&](bool is_caller) {
+        auto state = make_state();
+        if (is_caller) {
+            while (!stop.load(std::memory_order_relaxed) && produce_next()) poll(true);
+            while (!stop.load(std::memory_order_relaxed) && produced.load() < n_chunks)
+                if (!consume_next(state)) std::this_thread::yield();  // others still produce
+            if (stop) return;
+            produced_all();
         }
-    }
-    run(true);
-    for (auto& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
+        while (!stop.load(std::memory_order_relaxed) && next_consume.load() < n_chunks) {
+            if (consume_next(state)) {
+                poll(is_caller);
+            } else if (is_caller || !produce_next()) {
+                std::this_thread::yield();  // the next chunk is being produced
+            }
+        }
+    });
     return !declined;
 }
 
