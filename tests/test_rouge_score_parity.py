@@ -51,10 +51,15 @@ def test_dialogsum_every_pair_every_type(dialogsum, use_stemmer):
 @pytest.mark.parametrize("use_stemmer", [False, True])
 def test_dialogsum_token_ids_equal_text(dialogsum, use_stemmer):
     hyp, refs = dialogsum
-    batch, _ = ngramkit.tokenize(hyp + refs[0], use_stemmer=use_stemmer)
+    batch, _ = ngramkit.tokenize(hyp + refs[0], use_stemmer=use_stemmer, threads=2)
     from_ids = ngramkit.rouge(batch.slice(0, 500), batch.slice(500, 1000), ALL_TYPES[:9] + ["rougeL"])
     expected = reference_scores(refs[0], hyp, ALL_TYPES[:9] + ["rougeL"], use_stemmer)
     assert_identical(from_ids, expected, ALL_TYPES[:9] + ["rougeL"], "dialogsum ids")
+    # the same ids as Python lists: converted while scored (_core.rouge_id_rows), on 1 and 3 threads
+    rows = batch.to_lists()
+    for threads in (1, 3):
+        from_lists = ngramkit.rouge(rows[:500], rows[500:], ALL_TYPES[:9] + ["rougeL"], threads=threads)
+        assert_identical(from_lists, expected, ALL_TYPES[:9] + ["rougeL"], "dialogsum id lists")
 
 
 @pytest.mark.parametrize("use_stemmer", [False, True])
