@@ -22,7 +22,7 @@ if platform.machine().lower() in ("x86_64", "amd64") and sys.platform != "win32"
 
 core = Pybind11Extension(
     "ngramkit._core",
-    sources=["csrc/bindings.cpp"],
+    sources=sorted(glob("csrc/bindings/*.cpp")),  # one file per layer + module.cpp
     depends=sorted(glob("csrc/**/*.hpp", recursive=True)),  # rebuild when a kernel header changes
     include_dirs=["csrc"],
     cxx_std=17,

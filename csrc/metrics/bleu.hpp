@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "dense_ids.hpp"
-#include "parallel.hpp"
-#include "ragged.hpp"
+#include "core/dense_ids.hpp"
+#include "core/parallel.hpp"
+#include "core/ragged.hpp"
 #include "text/interner.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
 #include "text/utf8.hpp"

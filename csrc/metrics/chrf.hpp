@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "dense_ids.hpp"
-#include "parallel.hpp"
-#include "ragged.hpp"
+#include "core/dense_ids.hpp"
+#include "core/parallel.hpp"
+#include "core/ragged.hpp"
 #include "text/interner.hpp"
 #include "text/utf8.hpp"
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dense_ids.hpp"
+#include "core/dense_ids.hpp"
 
 namespace ngramkit {
 

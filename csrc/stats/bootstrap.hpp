@@ -27,7 +27,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace ngramkit {
 

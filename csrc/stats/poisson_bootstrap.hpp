@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace ngramkit {
 

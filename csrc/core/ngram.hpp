@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "dense_ids.hpp"
+#include "core/dense_ids.hpp"
 
 namespace ngramkit {
 

@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "dense_ids.hpp"
-#include "lcs.hpp"
-#include "ngram.hpp"
-#include "parallel.hpp"
-#include "ragged.hpp"
-#include "rouge_tokenizer.hpp"
+#include "core/dense_ids.hpp"
+#include "metrics/lcs.hpp"
+#include "core/ngram.hpp"
+#include "core/parallel.hpp"
+#include "core/ragged.hpp"
+#include "text/rouge_tokenizer.hpp"
 
 #ifdef __SSE2__
 #include <emmintrin.h>

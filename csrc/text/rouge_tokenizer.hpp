@@ -23,7 +23,7 @@
 
 #include "text/interner.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
-#include "porter_stemmer.hpp"
+#include "text/porter_stemmer.hpp"
 
 // Bytes of text tokenize_blocks handles at once (overridable so tests reach the window cuts with
 // short texts).

@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "parallel.hpp"
-#include "ragged.hpp"
-#include "rouge_tokenizer.hpp"
+#include "core/parallel.hpp"
+#include "core/ragged.hpp"
+#include "text/rouge_tokenizer.hpp"
 
 namespace ngramkit {
 

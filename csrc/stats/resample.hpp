@@ -26,7 +26,7 @@
 
 #include <sys/mman.h>
 
-#include "parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace ngramkit {
 
