@@ -1,4 +1,5 @@
-"""Build the two extension modules: ngramkit._core (pybind11, csrc/) and ngramkit._ingest (Cython)."""
+"""Build the two extension modules: ngramkit._core (pybind11, csrc/) and ngramkit.ingest._ingest (Cython,
+src/ngramkit/ingest/_ingest.pyx)."""
 import os
 import platform
 import sys
@@ -31,8 +32,8 @@ core = Pybind11Extension(
 )
 
 ingest = Extension(
-    "ngramkit._ingest",
-    sources=["src/ngramkit/_ingest.pyx"],
+    "ngramkit.ingest._ingest",
+    sources=["src/ngramkit/ingest/_ingest.pyx"],
     include_dirs=[np.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=OPT + EXTRA,

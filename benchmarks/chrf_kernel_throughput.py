@@ -16,7 +16,7 @@ import numpy as np
 from sacrebleu.metrics import CHRF
 
 from ngramkit import _core
-from ngramkit.inputs import text_buffers
+from ngramkit.ingest.inputs import text_buffers
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

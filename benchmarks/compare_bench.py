@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import ngramkit
-from ngramkit.threads import default_threads
+from ngramkit.ingest.threads import default_threads
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -65,7 +65,7 @@ def scale(n_pairs: int, n_samples: int, threads: int, metrics: list[str]) -> Non
                "lead": ([t[: len(t) // 2] for t in hyp] * reps)[:n_pairs]}
     refs = (ref1 * reps)[:n_pairs]
     timings = {}
-    compare_module = sys.modules["ngramkit.compare"]
+    compare_module = sys.modules["ngramkit.comparison.compare"]
     original = compare_module.paired_test
 
     def timed_test(*args, **kwargs):

@@ -9,7 +9,7 @@ import pytest
 
 import ngramkit
 from ngramkit import TokenBatch
-from ngramkit.cli import main as cli_main
+from ngramkit.cli.main import main as cli_main
 from ngramkit.examples import realsumm_bart
 
 rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ngramkit
-from ngramkit.bleu import BleuResult
+from ngramkit.metrics.bleu import BleuResult
 
 import oracle
 
@@ -281,7 +281,7 @@ def test_chunks_written_in_place(dialogsum, monkeypatch):
     one statistics array: chunks of 7 over uneven reference groups give sacrebleu's numbers."""
     hyp, refs = dialogsum
     per_hyp, ref_streams = uneven_groups(hyp, refs)
-    monkeypatch.setattr(sys.modules["ngramkit.bleu"], "CHUNK_SIZE", 7)
+    monkeypatch.setattr(sys.modules["ngramkit.metrics.bleu"], "CHUNK_SIZE", 7)
     ours = ngramkit.bleu(hyp, per_hyp, threads=2)
     assert_same_corpus(ours, sacre_corpus(hyp, ref_streams))
     assert ours.signature.info["nrefs"] == "var"

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ngramkit.bootstrap as nb
-from ngramkit.bootstrap import DEFAULT_SEED, bootstrap_interval, bootstrap_means, mean_score
+import ngramkit.stats.bootstrap as nb
+from ngramkit.stats.bootstrap import DEFAULT_SEED, bootstrap_interval, bootstrap_means, mean_score
 from ngramkit.compat.rouge_score import scoring as compat
-from ngramkit.scores import AggregateScore, Score
+from ngramkit.stats.scores import AggregateScore, Score
 
 rs_scoring = pytest.importorskip("rouge_score.scoring")
 rs_scorer = pytest.importorskip("rouge_score.rouge_scorer")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import ngramkit
-from ngramkit.chrf import ChrfResult
+from ngramkit.metrics.chrf import ChrfResult
 
 sacrebleu = pytest.importorskip("sacrebleu")
 from sacrebleu.metrics import CHRF  # noqa: E402
@@ -95,7 +95,7 @@ def test_chunks_written_in_place(dialogsum, monkeypatch):
     hyp, refs = dialogsum
     per_hyp = [list(r)[: 1 + i % 3] for i, r in enumerate(zip(*refs))]
     ref_streams = [[group[k] if k < len(group) else None for group in per_hyp] for k in range(3)]
-    monkeypatch.setattr(sys.modules["ngramkit.chrf"], "CHUNK_SIZE", 7)
+    monkeypatch.setattr(sys.modules["ngramkit.metrics.chrf"], "CHUNK_SIZE", 7)
     ours = ngramkit.chrf(hyp, per_hyp, word_order=2, threads=2)
     assert ours.score == CHRF(word_order=2).corpus_score(hyp, ref_streams).score
     assert ours.signature.info["nrefs"] == "var"

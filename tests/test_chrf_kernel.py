@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ngramkit import _core
-from ngramkit.inputs import text_buffers
+from ngramkit.ingest.inputs import text_buffers
 
 sacrebleu_chrf = pytest.importorskip("sacrebleu.metrics.chrf")
 CHRF = sacrebleu_chrf.CHRF

@@ -9,7 +9,7 @@ from sacrebleu.metrics import BLEU, CHRF
 from sacrebleu.significance import PairedTest
 
 import ngramkit
-from ngramkit.cli import main
+from ngramkit.cli.main import main
 
 
 @pytest.fixture(scope="module")

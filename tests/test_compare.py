@@ -12,9 +12,9 @@ from sacrebleu.significance import PairedTest, _compute_p_value, estimate_ci
 
 import ngramkit
 from ngramkit import _core
-from ngramkit.bleu import compute_bleu, make_config as bleu_config
-from ngramkit.chrf import compute_chrf, make_config as chrf_config
-from ngramkit.significance import MetricStatistics, generator_state, paired_test
+from ngramkit.metrics.bleu import compute_bleu, make_config as bleu_config
+from ngramkit.metrics.chrf import compute_chrf, make_config as chrf_config
+from ngramkit.stats.significance import MetricStatistics, generator_state, paired_test
 
 
 def read_segments(path) -> list[str]:
@@ -307,7 +307,7 @@ def test_module_example():
     import doctest
     import sys
 
-    assert doctest.testmod(sys.modules["ngramkit.compare"]).failed == 0
+    assert doctest.testmod(sys.modules["ngramkit.comparison.compare"]).failed == 0
 
 
 @pytest.mark.parametrize("high", [60, 70_000, 2**30])

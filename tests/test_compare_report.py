@@ -12,16 +12,8 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from ngramkit.compare_report import (
-    MAX_SCATTER_POINTS,
-    _plotted_metrics,
-    _subsample,
-    _top_pairs,
-    format_value,
-    html_fragment,
-    render_html,
-    write_report,
-)
+from ngramkit.comparison.html_report import (MAX_SCATTER_POINTS, _plotted_metrics, _subsample, _top_pairs,
+    format_value, html_fragment, render_html, write_report)
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 EVIL = '<script>alert("x")</script> & <b>bold</b>'
@@ -289,7 +281,7 @@ def test_many_pairs_keep_the_figures_small():
 def test_compare_end_to_end(dialogsum, no_matplotlib):
     """ngramkit.compare's result on DialogSum: the table, the texts of the largest win, and per-pair
     scores of every system for every metric (what the figures draw; drawing is tested above)."""
-    compare = pytest.importorskip("ngramkit.compare").compare
+    compare = pytest.importorskip("ngramkit.comparison.compare").compare
     hyp, refs = dialogsum
     n = 300
     systems = {"bart": hyp[:n], "human": refs[2][:n]}

@@ -21,7 +21,7 @@ import dask.bag as db  # noqa: E402
 
 import ngramkit  # noqa: E402
 import ngramkit.dask  # noqa: E402
-from ngramkit.stream_score import StreamScorer  # noqa: E402
+from ngramkit.pipelines.streaming import StreamScorer  # noqa: E402
 
 ALL = ["rouge", "bleu", "chrf"]
 

@@ -2,7 +2,7 @@
 equal to rouge-score.
 
 Long LCS problems switch to compact match masks and a checkpointed rougeLsum traceback (see
-csrc/lcs.hpp); ``_core._set_lcs_memory_limits`` lowers the switch-over point so the bounded forms
+csrc/metrics/lcs.hpp); ``_core._set_lcs_memory_limits`` lowers the switch-over point so the bounded forms
 run on every pair here and are compared with rouge-score itself.
 """
 from __future__ import annotations

@@ -11,9 +11,10 @@ import pytest
 
 import ngramkit
 import oracle
-from ngramkit import _core, _ingest
+from ngramkit import _core
+from ngramkit.ingest import _ingest
 
-rouge_module = importlib.import_module("ngramkit.rouge")
+rouge_module = importlib.import_module("ngramkit.metrics.rouge_statistics")
 
 ALPHABET = ["a", "Z", " ", "\n", "é", "ÿ", "\x80", "Ω", "中", "\ud800", "\udfff", "😀", "\U0010ffff", "\x00", "ﬀ",
             "İ", "3", ".", "-"]

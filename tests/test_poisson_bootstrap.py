@@ -1,4 +1,4 @@
-"""The Poisson bootstrap (csrc/poisson_bootstrap.hpp, ngramkit.poisson_bootstrap): the weights against
+"""The Poisson bootstrap (csrc/stats/poisson_bootstrap.hpp, ngramkit.stats.poisson_bootstrap): the weights against
 an independent Python implementation of the documented generator, Poisson(1) sanity, invariance to
 chunking and threads, BLEU / chrF / ROUGE resample numbers against slow exact oracles, errors."""
 from __future__ import annotations
@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from ngramkit import _core
-from ngramkit.bleu import bleu
-from ngramkit.chrf import chrf
-from ngramkit.rouge import rouge
-from ngramkit.stream_score import StreamScorer
+from ngramkit.metrics.bleu import bleu
+from ngramkit.metrics.chrf import chrf
+from ngramkit.metrics.rouge import rouge
+from ngramkit.pipelines.streaming import StreamScorer
 
 ALL = ["rouge", "bleu", "chrf"]
 M64 = 2 ** 64 - 1

@@ -2,7 +2,7 @@
 
 rouge-score 0.1.2 stems every token longer than 3 characters with
 ``nltk.stem.porter.PorterStemmer().stem``; ngramkit reimplements that stemmer in
-``csrc/porter_stemmer.hpp`` and exposes it as ``ngramkit._core.porter_stem``.
+``csrc/text/porter_stemmer.hpp`` and exposes it as ``ngramkit._core.porter_stem``.
 """
 
 from __future__ import annotations

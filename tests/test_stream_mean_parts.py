@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from ngramkit.stream_mean import ExactMean
+from ngramkit.stats.stream_mean import ExactMean
 
 
 def _parts(x: np.ndarray, cuts: list[int], rng) -> list[ExactMean]:
@@ -58,7 +58,7 @@ def test_incomplete_rows_raise():
 
 
 def test_stream_scorers_of_ranges_merge_to_the_whole(dialogsum):
-    from ngramkit.stream_score import StreamScorer
+    from ngramkit.pipelines.streaming import StreamScorer
 
     hyp, refs = dialogsum
     refs = [list(r) for r in zip(*refs)]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import ngramkit
-from ngramkit.tables import score_columns
+from ngramkit.pipelines.tables import score_columns
 
 pa = pytest.importorskip("pyarrow")
 

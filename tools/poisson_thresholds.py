@@ -1,4 +1,4 @@
-"""Print csrc/poisson_bootstrap.hpp's kThresholds: floor(2^64 * P(X <= k)) for X ~ Poisson(1), k = 0..19,
+"""Print csrc/stats/poisson_bootstrap.hpp's kThresholds: floor(2^64 * P(X <= k)) for X ~ Poisson(1), k = 0..19,
 with exact rational arithmetic (e^-1 by its alternating series to 60 terms: error < 1/60!)."""
 import math
 from fractions import Fraction

@@ -8,17 +8,18 @@ computed from integer per-pair statistics that add up across batches and machine
 >>> round(float(result["rouge1"].fmeasure[0]), 4)
 0.8571
 """
-from .bleu import BleuResult, bleu, sentence_bleu
-from .chrf import ChrfResult, chrf, sentence_chrf
-from .bootstrap import bootstrap_interval, mean_score
-from .compare import Comparison, compare
-from .rouge import RougeResult, RougeScores, rouge, scores_from_statistics, tokenize
-from .rouge_types import VALID_ROUGE_TYPES
-from .scores import AggregateScore, Score
-from .tables import TableScores, dataset_scorer, score_columns, score_table
-from .token_batch import TokenBatch
-
-__version__ = "0.2.0"
+from ._version import __version__  # noqa: F401  (the package version)
+from .comparison.compare import Comparison, compare
+from .ingest.token_batch import TokenBatch
+from .ingest.tokenize import tokenize
+from .metrics.bleu import BleuResult, bleu, sentence_bleu
+from .metrics.chrf import ChrfResult, chrf, sentence_chrf
+from .metrics.rouge import rouge
+from .metrics.rouge_result import RougeResult, RougeScores, scores_from_statistics
+from .metrics.rouge_types import VALID_ROUGE_TYPES
+from .pipelines.tables import TableScores, dataset_scorer, score_columns, score_table
+from .stats.bootstrap import bootstrap_interval, mean_score
+from .stats.scores import AggregateScore, Score
 
 __all__ = [
     "Comparison",

@@ -19,7 +19,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "rouge_kernel.hpp"
+#include "metrics/rouge.hpp"
 
 namespace {
 

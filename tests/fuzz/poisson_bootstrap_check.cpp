@@ -1,7 +1,7 @@
-// Standalone check of csrc/poisson_bootstrap.hpp (run under ASan + UBSan):
+// Standalone check of csrc/stats/poisson_bootstrap.hpp (run under ASan + UBSan):
 //   g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Icsrc tests/fuzz/poisson_bootstrap_check.cpp -pthread
 // Random shapes (including k = 0, m = 0, n = 0): 1 vs 3 threads equal, weight sums equal weight().
-#include "poisson_bootstrap.hpp"
+#include "stats/poisson_bootstrap.hpp"
 #include <cstdio>
 #include <random>
 using namespace ngramkit::poisson_bootstrap;

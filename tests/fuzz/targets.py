@@ -210,7 +210,7 @@ def sacrebleu_tokenizers(data: bytes) -> None:
     fdp = FuzzedDataProvider(data)
     texts = [_text(fdp) for _ in range(fdp.ConsumeIntInRange(1, 3))]
     kind = fdp.ConsumeIntInRange(0, 4)
-    buffers = ngramkit.inputs.text_buffers(texts, "texts")
+    buffers = ngramkit.ingest.inputs.text_buffers(texts, "texts")
     got = _core.sacrebleu_tokenize(*buffers, kind)
     tokenizer = _sacrebleu_tokenizers()[kind]
     for text, tokens in zip(texts, got):  # _core joins the tokens by one space, as BLEU splits them

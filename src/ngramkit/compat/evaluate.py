@@ -19,8 +19,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..bleu import MAX_ORDER_LIMIT, bleu as _kernel_bleu
-from ..bootstrap import bootstrap_interval
+from ..metrics.bleu import MAX_ORDER_LIMIT, bleu as _kernel_bleu
+from ..stats.bootstrap import bootstrap_interval
 from .nltk.bleu_score import intern_rows
 from .rouge_score.rouge_scorer import RougeScorer
 
@@ -283,7 +283,7 @@ def chrf(
     """The dict ``evaluate.load("chrf").compute(...)`` returns: ``score`` (sacrebleu's corpus
     chrF / chrF++, 0-100), ``char_order``, ``word_order``, ``beta``. Every prediction must have
     the same number of references (ValueError otherwise)."""
-    from ..chrf import chrf as _kernel_chrf
+    from ..metrics.chrf import chrf as _kernel_chrf
 
     predictions, groups = _same_count_groups(predictions, references,
                                              "ChrF, as implemented by sacrebleu,")

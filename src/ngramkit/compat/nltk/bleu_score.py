@@ -32,8 +32,8 @@ from operator import itemgetter
 
 import numpy as np
 
-from ...bleu import MAX_ORDER_LIMIT, bleu as _kernel_bleu
-from ...token_batch import TokenBatch
+from ...ingest.token_batch import TokenBatch
+from ...metrics.bleu import MAX_ORDER_LIMIT, bleu as _kernel_bleu
 
 __all__ = [
     "Fraction",

@@ -13,9 +13,10 @@ from typing import Sequence
 
 import numpy as np
 
-from ...rouge import RougeResult, rouge
-from ...rouge_types import rouge_type_codes
-from ...scores import Score
+from ...metrics.rouge import rouge
+from ...metrics.rouge_result import RougeResult
+from ...metrics.rouge_types import rouge_type_codes
+from ...stats.scores import Score
 from . import scoring
 
 

@@ -16,8 +16,8 @@ from typing import Dict
 
 import numpy as np
 
-from ...bootstrap import _rouge_score_percentiles
-from ...scores import AggregateScore, Score
+from ...stats.bootstrap import _rouge_score_percentiles
+from ...stats.scores import AggregateScore, Score
 
 __all__ = ["AggregateScore", "BaseScorer", "BootstrapAggregator", "Score", "fmeasure"]
 

@@ -19,9 +19,9 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from ...bleu import BleuResult, bleu as _bleu
-from ...chrf import ChrfResult, chrf as _chrf
-from ...signature import Signature
+from ...metrics.bleu import BleuResult, bleu as _bleu
+from ...metrics.chrf import ChrfResult, chrf as _chrf
+from ...stats.signature import Signature
 
 __all__ = ["BLEU", "CHRF", "BLEUScore", "CHRFScore", "corpus_bleu", "sentence_bleu", "corpus_chrf",
            "sentence_chrf", "metrics"]
@@ -75,7 +75,7 @@ def _check_sentence(hypothesis, references, caller: str) -> list:
 def _bootstrap(score, n_samples: int) -> tuple[str, list]:
     """(seed as sacrebleu records it, the scores of sacrebleu's bootstrap resamples of ``score``'s
     per-pair statistics)."""
-    from ...significance import MetricStatistics, bootstrap_scores
+    from ...stats.significance import MetricStatistics, bootstrap_scores
 
     seed = os.environ.get("SACREBLEU_SEED", "12345")
     result = score.result

@@ -16,13 +16,18 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .corpus_result import CorpusResult
-from .inputs import IDS, text_buffers
-from .pairs import Pairs, ingest_pairs
-from .signature import Signature
-from .text_tokenizers import (NATIVE_TOKENIZERS, check_tokenizer_name, delegated_tokenizer, lowercased,
-                              tokenizer_signature)
-from .threads import resolve_threads
+from ..ingest.inputs import IDS, text_buffers
+from ..ingest.pairs import Pairs, ingest_pairs
+from ..ingest.text_tokenizers import (
+    NATIVE_TOKENIZERS,
+    check_tokenizer_name,
+    delegated_tokenizer,
+    lowercased,
+    tokenizer_signature,
+)
+from ..ingest.threads import resolve_threads
+from ..stats.corpus_result import CorpusResult
+from ..stats.signature import Signature
 
 SMOOTH_METHODS = {"none": 0, "floor": 1, "add-k": 2, "exp": 3}
 #: sacrebleu's defaults for the smoothing value of each method.
@@ -203,7 +208,7 @@ class BleuResult(CorpusResult):
 
 def bleu_statistics(pairs: Pairs, config: BleuConfig, threads: int) -> np.ndarray:
     """int64 (n_predictions, 2 + 2N) statistics of ingested pairs."""
-    from . import _core
+    from .. import _core
 
     order = config.max_ngram_order
     if len(pairs) == 0:
@@ -275,7 +280,7 @@ def bleu(hypotheses: Any, references: Any, tokenize: str | None = None, smooth_m
 
 def sentence_scores(statistics: np.ndarray, config: BleuConfig, threads: int = 1) -> np.ndarray:
     """BLEU of every statistics row on its own (float64 (n,)), as sacrebleu's ``compute_bleu``."""
-    from . import _core
+    from .. import _core
 
     value = config.smooth_value
     return _core.bleu_scores(np.ascontiguousarray(statistics, dtype=np.int64), config.max_ngram_order,

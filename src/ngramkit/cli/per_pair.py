@@ -12,7 +12,7 @@ import tempfile
 
 import numpy as np
 
-from .cli_io import CliError
+from .files import CliError
 
 FORMATS = (".tsv", ".jsonl", ".parquet")
 

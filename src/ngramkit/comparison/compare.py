@@ -11,7 +11,7 @@
 
 For BLEU and chrF every number (score, p-value, bootstrap mean and 95% half-width) equals what
 ``sacrebleu.significance.PairedTest`` reports for the same systems, references, test, number of
-samples and seed: the resamples are sacrebleu's own draws (see :mod:`ngramkit.significance`).
+samples and seed: the resamples are sacrebleu's own draws (see :mod:`ngramkit.stats.significance`).
 ROUGE gets the same two tests on its per-pair F1 (and, on request, precision and recall): a
 resample's score is the mean of the resampled pairs' scores.
 """
@@ -24,14 +24,18 @@ from typing import Any, Iterable, Optional
 
 import numpy as np
 
-from .bleu import bleu, sentence_scores
-from .chrf import ChrfResult, _run as chrf_run, make_config as chrf_config
-from .rouge import rouge
-from .signature import Signature
-from .significance import DEFAULT_SAMPLES, DEFAULT_SEED, MetricStatistics, paired_test
-from .stream_score import METRICS
-from .tables import _split_options
-from .threads import resolve_threads
+from ..ingest.threads import resolve_threads
+from ..metrics.bleu import bleu, sentence_scores
+from ..metrics.chrf import ChrfResult, _run as chrf_run, make_config as chrf_config
+from ..metrics.registry import METRICS, split_options
+from ..metrics.rouge import rouge
+from ..stats.signature import Signature
+from ..stats.significance import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    MetricStatistics,
+    paired_test,
+)
 
 __all__ = ["Comparison", "compare"]
 
@@ -152,7 +156,7 @@ def _chrf_metric(items, references, options, threads, sentence) -> tuple[MetricS
         per_pair[name] = sent
     sentence[result.name] = per_pair
     def chrf_rows(rows: np.ndarray) -> np.ndarray:
-        from . import _core
+        from .. import _core
 
         factor = float(config.beta ** 2)
         return np.array([_core.chrf_f_score(np.ascontiguousarray(r), config.char_order, config.word_order, factor,
@@ -237,7 +241,7 @@ class Comparison:
     def format(self) -> str:
         """The plain-text table: per metric each system's score, its interval (bs), the difference
         to the baseline, the p-value and ``*`` when p < 0.05."""
-        from .compare_format import format_table
+        from .text_table import format_table
 
         return format_table(self)
 
@@ -245,13 +249,13 @@ class Comparison:
         return self.format()
 
     def _repr_html_(self) -> str:
-        from .compare_report import html_fragment
+        from .html_report import html_fragment
 
         return html_fragment(self)
 
     def report(self, path) -> None:
         """Write the self-contained HTML report (figures need matplotlib: ``ngramkit[plot]``)."""
-        from .compare_report import write_report
+        from .html_report import write_report
 
         write_report(self, path)
 
@@ -291,7 +295,7 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
     metrics, n_samples, measures = _check_arguments(metrics, test, n_samples, seed, rouge_measures)
     if "threads" in metric_options:
         raise TypeError("compare: give threads as the keyword argument threads=")
-    per = _split_options(metrics, metric_options, caller="compare")
+    per = split_options(metrics, metric_options, caller="compare")
     n_threads = resolve_threads(threads)
     n_pairs = len(items[0][1])
     if hasattr(references, "__len__") and not isinstance(references, (str, bytes)) and len(references) != n_pairs:

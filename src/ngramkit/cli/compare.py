@@ -8,8 +8,8 @@ import json
 import os
 import sys
 
-from .cli_io import CliError, int_at_least, read_lines
-from .cli_score import _metrics, add_metric_options
+from .files import CliError, int_at_least, read_lines
+from .score import _metrics, add_metric_options
 
 EPILOG = """\
 example:
@@ -100,7 +100,7 @@ def _read(args, names):
 
 def run(args) -> int:
     """Run ``ngramkit compare`` with parsed arguments; CliError for user errors."""
-    from .compare import compare
+    from ..comparison.compare import compare
 
     metrics = _metrics(args)
     measures = [m.strip() for m in args.rouge_measures.split(",") if m.strip()]

@@ -32,8 +32,8 @@ from typing import Optional, Union
 
 import numpy as np
 
+from ..ingest.threads import resolve_threads
 from .scores import AggregateScore, Score
-from .threads import resolve_threads
 
 __all__ = ["DEFAULT_SEED", "bootstrap_interval", "bootstrap_means", "mean_score"]
 
@@ -131,7 +131,7 @@ def _rouge_score_percentiles(matrix: np.ndarray, confidence_interval, n_samples)
 
 def _compiled_bootstrap_means():
     try:
-        from . import _core
+        from .. import _core
     except ImportError:
         return None
     return getattr(_core, "bootstrap_means", None)

@@ -12,7 +12,7 @@ import itertools
 import json
 from typing import Iterator
 
-from .cli_io import CliError, open_binary
+from .files import CliError, open_binary
 
 TABLE_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz", ".parquet")
 DEFAULT_HYP_COL, DEFAULT_REF_COL = "prediction", "reference"

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .compare_format import format_value
+from .text_table import format_value
 
 __all__ = ["format_value", "html_fragment", "render_html", "write_report"]
 

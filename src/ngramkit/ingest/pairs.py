@@ -1,7 +1,7 @@
 """One ingest step for every metric: ``(predictions, references)`` become one checked object.
 
 Predictions are one text or token sequence each; references are one per prediction or several
-(see :mod:`ngramkit.inputs` for the accepted layouts). Both sides must be of one kind: text or
+(see :mod:`ngramkit.ingest.inputs` for the accepted layouts). Both sides must be of one kind: text or
 token ids.
 """
 from __future__ import annotations

@@ -7,11 +7,12 @@ import argparse
 import json
 import sys
 
-from . import __version__, cli_compare, cli_score
-from .cli_io import CliError, int_at_least, read_lines as _read_lines
-from .rouge import RougeResult, rouge
-from .rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
-
+from .._version import __version__
+from ..metrics.rouge import rouge
+from ..metrics.rouge_result import RougeResult
+from ..metrics.rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
+from . import compare as cli_compare, score as cli_score
+from .files import CliError, int_at_least, read_lines as _read_lines
 
 _non_negative = int_at_least(0, "non-negative")
 
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
     if args.command == "demo":
-        from .examples import realsumm_bart
+        from ..examples import realsumm_bart
 
         predictions, references = realsumm_bart()
         if args.rouge_types == ",".join(DEFAULT_ROUGE_TYPES):

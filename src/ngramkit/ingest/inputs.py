@@ -84,7 +84,7 @@ def _threaded_id_rows(values: list, threads: int) -> TokenBatch | None:
     """``values`` as a TokenBatch when every item is a list or tuple of exact ints in 0..2^31-1,
     checked and converted on ``threads`` threads in one step; None otherwise (then nothing about
     ``values`` has been decided: the caller's serial checks run as before)."""
-    from . import _core
+    from .. import _core
 
     if not values or isinstance(values[0], str):  # text: no conversion to try
         return None
@@ -290,7 +290,8 @@ def text_buffers(texts: list, name: str, threads: int = 1) -> tuple[np.ndarray, 
     """(uint8 UTF-8 bytes, int64 byte offsets) of a list of str, lone surrogates as 3-byte
     sequences ("surrogatepass"), encoded on ``threads`` threads; a non-str item raises TypeError
     naming ``name[i]``."""
-    from . import _core, _ingest
+    from .. import _core
+    from . import _ingest
 
     if not isinstance(texts, list):
         texts = list(texts)

@@ -81,7 +81,8 @@ class TokenBatch:
     def from_lists(cls, rows: Sequence[Sequence[int]], *, name: str = "rows", threads: int | None = None) -> "TokenBatch":
         """From ``list[list[int]]`` (rows may also be tuples or 1-D integer arrays), converted on
         ``threads`` threads (default: all cores; the result never depends on it)."""
-        from . import _core, _ingest
+        from .. import _core
+        from . import _ingest
         from .threads import resolve_threads
 
         if not isinstance(rows, list):

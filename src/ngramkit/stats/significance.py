@@ -12,7 +12,7 @@ sacrebleu's ``PairedTest`` draws from ``numpy.random.default_rng(seed)`` (seed 1
   masks mix baseline and system statistics (exact integer sums); the p-value counts trials whose
   ``|a - b|`` exceeds the observed ``|Δ|``.
 
-The compiled kernels (``csrc/resample.hpp``) produce the same index and mask streams (numpy's PCG64
+The compiled kernels (``csrc/stats/resample.hpp``) produce the same index and mask streams (numpy's PCG64
 and its bounded/bool draws) and sum the statistics without materialising the
 ``(n_samples, n_pairs)`` matrix. Each resample's sums are finalized here in Python by the metric's
 own formula, fed the same numpy types sacrebleu feeds it, so every number is sacrebleu's.
@@ -33,7 +33,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from .threads import resolve_threads
+from ..ingest.threads import resolve_threads
 
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "MetricStatistics", "TestOutcome", "estimate_ci", "p_value",
            "paired_test"]
@@ -118,7 +118,7 @@ def bootstrap_scores(metrics, n_samples: int, seed, threads=None) -> list:
     """Per metric, per system: the scores of the ``n_samples`` bootstrap resamples (sacrebleu's
     ``_bootstrap_resample`` draws): a list of what ``finalize`` returned (sacrebleu kinds) or a
     float64 array (means)."""
-    from . import _core
+    from .. import _core
 
     n_systems = len(metrics[0].statistics)
     n = metrics[0].statistics[0].shape[0]
@@ -143,7 +143,7 @@ def bootstrap_scores(metrics, n_samples: int, seed, threads=None) -> list:
 
 def _randomization(metrics, n_samples: int, seed, threads: int) -> list:
     """Per metric, per non-baseline system: the array of ``|score_a - score_b|`` per trial."""
-    from . import _core
+    from .. import _core
 
     state = generator_state(seed)
     out = []

@@ -16,7 +16,7 @@ ABBREVIATIONS = {
 
 
 def package_version() -> str:
-    from . import __version__
+    from .._version import __version__
 
     return f"ngramkit-{__version__}"
 

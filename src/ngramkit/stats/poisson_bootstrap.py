@@ -4,7 +4,7 @@ pairs were split (chunks, files, Dask partitions, threads).
 Resample ``r`` gives pair ``i`` (its 0-based position among all pairs) a weight ``w[r, i] ~
 Poisson(1)`` that is a pure function of ``(seed, r, i)`` (counter-based: splitmix64 mixing, then an
 inverse CDF by integer comparison against ``floor(2**64 * P(X <= k))``; the exact formula is in
-``csrc/poisson_bootstrap.hpp``). Per resample only integers are summed:
+``csrc/stats/poisson_bootstrap.hpp``). Per resample only integers are summed:
 
 * BLEU / chrF: ``sum_i w[r, i] * statistics[i]`` (int64), finalized with the result's
   ``finalize_row`` exactly like the corpus score;
@@ -66,7 +66,7 @@ class PoissonSums:
 
     def add(self, first_row: int, stats: np.ndarray, values: np.ndarray, threads: int) -> None:
         """Take in pairs ``first_row ..`` : int64 (n, k) statistics and float64 (n, m) values in [-1, 1]."""
-        from . import _core
+        from .. import _core
 
         s, v, w = _core.poisson_bootstrap_sums(int(first_row), np.ascontiguousarray(stats, dtype=np.int64),
                                                np.ascontiguousarray(values, dtype=np.float64), self.seed,

@@ -7,10 +7,11 @@ import json
 import os
 import sys
 
-from .cli_io import CliError, count_lines, int_at_least, line_chunks, spool_stdin
-from .per_pair_out import PerPairWriter
-from .rouge_types import DEFAULT_ROUGE_TYPES
-from .stream_score import METRICS, StreamScorer
+from ..metrics.registry import METRICS
+from ..metrics.rouge_types import DEFAULT_ROUGE_TYPES
+from ..pipelines.streaming import StreamScorer
+from .files import CliError, count_lines, int_at_least, line_chunks, spool_stdin
+from .per_pair import PerPairWriter
 
 DEFAULT_CHUNK_SIZE = 50_000
 
@@ -133,7 +134,7 @@ def _sources(args, stack: contextlib.ExitStack):
     if args.example:
         if args.hyp or args.ref:
             raise CliError("--example: takes no --hyp / --ref")
-        from .examples import realsumm_bart
+        from ..examples import realsumm_bart
 
         hyps, refs = realsumm_bart()
         size = args.chunk_size

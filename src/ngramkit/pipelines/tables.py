@@ -17,16 +17,10 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from .bleu import bleu, sentence_scores
-from .chrf import chrf, sentence_chrf
-from .rouge import rouge
-from .stream_score import METRICS
-
-_ROUGE_OPTIONS = {"rouge_types": "rouge_types", "use_stemmer": "use_stemmer", "rouge_tokenize": "tokenize",
-                  "multi_reference": "multi_reference", "split_summaries": "split_summaries"}
-_BLEU_OPTIONS = {"tokenize", "smooth_method", "smooth_value", "max_ngram_order", "effective_order"}
-_CHRF_OPTIONS = {"char_order", "word_order", "beta", "eps_smoothing", "whitespace"}
-_SHARED = {"lowercase": ("bleu", "chrf"), "threads": ("rouge", "bleu", "chrf")}
+from ..metrics.bleu import bleu, sentence_scores
+from ..metrics.chrf import chrf, sentence_chrf
+from ..metrics.registry import METRICS, check_metrics, split_options
+from ..metrics.rouge import rouge
 
 
 class TableScores(NamedTuple):
@@ -39,32 +33,6 @@ class TableScores(NamedTuple):
     results: dict
 
 
-def _split_options(metrics, options: dict, caller: str = "score_table") -> dict[str, dict]:
-    per = {m: {} for m in METRICS}
-    for key, value in options.items():
-        if key in _ROUGE_OPTIONS:
-            per["rouge"][_ROUGE_OPTIONS[key]] = value
-        elif key in _BLEU_OPTIONS:
-            per["bleu"][key] = value
-        elif key in _CHRF_OPTIONS:
-            per["chrf"][key] = value
-        elif key in _SHARED:
-            for m in _SHARED[key]:
-                per[m][key] = value
-        else:
-            known = sorted([*_ROUGE_OPTIONS, *_BLEU_OPTIONS, *_CHRF_OPTIONS, *_SHARED])
-            raise TypeError(f"{caller}: unknown option {key!r}; options are {', '.join(known)}")
-    return per
-
-
-def _check_metrics(metrics) -> list[str]:
-    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
-    unknown = [m for m in metrics if m not in METRICS]
-    if unknown or not metrics:
-        raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown)) or '(empty)'}; choose among {', '.join(METRICS)}")
-    return list(dict.fromkeys(metrics))
-
-
 def score_columns(hypotheses, references, metrics=METRICS, **options) -> tuple[dict[str, np.ndarray], dict]:
     """Per-pair columns and corpus results of any inputs :func:`ngramkit.rouge` accepts.
 
@@ -72,8 +40,8 @@ def score_columns(hypotheses, references, metrics=METRICS, **options) -> tuple[d
     ``bleu`` (sentence BLEU as sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF) to float64
     arrays (n_pairs,); ``results`` maps each metric to its result object.
     """
-    metrics = _check_metrics(metrics)
-    per = _split_options(metrics, options)
+    metrics = check_metrics(metrics)
+    per = split_options(metrics, options)
     columns: dict[str, np.ndarray] = {}
     results: dict = {}
     if "rouge" in metrics:
@@ -160,8 +128,8 @@ def dataset_scorer(metrics=METRICS, hyp_col: str = "prediction", ref_col: str = 
 
     >>> ds = ds.map(ngramkit.dataset_scorer(("rouge", "bleu"), hyp_col="pred", ref_col="summary"), batched=True)
     """
-    metrics = _check_metrics(metrics)
-    _split_options(metrics, options)  # unknown options fail here, not inside map
+    metrics = check_metrics(metrics)
+    split_options(metrics, options)  # unknown options fail here, not inside map
 
     def score_batch(batch: dict) -> dict:
         for name in (hyp_col, ref_col):

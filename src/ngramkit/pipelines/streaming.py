@@ -4,12 +4,12 @@
   is finalized once from the sums (:meth:`CorpusResult.from_statistics`), exactly what scoring all
   pairs at once gives.
 * ROUGE: the corpus figure is the mean of the per-pair precision / recall / F1. They are fed to
-  :class:`~ngramkit.stream_mean.ExactMean`, which reproduces ``numpy.mean``'s pairwise summation,
+  :class:`~ngramkit.stats.stream_mean.ExactMean`, which reproduces ``numpy.mean``'s pairwise summation,
   so the streamed means equal ``ngramkit.rouge(all pairs)[t].mean()`` bit for bit, whatever the
   chunk size. That needs the number of pairs up front (``n_total``).
 
 With ``bootstrap=B`` the scorer also keeps B Poisson-bootstrap resample sums
-(:mod:`ngramkit.poisson_bootstrap`: each pair's weights depend only on the seed, the resample and the
+(:mod:`ngramkit.stats.poisson_bootstrap`: each pair's weights depend only on the seed, the resample and the
 pair's global index), so :meth:`StreamScorer.summary` gains a ``"bootstrap"`` section of 95%
 intervals that is the same for any chunk size or partitioning.
 
@@ -24,14 +24,13 @@ from typing import Any
 
 import numpy as np
 
-from .bleu import BleuResult, bleu, sentence_scores
-from .chrf import ChrfResult, chrf, sentence_chrf
-from .poisson_bootstrap import PoissonSums, check_bootstrap, interval
-from .rouge import rouge
-from .signature import Signature
-from .stream_mean import ExactMean
-
-METRICS = ("rouge", "bleu", "chrf")
+from ..metrics.bleu import BleuResult, bleu, sentence_scores
+from ..metrics.chrf import ChrfResult, chrf, sentence_chrf
+from ..metrics.registry import METRICS
+from ..metrics.rouge import rouge
+from ..stats.poisson_bootstrap import PoissonSums, check_bootstrap, interval
+from ..stats.signature import Signature
+from ..stats.stream_mean import ExactMean
 
 
 def _nan_to_none(value: float) -> float | None:
@@ -112,7 +111,7 @@ class StreamScorer:
         return columns
 
     def _add_bootstrap(self, n: int, stats: list[np.ndarray], values: np.ndarray | None) -> None:
-        from .threads import resolve_threads
+        from ..ingest.threads import resolve_threads
 
         widths = {m: s.shape[1] for m, s in zip([m for m in ("bleu", "chrf") if m in self.metrics], stats)}
         self._boot_widths.update(widths)

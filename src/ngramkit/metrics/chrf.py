@@ -15,13 +15,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..ingest.inputs import text_buffers
+from ..ingest.pairs import Pairs, ingest_pairs
+from ..ingest.text_tokenizers import lowercased
+from ..ingest.threads import resolve_threads
+from ..stats.corpus_result import CorpusResult
+from ..stats.signature import Signature
 from .bleu import CHUNK_SIZE
-from .corpus_result import CorpusResult
-from .inputs import text_buffers
-from .pairs import Pairs, ingest_pairs
-from .signature import Signature
-from .text_tokenizers import lowercased
-from .threads import resolve_threads
 
 EPS = 1e-16
 
@@ -166,7 +166,7 @@ class ChrfResult(CorpusResult):
 
 def chrf_statistics(pairs: Pairs, config: ChrfConfig, threads: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(statistics int64 (n, 3*order), sentence scores float64 (n,), chosen reference int64 (n,))."""
-    from . import _core
+    from .. import _core
 
     n = len(pairs)
     if n == 0:

@@ -1,0 +1,45 @@
+"""The metric families the table, streaming, Dask, comparison and command-line layers know, and how
+one flat set of keyword options is routed to each family's function.
+
+``METRICS`` names the families in their canonical order. ``METRIC_OPTIONS[m]`` maps every option a
+caller of :func:`ngramkit.score_table` (or ``ngramkit.dask.score``, ``ngramkit.compare``) may pass
+to the keyword of metric ``m``'s function that receives it; an option listed under several
+families (``threads``, ``lowercase``) goes to each of them. A new metric family adds itself here.
+"""
+from __future__ import annotations
+
+METRICS = ("rouge", "bleu", "chrf")
+
+METRIC_OPTIONS: dict[str, dict[str, str]] = {
+    "rouge": {"rouge_types": "rouge_types", "use_stemmer": "use_stemmer", "rouge_tokenize": "tokenize",
+              "multi_reference": "multi_reference", "split_summaries": "split_summaries", "threads": "threads"},
+    "bleu": {k: k for k in ("tokenize", "smooth_method", "smooth_value", "max_ngram_order", "effective_order",
+                            "lowercase", "threads")},
+    "chrf": {k: k for k in ("char_order", "word_order", "beta", "eps_smoothing", "whitespace", "lowercase",
+                            "threads")},
+}
+
+
+def split_options(metrics, options: dict, caller: str = "score_table") -> dict[str, dict]:
+    """Per metric family in :data:`METRICS`, the keyword arguments of its function among
+    ``options``; an option no family takes raises a TypeError naming ``caller``."""
+    per: dict[str, dict] = {m: {} for m in METRICS}
+    for key, value in options.items():
+        targets = [m for m in METRICS if key in METRIC_OPTIONS[m]]
+        if not targets:
+            known = sorted({k for table in METRIC_OPTIONS.values() for k in table})
+            raise TypeError(f"{caller}: unknown option {key!r}; options are {', '.join(known)}")
+        for m in targets:
+            per[m][METRIC_OPTIONS[m][key]] = value
+    return per
+
+
+def check_metrics(metrics) -> list[str]:
+    """``metrics`` (one name or several) as a list without repeats; unknown names or none raise a
+    ValueError."""
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown or not metrics:
+        raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown)) or '(empty)'}; "
+                         f"choose among {', '.join(METRICS)}")
+    return list(dict.fromkeys(metrics))

@@ -1,0 +1,86 @@
+"""The public surface, enumerated: every name of ``ngramkit.__all__``, ``ngramkit.dask``, each compat
+drop-in's names its users call, and every CLI command and option. A move or rename that drops one
+fails here (add a name to these lists when it becomes public; removing one is an API change)."""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+
+import pytest
+
+import ngramkit
+from ngramkit.cli import main
+
+TOP_LEVEL = {
+    "AggregateScore", "BleuResult", "ChrfResult", "Comparison", "RougeResult", "RougeScores", "Score", "TableScores",
+    "TokenBatch", "VALID_ROUGE_TYPES", "bleu", "bootstrap_interval", "chrf", "compare", "dataset_scorer",
+    "mean_score", "rouge", "score_columns", "score_table", "scores_from_statistics", "sentence_bleu",
+    "sentence_chrf", "tokenize",
+}
+
+MODULE_NAMES = {
+    "ngramkit.dask": ["score", "task_threads"],
+    "ngramkit.examples": ["realsumm_bart", "sentences_from_tags"],
+    "ngramkit.compat.sacrebleu": ["BLEU", "CHRF", "BLEUScore", "CHRFScore", "corpus_bleu", "sentence_bleu",
+                                  "corpus_chrf", "sentence_chrf", "raw_corpus_bleu", "metrics"],
+    "ngramkit.compat.sacrebleu.metrics": ["BLEU", "CHRF", "BLEUScore", "CHRFScore"],
+    "ngramkit.compat.rouge_score": ["RougeScorer", "rouge_scorer", "scoring"],
+    "ngramkit.compat.rouge_score.rouge_scorer": ["RougeScorer"],
+    "ngramkit.compat.rouge_score.scoring": ["AggregateScore", "BaseScorer", "BootstrapAggregator", "Score",
+                                            "fmeasure"],
+    "ngramkit.compat.nltk": ["bleu_score"],
+    "ngramkit.compat.nltk.bleu_score": ["SmoothingFunction", "corpus_bleu", "sentence_bleu", "modified_precision",
+                                        "brevity_penalty", "closest_ref_length"],
+    "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf"],
+}
+
+CLI_OPTIONS = {
+    "score": "--beta --bootstrap --char-order --chrf-whitespace --chunk-size --effective-order --eps-smoothing "
+             "--example --format --hyp --hyp-col --lowercase --max-ngram-order --metrics --multi-reference "
+             "--per-pair --quiet --ref --ref-col --rouge-tokenize --rouge-types --seed --sentence-sep "
+             "--smooth-method --smooth-value --threads --tokenize --use-stemmer --word-order",
+    "compare": "--beta --char-order --chrf-whitespace --effective-order --eps-smoothing --format --lowercase "
+               "--max-ngram-order --metrics --multi-reference --n-samples --names --paired-ar --paired-bs --ref "
+               "--report --rouge-measures --rouge-tokenize --rouge-types --seed --sentence-sep --smooth-method "
+               "--smooth-value --threads --tokenize --use-stemmer --word-order",
+    "rouge": "--bootstrap --json --per-pair --predictions --progress --references --rouge-types --seed "
+             "--sentence-sep --threads --use-stemmer",
+    "demo": "--bootstrap --json --per-pair --progress --rouge-types --seed --threads --use-stemmer",
+}
+
+
+def test_top_level_all_is_exactly_the_public_api():
+    assert set(ngramkit.__all__) == TOP_LEVEL
+    for name in TOP_LEVEL:
+        assert getattr(ngramkit, name) is not None
+    assert isinstance(ngramkit.__version__, str)
+
+
+@pytest.mark.parametrize("module", sorted(MODULE_NAMES))
+def test_module_names(module):
+    mod = importlib.import_module(module)
+    missing = [n for n in MODULE_NAMES[module] if not hasattr(mod, n)]
+    assert not missing, f"{module} lost {missing}"
+
+
+def _help(*argv: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exit_:
+        main([*argv, "--help"])
+    assert exit_.value.code == 0
+    return out.getvalue()
+
+
+def test_cli_commands():
+    text = _help()
+    assert "{score,compare,rouge,demo}" in text
+    assert "--version" in text
+
+
+@pytest.mark.parametrize("command", sorted(CLI_OPTIONS))
+def test_cli_options(command):
+    text = _help(command)
+    missing = [o for o in CLI_OPTIONS[command].split() if o not in text.split() and f"{o}," not in text
+               and f"[{o}" not in text and f"{o}=" not in text]
+    assert not missing, f"ngramkit {command} lost {missing}"
