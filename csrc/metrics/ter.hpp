@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// TER of one hypothesis against one reference over int32 token ids, as sacrebleu 2.6.0's
+// lib_ter.translation_edit_rate: greedy shifts (size <= 10, distance <= 50, at most 1000
+// candidates per pair; the round reaching the cap applies no shift) and a beam-limited edit
+// distance (beam 25, ceil(m / n / 2 + 25) when m / n > 50) with ties sub/match > del > ins.
+// Memory: O(n * beam + m) per pair (only the band of each row is kept).
+// WORK IN PROGRESS: not yet bound nor tested against sacrebleu.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace ngramkit::ter {
+
+constexpr std::int64_t kInf = 10000000000000000LL;  // sacrebleu's int(1e16)
+constexpr int kMaxShiftSize = 10;
+constexpr int kMaxShiftDist = 50;
+constexpr int kBeamWidth = 25;
+constexpr int kMaxCandidates = 1000;
+enum Op : char { kNop = ' ', kSub = 's', kIns = 'i', kDel = 'd', kUndef = 'x' };
+
+// Banded edit distance of hyp (rows) to ref (columns). Keeps, per row i, values and ops for
+// j in [lo[i], hi[i]); rows below `from` are reused from the previous call (same hypothesis
+// prefix and length).
+class BeamEditDistance {
+public:
+    explicit BeamEditDistance(const std::int32_t* ref, std::size_t m) : ref_(ref), m_(m) {}
+
+    // Edit distance of h (length n); rows 1..from-1 are kept from the last call on a
+    // hypothesis of the same length sharing its first from-1 words.
+    std::int64_t run(const std::int32_t* h, std::size_t n, std::size_t from = 1) {
+        if (n != n_ || from < 1) { setup(n); from = 1; }
+        for (std::size_t i = from; i <= n; ++i) {
+            const std::size_t lo = lo_[i], hi = hi_[i];
+            const std::size_t plo = lo_[i - 1], phi = hi_[i - 1];
+            const std::int64_t* pv = &val_[base_[i - 1]];
+            std::int64_t* cv = &val_[base_[i]];
+            char* co = &op_[base_[i]];
+            auto prev = [&](std::size_t j) { return (j >= plo && j < phi) ? pv[j - plo] : kInf; };
+            for (std::size_t j = lo; j < hi; ++j) {
+                std::int64_t best = kInf;
+                char bop = kUndef;
+                if (j == 0) {
+                    best = prev(0) + 1;
+                    bop = kDel;
+                } else {
+                    const bool eq = h[i - 1] == ref_[j - 1];
+                    const std::int64_t c1 = prev(j - 1) + (eq ? 0 : 1);
+                    const std::int64_t c2 = prev(j) + 1;
+                    const std::int64_t c3 = (j > lo ? cv[j - 1 - lo] : kInf) + 1;
+                    if (best > c1) { best = c1; bop = eq ? kNop : kSub; }
+                    if (best > c2) { best = c2; bop = kDel; }
+                    if (best > c3) { best = c3; bop = kIns; }
+                }
+                cv[j - lo] = best;
+                co[j - lo] = bop;
+            }
+        }
+        return val_[base_[n] + (m_ - lo_[n])];
+    }
+
+    // Trace of the last run, from (0,0) to (n,m), in sacrebleu's letters; false if undefined.
+    bool trace(std::vector<char>& out) const {
+        out.clear();
+        std::size_t i = n_, j = m_;
+        while (i > 0 || j > 0) {
+            char o = kUndef;
+            if (j >= lo_[i] && j < hi_[i]) o = op_[base_[i] + (j - lo_[i])];
+            out.push_back(o);
+            if (o == kSub || o == kNop) { --i; --j; }
+            else if (o == kIns) --j;
+            else if (o == kDel) --i;
+            else return false;
+        }
+        std::reverse(out.begin(), out.end());
+        return true;
+    }
+
+private:
+    void setup(std::size_t n) {
+        n_ = n;
+        lo_.assign(n + 1, 0);
+        hi_.assign(n + 1, 0);
+        base_.assign(n + 2, 0);
+        const double ratio = n ? static_cast<double>(m_) / static_cast<double>(n) : 1.0;
+        const std::int64_t beam = (kBeamWidth < ratio / 2)
+                                      ? static_cast<std::int64_t>(std::ceil(ratio / 2 + kBeamWidth))
+                                      : kBeamWidth;
+        lo_[0] = 0;
+        hi_[0] = m_ + 1;
+        for (std::size_t i = 1; i <= n; ++i) {
+            const auto diag = static_cast<std::int64_t>(std::floor(static_cast<double>(i) * ratio));
+            lo_[i] = static_cast<std::size_t>(std::max<std::int64_t>(0, diag - beam));
+            hi_[i] = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(m_) + 1, diag + beam));
+            if (i == n) hi_[i] = m_ + 1;
+            if (hi_[i] < lo_[i]) hi_[i] = lo_[i];
+        }
+        for (std::size_t i = 0; i <= n; ++i) base_[i + 1] = base_[i] + (hi_[i] - lo_[i]);
+        val_.assign(base_[n + 1], kInf);
+        op_.assign(base_[n + 1], kUndef);
+        for (std::size_t j = 0; j <= m_; ++j) { val_[j] = static_cast<std::int64_t>(j); op_[j] = kIns; }
+    }
+
+    const std::int32_t* ref_;
+    std::size_t m_;
+    std::size_t n_ = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> lo_, hi_, base_;
+    std::vector<std::int64_t> val_;
+    std::vector<char> op_;
+};
+
+}  // namespace ngramkit::ter
