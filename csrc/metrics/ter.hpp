@@ -110,4 +110,89 @@ private:
     std::vector<char> op_;
 };
 
+
+// words[:start] + ... as sacrebleu's _perform_shift (slices clamped as Python's).
+inline void perform_shift(const std::vector<std::int32_t>& w, std::size_t start, std::size_t len,
+                          std::size_t target, std::vector<std::int32_t>& out) {
+    const std::size_t n = w.size();
+    auto add = [&](std::size_t a, std::size_t b) {
+        a = std::min(a, n); b = std::min(b, n);
+        if (a < b) out.insert(out.end(), w.begin() + static_cast<std::ptrdiff_t>(a), w.begin() + static_cast<std::ptrdiff_t>(b));
+    };
+    out.clear();
+    if (target < start) { add(0, target); add(start, start + len); add(target, start); add(start + len, n); }
+    else if (target > start + len) { add(0, start); add(start + len, target); add(start, start + len); add(target, n); }
+    else { add(0, start); add(start + len, len + target); add(start, start + len); add(len + target, n); }
+}
+
+// (edits, reference length) of sacrebleu's translation_edit_rate.
+inline std::int64_t translation_edit_rate(const std::int32_t* hyp, std::size_t n, const std::int32_t* ref,
+                                          std::size_t m) {
+    if (m == 0) return static_cast<std::int64_t>(n);
+    BeamEditDistance ed(ref, m);
+    std::vector<std::int32_t> words(hyp, hyp + n), shifted, best_words;
+    std::vector<char> tr;
+    std::vector<std::int64_t> align(m), hyp_err(n + 1), ref_err(m + 1);  // prefix sums
+    std::int64_t shifts = 0;
+    int checked = 0;
+    while (true) {
+        const std::int64_t pre = ed.run(words.data(), n, 1);
+        std::size_t upto = n;
+        if (!ed.trace(tr)) break;
+        std::int64_t ph = -1, pr = -1;
+        std::size_t kh = 0, kr = 0;
+        hyp_err[0] = ref_err[0] = 0;
+        for (char o : tr) {
+            if (o == kNop || o == kSub) {
+                ++ph; ++pr; align[static_cast<std::size_t>(pr)] = ph;
+                hyp_err[kh + 1] = hyp_err[kh] + (o == kSub); ++kh;
+                ref_err[kr + 1] = ref_err[kr] + (o == kSub); ++kr;
+            } else if (o == kDel) {  // hypothesis word (an insertion once flipped)
+                ++ph; hyp_err[kh + 1] = hyp_err[kh] + 1; ++kh;
+            } else {  // reference word
+                ++pr; align[static_cast<std::size_t>(pr)] = ph; ref_err[kr + 1] = ref_err[kr] + 1; ++kr;
+            }
+        }
+        bool have = false, capped = false;
+        std::int64_t bg = 0, bl = 0, bs = 0, bi = 0;
+        for (std::size_t sh = 0; sh < n && !capped; ++sh) {
+            for (std::size_t sr = 0; sr < m && !capped; ++sr) {
+                const auto d = static_cast<std::int64_t>(sr) - static_cast<std::int64_t>(sh);
+                if (d > kMaxShiftDist || -d > kMaxShiftDist) continue;
+                std::size_t len = 0;
+                while (words[sh + len] == ref[sr + len] && len < static_cast<std::size_t>(kMaxShiftSize)) {
+                    ++len;
+                    bool skip = hyp_err[sh + len] - hyp_err[sh] == 0 || ref_err[sr + len] - ref_err[sr] == 0;
+                    const std::int64_t a = align[sr];
+                    if (!skip && static_cast<std::int64_t>(sh) <= a && a < static_cast<std::int64_t>(sh + len)) skip = true;
+                    if (!skip) {
+                        std::int64_t prev = -1;
+                        for (std::int64_t off = -1; off < static_cast<std::int64_t>(len); ++off) {
+                            const std::int64_t pos = static_cast<std::int64_t>(sr) + off;
+                            const std::int64_t idx = pos == -1 ? 0 : align[static_cast<std::size_t>(pos)] + 1;
+                            if (idx == prev) continue;
+                            prev = idx;
+                            perform_shift(words, sh, len, static_cast<std::size_t>(idx), shifted);
+                            const std::size_t p = std::min(sh, static_cast<std::size_t>(idx));
+                            const std::int64_t g = pre - ed.run(shifted.data(), n, std::min(p, upto) + 1);
+                            upto = p;
+                            ++checked;
+                            const auto ls = static_cast<std::int64_t>(len), s = -static_cast<std::int64_t>(sh);
+                            if (!have || g > bg || (g == bg && (ls > bl || (ls == bl && (s > bs || (s == bs && -idx > bi)))))) {
+                                have = true; bg = g; bl = ls; bs = s; bi = -idx; best_words = shifted;
+                            }
+                        }
+                        if (checked >= kMaxCandidates) { capped = true; break; }
+                    }
+                    if (n == sh + len || m == sr + len) break;
+                }
+            }
+        }
+        if (checked >= kMaxCandidates || !have || bg <= 0) break;
+        ++shifts;
+        words.swap(best_words);
+    }
+    return shifts + ed.run(words.data(), n, 1);
+}
+
 }  // namespace ngramkit::ter
