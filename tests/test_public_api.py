@@ -18,6 +18,7 @@ TOP_LEVEL = {
     "TokenBatch", "VALID_ROUGE_TYPES", "bleu", "bootstrap_interval", "chrf", "compare", "dataset_scorer",
     "mean_score", "rouge", "score_columns", "score_table", "scores_from_statistics", "sentence_bleu",
     "sentence_chrf", "tokenize",
+    "MbrResult", "mbr", "near_duplicates", "pairwise", "pairwise_pools", "self_bleu",
 }
 
 MODULE_NAMES = {

@@ -10,6 +10,7 @@ computed from integer per-pair statistics that add up across batches and machine
 """
 from ._version import __version__  # noqa: F401  (the package version)
 from .comparison.compare import Comparison, compare
+from .compat.self_bleu import self_bleu
 from .ingest.token_batch import TokenBatch
 from .ingest.tokenize import tokenize
 from .metrics.bleu import BleuResult, bleu, sentence_bleu
@@ -17,11 +18,18 @@ from .metrics.chrf import ChrfResult, chrf, sentence_chrf
 from .metrics.rouge import rouge
 from .metrics.rouge_result import RougeResult, RougeScores, scores_from_statistics
 from .metrics.rouge_types import VALID_ROUGE_TYPES
+from .pipelines.pairwise import MbrResult, mbr, near_duplicates, pairwise, pairwise_pools
 from .pipelines.tables import TableScores, dataset_scorer, score_columns, score_table
 from .stats.bootstrap import bootstrap_interval, mean_score
 from .stats.scores import AggregateScore, Score
 
 __all__ = [
+    "MbrResult",
+    "mbr",
+    "near_duplicates",
+    "pairwise",
+    "pairwise_pools",
+    "self_bleu",
     "Comparison",
     "compare",
     "BleuResult",

@@ -1,0 +1,149 @@
+"""Score matrices (every hypothesis against every reference), MBR selection, self-BLEU and the
+self-instruct near-duplicate filter (self-BLEU: compat/self_bleu.py).
+
+First version: the (H, R) cells are scored as H*R expanded pairs through the batched C++ sentence
+kernels (exact values; each text is re-tokenized per cell, so not yet the count-once C++ kernel).
+Adding a metric is one entry in ``_METRICS``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..metrics.bleu import sentence_bleu
+from ..metrics.chrf import sentence_chrf
+from ..metrics.rouge import rouge
+from ..metrics.rouge_types import VALID_ROUGE_TYPES
+
+_CHRF_OPTIONS = ("char_order", "word_order", "beta", "lowercase", "whitespace", "eps_smoothing")
+_BLEU_OPTIONS = ("tokenize", "smooth_method", "smooth_value", "lowercase", "max_ngram_order")
+_ROUGE_OPTIONS = ("measure", "use_stemmer", "tokenize")
+
+
+def _chrf(hyps, refs, threads, options) -> np.ndarray:
+    return sentence_chrf(hyps, refs, threads=threads, **options)
+
+
+def _bleu(hyps, refs, threads, options) -> np.ndarray:
+    return sentence_bleu(hyps, refs, threads=threads, **options)
+
+
+def _rouge(name: str) -> Callable:
+    def score(hyps, refs, threads, options) -> np.ndarray:
+        options = dict(options)
+        measure = options.pop("measure", "fmeasure")
+        if measure not in ("precision", "recall", "fmeasure"):
+            raise ValueError(f"measure: expected 'precision', 'recall' or 'fmeasure', got {measure!r}")
+        result = rouge(hyps, refs, [name], threads=threads, **options)
+        return np.asarray(getattr(result[name], measure), dtype=np.float64)
+    return score
+
+
+# metric name -> (scorer(hyps, refs, threads, options) -> float64 (n,), allowed option names)
+_METRICS: dict[str, tuple[Callable, tuple[str, ...]]] = {
+    "chrf": (_chrf, _CHRF_OPTIONS),
+    "bleu": (_bleu, _BLEU_OPTIONS),
+    **{name: (_rouge(name), _ROUGE_OPTIONS) for name in VALID_ROUGE_TYPES},
+}
+
+
+def _lookup(metric: str, options: dict) -> Callable:
+    if not isinstance(metric, str) or metric not in _METRICS:
+        raise ValueError(f"metric: expected one of {sorted(_METRICS)}, got {metric!r}")
+    scorer, allowed = _METRICS[metric]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise TypeError(f"{unknown[0]}: not an option of metric {metric!r} (options: {list(allowed)})")
+    return scorer
+
+
+def _as_list(texts: Any, name: str) -> list:
+    if isinstance(texts, (str, bytes)) or not hasattr(texts, "__len__"):
+        raise TypeError(f"{name}: expected a list of texts or token-id sequences")
+    return list(texts)
+
+
+def _matrix(scorer, hyps: list, refs: list, threads, options) -> np.ndarray:
+    if not hyps or not refs:
+        return np.zeros((len(hyps), len(refs)), dtype=np.float64)
+    expanded_h = [h for h in hyps for _ in refs]
+    expanded_r = refs * len(hyps)
+    return np.asarray(scorer(expanded_h, expanded_r, threads, options), dtype=np.float64).reshape(len(hyps), len(refs))
+
+
+def pairwise(hypotheses: Any, references: Any = None, metric: str = "chrf", *, threads: int | None = None,
+             **options) -> np.ndarray:
+    """Score matrix: float64 (H, R), cell [i, j] = sentence score of ``hypotheses[i]`` against
+    ``references[j]`` alone (``references=None``: the hypotheses against themselves).
+
+    ``metric``: ``"chrf"`` (sacrebleu ``sentence_chrf``; options char_order, word_order (2 = chrF++),
+    beta, lowercase, whitespace, eps_smoothing), ``"bleu"`` (sacrebleu ``sentence_bleu`` defaults,
+    effective order; options tokenize, smooth_method, smooth_value, lowercase, max_ngram_order),
+    ``"rouge1"`` … ``"rouge9"``, ``"rougeL"``, ``"rougeLsum"`` (rouge-score
+    ``score(target=references[j], prediction=hypotheses[i])``, F1 in [0, 1] unless
+    ``measure="precision"/"recall"``; options use_stemmer, tokenize). chrF and BLEU are on 0–100.
+    Texts or token-id sequences. Options that do not belong to the metric raise TypeError.
+    """
+    scorer = _lookup(metric, options)
+    hyps = _as_list(hypotheses, "hypotheses")
+    refs = hyps if references is None else _as_list(references, "references")
+    return _matrix(scorer, hyps, refs, threads, options)
+
+
+def pairwise_pools(hypotheses: Any, references: Any = None, metric: str = "chrf", *, threads: int | None = None,
+                   **options) -> list[np.ndarray]:
+    """One :func:`pairwise` matrix per source: ``hypotheses`` is a list of pools (lists), and
+    ``references`` None or a list of pools of the same length. Returns a list of float64
+    (H_s, R_s) arrays (ragged pools stay ragged)."""
+    scorer = _lookup(metric, options)
+    pools = _as_list(hypotheses, "hypotheses")
+    ref_pools = pools if references is None else _as_list(references, "references")
+    if len(ref_pools) != len(pools):
+        raise ValueError(f"references: {len(ref_pools)} pools for {len(pools)} hypothesis pools")
+    return [_matrix(scorer, _as_list(h, "hypotheses"), _as_list(r, "references"), threads, options)
+            for h, r in zip(pools, ref_pools)]
+
+
+class MbrResult:
+    """``indices``: int64 (n_sources,), the chosen candidate per source; ``utilities``: one float64
+    vector (n_candidates_s,) per source, the mean utility of each candidate over the references."""
+
+    def __init__(self, indices: np.ndarray, utilities: list[np.ndarray]):
+        self.indices, self.utilities = indices, utilities
+
+    def __repr__(self) -> str:
+        return f"MbrResult(indices={self.indices.tolist()})"
+
+
+def mbr(candidates: Any, references: Any = None, metric: str = "chrf", *, threads: int | None = None,
+        **options) -> MbrResult:
+    """Minimum Bayes risk selection per source: argmax over candidates of the mean utility against
+    the (pseudo-)references, which default to the candidates themselves with self-pairs included
+    (as the ``mbrs`` library); ties go to the first candidate. ``candidates``: a list of pools."""
+    matrices = pairwise_pools(candidates, references, metric, threads=threads, **options)
+    utilities = []
+    for matrix in matrices:
+        if matrix.shape[0] == 0 or matrix.shape[1] == 0:
+            raise ValueError("candidates: every source needs at least one candidate and one reference")
+        utilities.append(matrix.mean(axis=1))
+    return MbrResult(np.array([int(np.argmax(u)) for u in utilities], dtype=np.int64), utilities)
+
+
+def near_duplicates(texts: Any, threshold: float = 0.7, metric: str = "rougeL", *, threads: int | None = None,
+                    **options) -> tuple[np.ndarray, np.ndarray]:
+    """Self-instruct filter in order: keep a text when its score against every kept text is below
+    ``threshold``. Returns (kept indices int64, max score of each text against the texts kept
+    before it, float64 (n,), 0 for the first)."""
+    scorer = _lookup(metric, options)
+    items = _as_list(texts, "texts")
+    kept: list[int] = []
+    best = np.zeros(len(items), dtype=np.float64)
+    for i, text in enumerate(items):
+        if kept:
+            row = _matrix(scorer, [text], [items[k] for k in kept], threads, options)[0]
+            best[i] = row.max()
+        if not kept or best[i] < threshold:
+            kept.append(i)
+    return np.array(kept, dtype=np.int64), best
