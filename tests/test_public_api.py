@@ -17,7 +17,7 @@ TOP_LEVEL = {
     "AggregateScore", "BleuResult", "ChrfResult", "Comparison", "RougeResult", "RougeScores", "Score", "TableScores",
     "TokenBatch", "VALID_ROUGE_TYPES", "bleu", "bootstrap_interval", "chrf", "compare", "dataset_scorer",
     "mean_score", "rouge", "score_columns", "score_table", "scores_from_statistics", "sentence_bleu",
-    "sentence_chrf", "tokenize",
+    "sentence_chrf", "tokenize", "TerResult", "ter", "sentence_ter",
     "MbrResult", "mbr", "near_duplicates", "pairwise", "pairwise_pools", "self_bleu",
 }
 

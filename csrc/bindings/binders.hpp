@@ -10,6 +10,7 @@ void bind_text(pybind11::module_& m);
 void bind_rouge(pybind11::module_& m);
 void bind_bleu(pybind11::module_& m);
 void bind_chrf(pybind11::module_& m);
+void bind_ter(pybind11::module_& m);
 void bind_stats(pybind11::module_& m);
 
 }  // namespace ngramkit::bindings

@@ -13,5 +13,6 @@ PYBIND11_MODULE(_core, m) {
     nb::bind_rouge(m);
     nb::bind_bleu(m);
     nb::bind_chrf(m);
+    nb::bind_ter(m);
     nb::bind_stats(m);
 }

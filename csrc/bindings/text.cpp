@@ -8,6 +8,7 @@
 #include "bindings/common.hpp"
 #include "text/porter_stemmer.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
+#include "text/tercom_tokenizer.hpp"
 #include "text/tokenize_batch.hpp"
 
 namespace py = pybind11;
@@ -37,10 +38,9 @@ py::tuple tokenize_text(const py::array& text_bytes, const py::array& text_offse
     return py::make_tuple(ids, offsets, tokenizer.vocabulary());
 }
 
-// sacrebleu tokenization of every UTF-8 row: list[str] (tokens joined by one space).
-py::list sacrebleu_tokenize_rows(const py::array& text_bytes, const py::array& text_offsets, int kind) {
-    if (kind < 0 || kind > static_cast<int>(SacreTokenizer::Zh))
-        throw py::value_error("kind: unknown sacrebleu tokenizer code " + std::to_string(kind));
+// `tokenize(text, len, out)` of every UTF-8 row: list[str].
+template <class Tokenize>
+py::list tokenized_rows(const py::array& text_bytes, const py::array& text_offsets, Tokenize tokenize) {
     const auto t8 = ragged<std::uint8_t>(text_bytes, text_offsets, "texts", "uint8");
     std::vector<std::string> rows(t8.n_rows);
     {
@@ -49,8 +49,7 @@ py::list sacrebleu_tokenize_rows(const py::array& text_bytes, const py::array& t
         const char* base = reinterpret_cast<const char*>(t8.values);
         std::string buffer;
         for (std::size_t i = 0; i < t8.n_rows; ++i) {
-            sacrebleu_tokenize(static_cast<SacreTokenizer>(kind), base + t8.offsets[i],
-                               static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]), buffer);
+            tokenize(base + t8.offsets[i], static_cast<std::size_t>(t8.offsets[i + 1] - t8.offsets[i]), buffer);
             rows[i].assign(buffer);
         }
     }
@@ -63,6 +62,25 @@ py::list sacrebleu_tokenize_rows(const py::array& text_bytes, const py::array& t
     return out;
 }
 
+// sacrebleu tokenization of every UTF-8 row: list[str] (tokens joined by one space).
+py::list sacrebleu_tokenize_rows(const py::array& text_bytes, const py::array& text_offsets, int kind) {
+    if (kind < 0 || kind > static_cast<int>(SacreTokenizer::Zh))
+        throw py::value_error("kind: unknown sacrebleu tokenizer code " + std::to_string(kind));
+    return tokenized_rows(text_bytes, text_offsets, [kind](const char* text, std::size_t len, std::string& out) {
+        sacrebleu_tokenize(static_cast<SacreTokenizer>(kind), text, len, out);
+    });
+}
+
+// sacrebleu's TercomTokenizer of every (already lowercased, rstripped) UTF-8 row: list[str].
+py::list tercom_tokenize_rows(const py::array& text_bytes, const py::array& text_offsets, bool normalized,
+                              bool no_punct, bool asian_support) {
+    const TercomOptions options{normalized, no_punct, asian_support};
+    TercomScratch scratch;
+    return tokenized_rows(text_bytes, text_offsets, [&](const char* text, std::size_t len, std::string& out) {
+        tercom_tokenize(text, len, options, scratch, out);
+    });
+}
+
 }  // namespace
 
 void ngramkit::bindings::bind_text(py::module_& m) {
@@ -71,6 +89,9 @@ void ngramkit::bindings::bind_text(py::module_& m) {
           "rouge-score tokenization with one shared vocabulary (ids by first appearance), on `threads` threads.");
     m.def("sacrebleu_tokenize", &sacrebleu_tokenize_rows, py::arg("text_bytes"), py::arg("text_offsets"),
           py::arg("kind"), "sacrebleu tokenizer `kind` (0 none, 1 13a, 2 intl, 3 char, 4 zh) of every row: list[str].");
+    m.def("tercom_tokenize", &tercom_tokenize_rows, py::arg("text_bytes"), py::arg("text_offsets"),
+          py::arg("normalized"), py::arg("no_punct"), py::arg("asian_support"),
+          "sacrebleu's TercomTokenizer (case-sensitive: lowercase first) of every row: list[str].");
     m.def("porter_stem", [](const std::string& word) { return porter_stem(word); }, py::arg("word"),
           "NLTK PorterStemmer() (NLTK_EXTENSIONS) stem of one lowercase ASCII word.");
 }

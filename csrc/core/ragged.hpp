@@ -19,6 +19,18 @@ struct RaggedView {
     std::size_t n_rows = 0;  // offsets has n_rows + 1 entries
 };
 
+// A token sequence: ids that only need to agree within one hypothesis and its references.
+struct IdSpan {
+    const std::int32_t* ids;
+    std::size_t len;
+};
+
+// Row `row` of an id batch.
+inline IdSpan id_span(const RaggedView<std::int32_t>& batch, std::size_t row) {
+    return IdSpan{batch.values + batch.offsets[row],
+                  static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row])};
+}
+
 // Offsets must be non-negative, non-decreasing and end within the values.
 inline void check_offsets(const std::int64_t* offsets, std::size_t n_rows, std::size_t n_values,
                           const char* name) {

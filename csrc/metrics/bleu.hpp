@@ -37,12 +37,6 @@ struct BleuWorkspace {
     std::vector<std::uint64_t> match, self;         // per hypothesis position (short pairs)
 };
 
-// A token sequence: ids that only need to agree within one hypothesis and its references.
-struct IdSpan {
-    const std::int32_t* ids;
-    std::size_t len;
-};
-
 // ref_len as sacrebleu's _get_closest_ref_len: the first minimum of |hyp - ref|, then ties to the
 // shorter reference. Zero references give 0 (sacrebleu would give -1; callers reject that case).
 inline std::int64_t closest_ref_length(std::int64_t hyp_len, const IdSpan* refs, std::size_t n_refs) {
@@ -340,11 +334,6 @@ struct BleuIdState {
     std::vector<IdSpan> refs;
 };
 
-inline IdSpan id_span(const RaggedView<std::int32_t>& batch, std::size_t row) {
-    return IdSpan{batch.values + batch.offsets[row],
-                  static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row])};
-}
-
 struct BleuTextState {
     BleuWorkspace ws;
     StringInterner vocabulary;
@@ -359,16 +348,7 @@ inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, SacreTo
     const char* text = batch.values + batch.offsets[row];
     const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
     sacrebleu_tokenize(kind, text, python_rstrip_length(text, len), st.tokenized);
-    const std::size_t n = st.tokenized.size();
-    st.tokenized.append(16, ' ');  // lets intern_padded load 16 bytes at any token
-    const char* s = st.tokenized.data();
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= n; ++i) {
-        if (i == n || s[i] == ' ') {
-            if (i > start) st.ids.push_back(st.vocabulary.intern_padded(s + start, i - start));
-            start = i + 1;
-        }
-    }
+    intern_words(st.tokenized, st.vocabulary, st.ids);
     st.ends.push_back(st.ids.size());
 }
 
@@ -392,8 +372,8 @@ inline void bleu_id_stats(const RaggedView<std::int32_t>& preds, const RaggedVie
             for (std::size_t g = begin; g < end; ++g) {
                 st.refs.clear();
                 for (auto j = groups[g]; j < groups[g + 1]; ++j)
-                    st.refs.push_back(detail::id_span(refs, static_cast<std::size_t>(j)));
-                bleu_pair_stats(detail::id_span(preds, g), st.refs.data(), st.refs.size(), max_order, st.ws,
+                    st.refs.push_back(id_span(refs, static_cast<std::size_t>(j)));
+                bleu_pair_stats(id_span(preds, g), st.refs.data(), st.refs.size(), max_order, st.ws,
                                 out + g * width, id_bound);
             }
         },

@@ -4,12 +4,24 @@
 // candidates per pair; the round reaching the cap applies no shift) and a beam-limited edit
 // distance (beam 25, ceil(m / n / 2 + 25) when m / n > 50) with ties sub/match > del > ins.
 // Memory: O(n * beam + m) per pair (only the band of each row is kept).
-// Checked against sacrebleu by tests/test_ter_kernel.py; not bound to Python yet (issue 19).
+// Checked against sacrebleu by tests/test_ter_kernel.py (this kernel alone) and tests/test_ter.py.
+//
+// Statistics of a hypothesis and its references (rows groups[g]..groups[g+1]), two float64 as
+// sacrebleu's TER._compute_segment_statistics: the fewest edits over the references, and the
+// references' average length in words (their total divided by their number).
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
+
+#include "core/parallel.hpp"
+#include "core/ragged.hpp"
+#include "text/interner.hpp"
+#include "text/tercom_tokenizer.hpp"
+#include "text/utf8.hpp"
 
 namespace ngramkit::ter {
 
@@ -193,6 +205,78 @@ inline std::int64_t translation_edit_rate(const std::int32_t* hyp, std::size_t n
         words.swap(best_words);
     }
     return shifts + ed.run(words.data(), n, 1);
+}
+
+// [fewest edits, average reference length] of one hypothesis and its n_refs >= 1 references.
+inline void group_statistics(const IdSpan& hyp, const IdSpan* refs, std::size_t n_refs, double* out) {
+    std::int64_t best = kInf, total_length = 0;
+    for (std::size_t k = 0; k < n_refs; ++k) {
+        best = std::min(best, translation_edit_rate(hyp.ids, hyp.len, refs[k].ids, refs[k].len));
+        total_length += static_cast<std::int64_t>(refs[k].len);
+    }
+    out[0] = static_cast<double>(best);
+    out[1] = static_cast<double>(total_length) / static_cast<double>(n_refs);
+}
+
+// Pairs per unit of work: TER of one long pair can take milliseconds, so chunks stay small and
+// Ctrl-C is seen quickly.
+constexpr std::size_t kTerChunk = 16;
+
+// Statistics over token-id batches: out has n_pred rows of 2 float64.
+inline void id_statistics(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
+                          const std::int64_t* groups, int threads, double* out,
+                          const std::function<bool()>& interrupted = {}) {
+    parallel_chunks(
+        preds.n_rows, threads, kTerChunk, [] { return std::vector<IdSpan>{}; },
+        [&](std::vector<IdSpan>& spans, std::size_t begin, std::size_t end) {
+            for (std::size_t g = begin; g < end; ++g) {
+                spans.clear();
+                for (auto j = groups[g]; j < groups[g + 1]; ++j) spans.push_back(id_span(refs, static_cast<std::size_t>(j)));
+                group_statistics(id_span(preds, g), spans.data(), spans.size(), out + 2 * g);
+            }
+        },
+        interrupted);
+}
+
+struct TextState {
+    TercomScratch scratch;
+    StringInterner vocabulary;
+    std::string tokenized;
+    std::vector<std::int32_t> ids;  // the hypothesis' words, then each reference's
+    std::vector<std::size_t> ends;  // end of each text's words in ids
+    std::vector<IdSpan> refs;
+};
+
+// Appends the interned words of one text: sacrebleu's tokenizer(text.rstrip()).split().
+inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, const TercomOptions& options, TextState& st) {
+    const char* text = batch.values + batch.offsets[row];
+    const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
+    tercom_tokenize(text, python_rstrip_length(text, len), options, st.scratch, st.tokenized);
+    intern_words(st.tokenized, st.vocabulary, st.ids);
+    st.ends.push_back(st.ids.size());
+}
+
+// Statistics over UTF-8 text tokenized by the Tercom tokenizer (the caller lowercases). Word ids
+// come from a per-thread interner: they only need to agree within a hypothesis' group.
+inline void text_statistics(const RaggedView<char>& preds, const RaggedView<char>& refs, const std::int64_t* groups,
+                            const TercomOptions& options, int threads, double* out,
+                            const std::function<bool()>& interrupted = {}) {
+    parallel_chunks(
+        preds.n_rows, threads, kTerChunk, [] { return TextState{}; },
+        [&](TextState& st, std::size_t begin, std::size_t end) {
+            for (std::size_t g = begin; g < end; ++g) {
+                if (st.vocabulary.size() > (std::size_t(1) << 20)) st.vocabulary = StringInterner{};
+                st.ids.clear();
+                st.ends.clear();
+                tokenize_row(preds, g, options, st);
+                for (auto j = groups[g]; j < groups[g + 1]; ++j) tokenize_row(refs, static_cast<std::size_t>(j), options, st);
+                st.refs.clear();
+                for (std::size_t k = 1; k < st.ends.size(); ++k)
+                    st.refs.push_back(IdSpan{st.ids.data() + st.ends[k - 1], st.ends[k] - st.ends[k - 1]});
+                group_statistics(IdSpan{st.ids.data(), st.ends[0]}, st.refs.data(), st.refs.size(), out + 2 * g);
+            }
+        },
+        interrupted);
 }
 
 }  // namespace ngramkit::ter

@@ -147,4 +147,19 @@ private:
     std::string arena_;
 };
 
+// Appends the ids of the space-separated tokens of `tokenized` (single spaces, as the tokenizers
+// write them) to `ids`. Pads `tokenized` with 16 spaces so intern_padded may load 16 bytes at any token.
+inline void intern_words(std::string& tokenized, StringInterner& vocabulary, std::vector<std::int32_t>& ids) {
+    const std::size_t n = tokenized.size();
+    tokenized.append(16, ' ');
+    const char* s = tokenized.data();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= n; ++i) {
+        if (i == n || s[i] == ' ') {
+            if (i > start) ids.push_back(vocabulary.intern_padded(s + start, i - start));
+            start = i + 1;
+        }
+    }
+}
+
 }  // namespace ngramkit

@@ -1,4 +1,4 @@
-"""ngramkit: ROUGE, BLEU and chrF over batched text or token ids with a C++ core.
+"""ngramkit: ROUGE, BLEU, chrF and TER over batched text or token ids with a C++ core.
 
 Scores are identical to the reference packages (rouge-score 0.1.2, sacrebleu 2.x, nltk) and
 computed from integer per-pair statistics that add up across batches and machines.
@@ -18,6 +18,7 @@ from .metrics.chrf import ChrfResult, chrf, sentence_chrf
 from .metrics.rouge import rouge
 from .metrics.rouge_result import RougeResult, RougeScores, scores_from_statistics
 from .metrics.rouge_types import VALID_ROUGE_TYPES
+from .metrics.ter import TerResult, sentence_ter, ter
 from .pipelines.pairwise import MbrResult, mbr, near_duplicates, pairwise, pairwise_pools
 from .pipelines.tables import TableScores, dataset_scorer, score_columns, score_table
 from .stats.bootstrap import bootstrap_interval, mean_score
@@ -52,5 +53,8 @@ __all__ = [
     "scores_from_statistics",
     "sentence_bleu",
     "sentence_chrf",
+    "sentence_ter",
+    "ter",
+    "TerResult",
     "tokenize",
 ]

@@ -24,9 +24,12 @@ def package_version() -> str:
 class Signature:
     """An ordered set of ``key: value`` fields describing how a score was computed."""
 
-    def __init__(self, fields: Mapping[str, Any]):
+    def __init__(self, fields: Mapping[str, Any], short_keys: Mapping[str, str] | None = None):
+        """``short_keys``: a metric's own abbreviations where they differ from :data:`ABBREVIATIONS`
+        (sacrebleu's TER writes ``t`` for ``tok``)."""
         self.info = dict(fields)
         self.info.setdefault("version", package_version())
+        self.short_keys = {**ABBREVIATIONS, **(short_keys or {})}
 
     def format(self, short: bool = False) -> str:
         keys = [k for k in self.info if k != "version"] + ["version"]
@@ -37,7 +40,7 @@ class Signature:
                 continue
             if isinstance(value, bool):
                 value = "yes" if value else "no"
-            parts.append(f"{ABBREVIATIONS.get(key, key) if short else key}:{value}")
+            parts.append(f"{self.short_keys.get(key, key) if short else key}:{value}")
         return "|".join(parts)
 
     def __str__(self) -> str:
