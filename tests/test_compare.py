@@ -1,4 +1,4 @@
-"""ngramkit.compare against sacrebleu's PairedTest (BLEU, chrF) and a plain-Python oracle (ROUGE)."""
+"""ngramkit.compare against sacrebleu's PairedTest (BLEU, chrF, TER) and a plain-Python oracle (ROUGE)."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 from conftest import read_lines
-from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.significance import PairedTest, _compute_p_value, estimate_ci
 
 import ngramkit
@@ -56,6 +56,25 @@ def assert_equals_paired_test(ours, theirs: dict, metric_names: dict, systems: l
             expected = (r.score, float("nan") if r.p_value is None else r.p_value, r.mean, r.ci)
             got = (row["score"], row["p_value"], row["mean"], row["ci"])
             assert all(same(g, e) for g, e in zip(got, expected)), (their_key, name, got, expected)
+
+
+@pytest.mark.parametrize("test, n_samples", [("bs", 200), ("ar", 400)])
+@pytest.mark.parametrize("n_refs", [1, 2])
+def test_ter_equals_sacrebleu_paired_test(wmt23_en_de, test, n_samples, n_refs):
+    """TER (lower is better) on short WMT23 segments (sacrebleu's TER is slow on long ones): every
+    score, p-value, mean and interval equal to PairedTest's; the text table says lower is better."""
+    ref, all_systems = wmt23_en_de
+    keep = [i for i in range(len(ref)) if len(ref[i]) < 250 and all(len(h[i]) < 250 for h in all_systems.values())]
+    keep = keep[:150]
+    pick = lambda lines: [lines[i] for i in keep]  # noqa: E731
+    references = [pick(ref)] if n_refs == 1 else [pick(ref), pick(all_systems["ONLINE-B"])]
+    systems = {k: pick(v) for k, v in all_systems.items() if k != "ONLINE-B"}
+    _, theirs = PairedTest(list(systems.items()), {"TER": TER()}, references, test_type=test, n_samples=n_samples)()
+    per_pair_refs = [list(r) for r in zip(*references)] if n_refs == 2 else references[0]
+    ours = ngramkit.compare(systems, per_pair_refs, metrics=("ter",), test=test, n_samples=n_samples)
+    assert_equals_paired_test(ours, theirs, {"TER": "TER"}, list(systems))
+    assert ours.lower_is_better == ["TER"]
+    assert "TER (lower is better)" in ours.format()
 
 
 @pytest.mark.parametrize("test, n_samples", [("bs", 150), ("ar", 300)])

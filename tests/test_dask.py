@@ -63,7 +63,7 @@ def check(frame: pd.DataFrame, got, metrics, ref_col="reference", same_index=Tru
     if "rouge" in metrics:
         for t, s in results["rouge"].items():
             assert corpus["rouge"][t] == s.mean()._asdict()
-    for m in ("bleu", "chrf"):
+    for m in ("bleu", "chrf", "ter"):
         if m in metrics:
             assert corpus[m]["score"] == results[m].score and corpus[m]["signature"] == str(results[m].signature)
     computed = per_pair.compute()
@@ -105,6 +105,22 @@ def test_several_references_and_options(client, pairs):
     got = ngramkit.dask.score(sliced(frame, [250, 0, 250]), ALL, ref_col="references", **options)
     check(frame, got, ALL, ref_col="references", **options)
     assert got[1]["bleu"]["signature"].startswith("nrefs:3|")
+
+
+def test_ter_three_references_uneven_partitions_equals_sacrebleu(client, pairs):
+    """TER sums the pairs' average reference lengths (thirds here: not exact in binary) left to right,
+    as sacrebleu does: the partitioned result equals sacrebleu's corpus TER exactly."""
+    from sacrebleu.metrics.ter import TER
+
+    frame = pairs[["prediction", "references"]].iloc[:200]
+    got = ngramkit.dask.score(sliced(frame, [0, 7, 93, 1, 99]), ["ter"], ref_col="references")
+    check(frame, got, ["ter"], ref_col="references")
+    refs = [list(r) for r in frame["references"]]
+    theirs = TER().corpus_score(frame["prediction"].tolist(), [list(s) for s in zip(*refs)])
+    corpus = got[1]["ter"]
+    assert (corpus["score"], corpus["num_edits"], corpus["ref_length"]) == (theirs.score, theirs.num_edits,
+                                                                             theirs.ref_length)
+    assert corpus["signature"].startswith("nrefs:3|case:lc|tok:tercom|norm:no|punct:yes|asian:no|")
 
 
 def test_bag_of_records(client, pairs):

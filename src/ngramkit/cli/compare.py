@@ -17,7 +17,7 @@ example:
 
 The first system file is the baseline; each other system is tested against it. The paired bootstrap
 (--paired-bs, default) gives each system's mean and 95% interval; --paired-ar runs approximate
-randomization. For BLEU and chrF the numbers equal sacrebleu's (`sacrebleu -i SYS... --paired-bs`)."""
+randomization. TER is lower-is-better (the table says so). For BLEU, chrF and TER the numbers equal sacrebleu's (`sacrebleu -i SYS... --paired-bs`)."""
 
 _positive = int_at_least(1, "positive")
 _non_negative = int_at_least(0, "non-negative")
@@ -31,7 +31,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("systems", nargs="+", metavar="SYSTEM", help="system output files; the first is the baseline")
     p.add_argument("--ref", action="append", required=True,
                    help="references, one per line; repeat for several references per hypothesis")
-    p.add_argument("--metrics", default="rouge,bleu,chrf", help="comma-separated among rouge,bleu,chrf (default: %(default)s)")
+    p.add_argument("--metrics", default="rouge,bleu,chrf",
+                   help="comma-separated among rouge,bleu,chrf,ter (default: %(default)s)")
     test = p.add_mutually_exclusive_group()
     test.add_argument("--paired-bs", dest="test", action="store_const", const="bs",
                       help="paired bootstrap resampling (default)")
@@ -77,6 +78,8 @@ def _options(args) -> dict:
         "max_ngram_order": args.max_ngram_order, "effective_order": args.effective_order,
         "char_order": args.char_order, "word_order": args.word_order, "beta": args.beta,
         "eps_smoothing": args.eps_smoothing, "whitespace": args.chrf_whitespace, "lowercase": args.lowercase,
+        "normalized": args.ter_normalized, "no_punct": args.ter_no_punct, "asian_support": args.ter_asian_support,
+        "case_sensitive": args.ter_case_sensitive,
     }
 
 

@@ -66,14 +66,20 @@ def add_metric_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--chrf-whitespace", action="store_true", help="keep whitespace in character n-grams")
     g = p.add_argument_group("BLEU and chrF")
     g.add_argument("--lowercase", action="store_true", help="str.lower() before scoring")
+    g = p.add_argument_group("TER (as ngramkit.ter / sacrebleu; lower is better)")
+    g.add_argument("--ter-normalized", action="store_true", help="Tercom normalization (punctuation, XML entities)")
+    g.add_argument("--ter-no-punct", action="store_true", help="remove punctuation")
+    g.add_argument("--ter-asian-support", action="store_true", help="split CJK characters, remove CJK punctuation")
+    g.add_argument("--ter-case-sensitive", action="store_true", help="keep case (default: lowercase)")
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Register the ``score`` subcommand on an argparse subparsers object."""
-    p = sub.add_parser("score", help="ROUGE, BLEU and chrF of line-aligned files or a table file, streamed",
-                       description="Score hypotheses against references with ROUGE, BLEU and chrF.",
+    p = sub.add_parser("score", help="ROUGE, BLEU, chrF and TER of line-aligned files or a table file, streamed",
+                       description="Score hypotheses against references with ROUGE, BLEU, chrF and TER.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--metrics", default="rouge,bleu,chrf", help="comma-separated among rouge,bleu,chrf (default: %(default)s)")
+    p.add_argument("--metrics", default="rouge,bleu,chrf",
+                   help="comma-separated among rouge,bleu,chrf,ter (default: %(default)s)")
     p.add_argument("--hyp", help="hypotheses: a text file, one per line ('-' = stdin), or a .jsonl/.csv/.parquet table")
     p.add_argument("--ref", action="append", default=[], help="references, one per line; repeat for several per hypothesis")
     p.add_argument("--hyp-col", help="table input: the hypothesis column")
@@ -109,6 +115,9 @@ def _options(args) -> dict:
         "chrf": {"char_order": args.char_order, "word_order": args.word_order, "beta": args.beta,
                  "lowercase": args.lowercase, "whitespace": args.chrf_whitespace,
                  "eps_smoothing": args.eps_smoothing, "threads": args.threads},
+        "ter": {"normalized": args.ter_normalized, "no_punct": args.ter_no_punct,
+                "asian_support": args.ter_asian_support, "case_sensitive": args.ter_case_sensitive,
+                "threads": args.threads},
     }
 
 
@@ -259,6 +268,11 @@ def print_table(summary: dict, stream) -> None:
         c = summary["chrf"]
         print(f"{c['name']} = {c['score']:.2f}", file=stream)
         print(f"  {c['signature']}", file=stream)
+    if "ter" in summary:
+        t = summary["ter"]
+        print(f"TER = {t['score']:.2f} (num_edits = {t['num_edits']} ref_length = {t['ref_length']:.1f}; "
+              "lower is better)", file=stream)
+        print(f"  {t['signature']}", file=stream)
     if "bootstrap" in summary:
         print_bootstrap(summary["bootstrap"], stream)
 

@@ -9,7 +9,7 @@
 >>> [(row["system"], round(row["score"], 2), round(row["p_value"], 4)) for row in result.table]
 [('base', 20.45, nan), ('tuned', 93.94, 0.0099)]
 
-For BLEU and chrF every number (score, p-value, bootstrap mean and 95% half-width) equals what
+For BLEU, chrF and TER every number (score, p-value, bootstrap mean and 95% half-width) equals what
 ``sacrebleu.significance.PairedTest`` reports for the same systems, references, test, number of
 samples and seed: the resamples are sacrebleu's own draws (see :mod:`ngramkit.stats.significance`).
 ROUGE gets the same two tests on its per-pair F1 (and, on request, precision and recall): a
@@ -29,6 +29,7 @@ from ..metrics.bleu import bleu, sentence_scores
 from ..metrics.chrf import ChrfResult, _run as chrf_run, make_config as chrf_config
 from ..metrics.registry import METRICS, split_options
 from ..metrics.rouge import rouge
+from ..metrics.ter import sentence_scores as ter_sentence_scores, ter
 from ..stats.signature import Signature
 from ..stats.significance import (
     DEFAULT_SAMPLES,
@@ -166,6 +167,14 @@ def _chrf_metric(items, references, options, threads, sentence) -> tuple[MetricS
     return metric, result.signature
 
 
+def _ter_metric(items, references, options, threads, sentence) -> tuple[MetricStatistics, str]:
+    results = [_per_system(name, ter, hyps, references, threads=threads, **options) for name, hyps in items]
+    sentence["TER"] = {name: ter_sentence_scores(r.statistics) for (name, _), r in zip(items, results)}
+    metric = MetricStatistics("TER", "sacrebleu", [r.statistics for r in results], [r.score for r in results],
+                              results[0].finalize_row, ter_sentence_scores)
+    return metric, results[0].signature
+
+
 def _test_signature(signature, test: str, n_samples: int, seed) -> str:
     """The metric's signature with the test's fields where sacrebleu's PairedTest puts them:
     ``nrefs``, then ``bs`` or ``ar`` and ``seed``, then the metric's own fields."""
@@ -186,7 +195,7 @@ class Comparison:
         System names; the first is the baseline.
     metrics : list[str]
         Metric rows in order: ROUGE types (``rouge1``; ``rouge1.precision`` … on request), ``BLEU``,
-        chrF's name (``chrF2``, ``chrF2++``).
+        chrF's name (``chrF2``, ``chrF2++``), ``TER``.
     test : str
         ``"bs"`` (paired bootstrap) or ``"ar"`` (approximate randomization).
     n_samples : int
@@ -195,13 +204,16 @@ class Comparison:
         One row per (system, metric), systems outer: ``system``, ``metric``, ``score``, ``delta``
         (score minus the baseline's), ``p_value`` (NaN for the baseline), and for ``bs`` ``mean``
         and ``ci`` (the half-width of the 95% interval around ``mean``, as sacrebleu), else None.
-        ROUGE scores are on rouge-score's 0–1 scale, BLEU and chrF on sacrebleu's 0–100.
+        ROUGE scores are on rouge-score's 0–1 scale, BLEU, chrF and TER on sacrebleu's 0–100.
     sentence_scores : dict[str, dict[str, numpy.ndarray]]
         Metric -> system -> float64 (n_pairs,) per-pair scores (ROUGE F1, sentence BLEU with
         effective order, sentence chrF).
     hypotheses, references : texts for the report (None for token ids).
     signatures : dict[str, str]
         Metric -> how it was computed, with the test's ``seed`` and ``bs``/``ar`` fields.
+    lower_is_better : list[str]
+        Metric rows where a lower score is better (``TER``): a negative ``delta`` is an
+        improvement there; tables and the report say so.
     """
 
     systems: list
@@ -215,6 +227,7 @@ class Comparison:
     references: Optional[list]
     signatures: dict
     n_pairs: int
+    lower_is_better: list = dataclasses.field(default_factory=list)
 
     def row(self, system: str, metric: str) -> dict:
         """The table row of one system and metric."""
@@ -272,7 +285,8 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
         is the baseline. Hypotheses as every ngramkit metric takes them (texts; token ids for ROUGE
         and BLEU), all systems of the same length.
     references : per hypothesis its reference or list of references (as in :func:`ngramkit.rouge`).
-    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``.
+    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"`` (lower is better; the p-values
+        are two-sided, as sacrebleu's).
     test : ``"bs"`` paired bootstrap resampling (with each system's mean and 95% interval) or
         ``"ar"`` paired approximate randomization.
     n_samples : resamples (bs) or trials (ar); None: sacrebleu's defaults, 1000 and 10000.
@@ -284,8 +298,9 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
     metric_options : options of the metrics, as in :func:`ngramkit.score_table`: ``rouge_types``,
         ``use_stemmer``, ``rouge_tokenize``, ``split_summaries``, ``multi_reference``; BLEU's
         ``tokenize``, ``smooth_method``, ``smooth_value``, ``max_ngram_order``, ``effective_order``;
-        chrF's ``char_order``, ``word_order``, ``beta``, ``eps_smoothing``, ``whitespace``; and
-        ``lowercase`` (BLEU and chrF).
+        chrF's ``char_order``, ``word_order``, ``beta``, ``eps_smoothing``, ``whitespace``;
+        ``lowercase`` (BLEU and chrF); TER's ``normalized``, ``no_punct``, ``asian_support``,
+        ``case_sensitive``.
 
     Returns
     -------
@@ -317,6 +332,10 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
         metric, signature = _chrf_metric(items, references, per["chrf"], n_threads, sentence)
         stats.append(metric)
         signatures[metric.name] = signature
+    if "ter" in metrics:
+        metric, signature = _ter_metric(items, references, per["ter"], n_threads, sentence)
+        stats.append(metric)
+        signatures[metric.name] = signature
 
     outcomes = paired_test(stats, test, n_samples, seed, n_threads)
     names = [name for name, _ in items]
@@ -330,4 +349,5 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
     return Comparison(
         systems=names, metrics=[m.name for m in stats], test=test, n_samples=n_samples, seed=seed, table=table,
         sentence_scores=sentence, hypotheses=hypotheses, references=refs,
-        signatures={k: _test_signature(v, test, n_samples, seed) for k, v in signatures.items()}, n_pairs=n_pairs)
+        signatures={k: _test_signature(v, test, n_samples, seed) for k, v in signatures.items()}, n_pairs=n_pairs,
+        lower_is_better=["TER"] if "ter" in metrics else [])

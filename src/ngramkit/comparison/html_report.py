@@ -156,7 +156,8 @@ def _table_row(c: Any, row: dict, has_ci: bool, first_of_system: bool) -> str:
     metric, is_base = row["metric"], row["system"] == _baseline(c)
     p_value = row.get("p_value")
     significant = not is_base and p_value is not None and p_value < SIGNIFICANCE_LEVEL
-    cells = [_esc(row["system"]) if first_of_system else "", _esc(metric)]
+    label = f"{metric} (lower is better)" if _improvement_sign(c, metric) < 0 else metric
+    cells = [_esc(row["system"]) if first_of_system else "", _esc(label)]
     cells.append(format_value(metric, row["score"]))
     if has_ci:
         mean, ci = row.get("mean"), row.get("ci")
@@ -304,7 +305,7 @@ def _metric_figure(c: Any, metric: str, figure_class: type) -> Any:
     _draw_distribution(axes[0], c.systems, scores, metric)
     base = c.systems[0]
     for ax, system in zip(axes[1:], c.systems[1:]):
-        _draw_scatter(ax, scores[base], scores[system], base, system, metric)
+        _draw_scatter(ax, scores[base], scores[system], base, system, metric, _improvement_sign(c, metric))
     for ax in axes[n_panels:]:
         ax.set_visible(False)
     return fig
@@ -339,13 +340,19 @@ def _draw_distribution(ax: Any, systems: Sequence[str], scores: dict, metric: st
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=1, frameon=False)
 
 
+def _improvement_sign(c: Any, metric: str) -> int:
+    """+1 where a higher score is better, -1 for error rates (TER)."""
+    return -1 if metric in getattr(c, "lower_is_better", ()) else 1
+
+
 def _draw_scatter(ax: Any, base: np.ndarray, other: np.ndarray, base_name: str, name: str,
-                  metric: str) -> None:
-    """Per-pair scatter of ``name`` (y) against the baseline (x), coloured by which is better."""
+                  metric: str, sign: int = 1) -> None:
+    """Per-pair scatter of ``name`` (y) against the baseline (x), coloured by which is better
+    (``sign`` -1: the lower score is)."""
     base, other = np.asarray(base, dtype=np.float64), np.asarray(other, dtype=np.float64)
     keep = np.isfinite(base) & np.isfinite(other)
     base, other = base[keep], other[keep]
-    diff = other - base
+    diff = sign * (other - base)
     groups = ((diff > 0, _BETTER, f"{name} better"), (diff < 0, _WORSE, f"{base_name} better"),
               (diff == 0, _TIE, "equal"))
     shown = _subsample(base.size)
@@ -390,7 +397,8 @@ def _examples_html(c: Any, max_examples: int) -> str:
     parts = [f"<h2>Pairs that differ most ({_esc(metric)})</h2>\n",
              "<p class=\"nk-note\">Pair numbers count from 0 (line index of the input).</p>\n"]
     for system in c.systems[1:]:
-        diff = np.asarray(scores[system], dtype=np.float64) - np.asarray(scores[base], dtype=np.float64)
+        diff = _improvement_sign(c, metric) * (np.asarray(scores[system], dtype=np.float64)
+                                               - np.asarray(scores[base], dtype=np.float64))
         wins, losses = _top_pairs(diff, max_examples)
         for title, picked in ((f"Where {system} beats {base} most", wins),
                               (f"Where {system} loses to {base} most", losses)):

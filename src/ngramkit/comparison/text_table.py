@@ -60,7 +60,7 @@ def format_table(comparison) -> str:
                 (_cells(comparison, comparison.row(system, metric)) for system in comparison.systems)]
         widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
         lines.append("")
-        lines.append(f"{metric}")
+        lines.append(f"{metric} (lower is better)" if metric in getattr(comparison, "lower_is_better", ()) else metric)
         lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))).rstrip())
         for r in rows:
             lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..metrics.registry import METRICS, check_metrics, split_options
+from ..metrics.registry import DEFAULT_METRICS, check_metrics, split_options
 from ..stats.poisson_bootstrap import check_bootstrap
 from .streaming import StreamScorer
 from .tables import _column, score_columns
@@ -165,7 +165,7 @@ def _summary(scorer: StreamScorer) -> dict:
     return scorer.summary()
 
 
-def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "reference", *,
+def score(frame, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str = "reference", *,
           threads: int | None = None, split_every: int = 8, bootstrap: int = 0, seed: int | None = None,
           **options) -> tuple[Any, dict]:
     """Score every pair of a Dask DataFrame (or Bag of records) on the cluster.
@@ -181,7 +181,7 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
         dask turns a column of Python lists (``dd.read_json``, ``from_pandas``) into their
         ``str()``, which would be scored as one reference text (a partition whose first five
         references all read back as lists of strings raises ValueError instead).
-    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``.
+    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"`` (default: the first three).
     hyp_col, ref_col : column (record key) names.
     threads : kernel threads per task. Default: :func:`task_threads` (a worker's ``nthreads``
         shared among its running tasks, so a worker never runs more kernel threads than it has
@@ -198,13 +198,14 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
     **options : as :func:`ngramkit.score_table`: ROUGE's ``rouge_types``, ``use_stemmer``,
         ``rouge_tokenize``, ``multi_reference``, ``split_summaries``; BLEU's ``tokenize``,
         ``smooth_method``, ``smooth_value``, ``max_ngram_order``, ``effective_order``; chrF's
-        ``char_order``, ``word_order``, ``beta``, ``eps_smoothing``, ``whitespace``; ``lowercase``.
+        ``char_order``, ``word_order``, ``beta``, ``eps_smoothing``, ``whitespace``; ``lowercase``;
+        TER's ``normalized``, ``no_punct``, ``asian_support``, ``case_sensitive``.
 
     Returns
     -------
     (per_pair, corpus)
         ``per_pair``: a lazy Dask DataFrame of float64 columns ``<rougeType>_precision|_recall|
-        _fmeasure``, ``bleu`` (sentence BLEU), ``chrf`` (sentence chrF), one row per input row,
+        _fmeasure``, ``bleu`` (sentence BLEU), ``chrf`` (sentence chrF), ``ter`` (sentence TER), one row per input row,
         partition for partition (a DataFrame keeps its index and divisions; a Bag's rows are
         numbered 0..n-1). Computing it scores the partitions (again: the corpus pass keeps only
         sums, which is cheaper, e.g. no sentence chrF).
@@ -229,9 +230,11 @@ def score(frame, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "r
     # one pair on the driver: bad option values fail here, and it gives the column names
     names = list(score_columns(["a"], ["a"], metrics, threads=1, **options)[0])
     # ROUGE's mean needs every partition's first row (its summation tree spans all pairs); a Bag's
-    # per-pair rows are numbered with them too. BLEU / chrF sums need none.
+    # per-pair rows are numbered with them too, and TER finalizes its pairs in row order. BLEU / chrF
+    # sums need none.
     # The bootstrap's weights depend on each pair's global row number too.
-    starts = _starts(frame, kind, hyp_col) if "rouge" in metrics or kind == "bag" or bootstrap else None
+    starts = (_starts(frame, kind, hyp_col) if "rouge" in metrics or "ter" in metrics or kind == "bag" or bootstrap
+              else None)
     if bootstrap and starts[-1] == 0:
         raise ValueError(f"{_NAME}: bootstrap needs at least one pair (the collection is empty)")
     return _per_pair(frame, kind, metrics, options, threads, hyp_col, ref_col, names, starts), \

@@ -8,10 +8,15 @@
   so the streamed means equal ``ngramkit.rouge(all pairs)[t].mean()`` bit for bit, whatever the
   chunk size. That needs the number of pairs up front (``n_total``).
 
+* TER: its corpus score sums the pairs' average reference lengths left to right (floats, as
+  sacrebleu does), so the scorer keeps every pair's two statistics (16 bytes a pair) with their
+  global row numbers and finalizes them in row order: exact for any chunking or partitioning.
+
 With ``bootstrap=B`` the scorer also keeps B Poisson-bootstrap resample sums
 (:mod:`ngramkit.stats.poisson_bootstrap`: each pair's weights depend only on the seed, the resample and the
 pair's global index), so :meth:`StreamScorer.summary` gains a ``"bootstrap"`` section of 95%
-intervals that is the same for any chunk size or partitioning.
+intervals that is the same for any chunk size or partitioning (ROUGE, BLEU and chrF; TER's
+intervals come from :func:`ngramkit.compare` or the sacrebleu drop-in's ``n_bootstrap``).
 
 Scorers fed disjoint ranges of the pairs (``first_row``: partitions of a Dask DataFrame, files on
 several machines) are combined with :meth:`StreamScorer.merge`, in any order, to the same summary.
@@ -28,6 +33,7 @@ from ..metrics.bleu import BleuResult, bleu, sentence_scores
 from ..metrics.chrf import ChrfResult, chrf, sentence_chrf
 from ..metrics.registry import METRICS
 from ..metrics.rouge import rouge
+from ..metrics.ter import TerResult, sentence_scores as ter_sentence_scores, ter
 from ..stats.poisson_bootstrap import PoissonSums, check_bootstrap, interval
 from ..stats.signature import Signature
 from ..stats.stream_mean import ExactMean
@@ -47,7 +53,7 @@ class StreamScorer:
 
     Parameters
     ----------
-    metrics : names among ``rouge``, ``bleu``, ``chrf``.
+    metrics : names among ``rouge``, ``bleu``, ``chrf``, ``ter``.
     n_total : the number of pairs that will be fed (fixes ROUGE's summation tree).
     options : per metric, keyword arguments of :func:`ngramkit.rouge` / :func:`ngramkit.bleu` /
         :func:`ngramkit.chrf` (``threads`` included).
@@ -77,6 +83,10 @@ class StreamScorer:
         self._rouge_types: list[str] = []
         self._rouge_signature: Signature | None = None
         self.bootstrap, self.seed = check_bootstrap(bootstrap, seed)
+        if self.bootstrap and "ter" in self.metrics:
+            raise ValueError("bootstrap: the streamed Poisson bootstrap covers rouge, bleu and chrf, not ter; "
+                             "ngramkit.compare gives TER's paired bootstrap")
+        self._ter_parts: list[tuple[int, np.ndarray]] = []  # (global first row, statistics)
         self._boot = PoissonSums(self.bootstrap, self.seed) if self.bootstrap else None
         self._boot_widths: dict[str, int] = {}
         self._rouge_block: np.ndarray | None = None
@@ -85,7 +95,7 @@ class StreamScorer:
         """Score one chunk. ``references``: one per hypothesis, or a list of references per
         hypothesis. Returns per-pair float64 columns (n_chunk,) when ``per_pair`` (else ``{}``):
         ``<rougeType>_precision|_recall|_fmeasure``, ``bleu`` (sentence BLEU, effective order, as
-        sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF)."""
+        sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF), ``ter`` (sentence TER)."""
         columns: dict[str, np.ndarray] = {}
         boot_stats: list[np.ndarray] = []
         boot_values = None
@@ -105,6 +115,14 @@ class StreamScorer:
             boot_stats.append(result.statistics)
             if self.per_pair:
                 columns["chrf"] = sentence_chrf(hypotheses, references, **self.options["chrf"])
+        if "ter" in self.metrics:
+            result = ter(hypotheses, references, **self.options["ter"])
+            self._configs.setdefault("ter", result.config)
+            self._labels["ter"].add(result.n_references)
+            if len(hypotheses):
+                self._ter_parts.append((self.first_row + self.n_pairs, result.statistics))
+            if self.per_pair:
+                columns["ter"] = ter_sentence_scores(result.statistics)
         if self._boot is not None and len(hypotheses):
             self._add_bootstrap(len(hypotheses), boot_stats, boot_values)
         self.n_pairs += len(hypotheses)
@@ -154,6 +172,8 @@ class StreamScorer:
                 self._rouge_types, self._rouge_signature = other._rouge_types, other._rouge_signature
                 self._rouge_mean = ExactMean(self.n_total, other._rouge_mean.width, other._rouge_mean.first_row)
             self._rouge_mean.merge(other._rouge_mean)
+        self._ter_parts.extend(other._ter_parts)
+        self._configs.update({m: c for m, c in other._configs.items() if m not in self._configs})
         for metric, sums in other._sums.items():
             self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
             self._configs.setdefault(metric, other._configs[metric])
@@ -170,8 +190,14 @@ class StreamScorer:
         labels = self._labels[metric]
         return labels.pop() if len(labels) == 1 else ("var" if labels else 1)
 
-    def corpus_result(self, metric: str) -> BleuResult | ChrfResult:
-        """The corpus BLEU / chrF of every pair fed so far (from the summed statistics)."""
+    def corpus_result(self, metric: str) -> BleuResult | ChrfResult | TerResult:
+        """The corpus BLEU / chrF (from the summed statistics) or TER (from the pairs' statistics in
+        row order) of every pair fed so far."""
+        if metric == "ter":
+            if not self._ter_parts:
+                return ter([], [], **self.options["ter"])
+            stats = np.concatenate([part for _, part in sorted(self._ter_parts, key=lambda p: p[0])])
+            return TerResult(stats, self._configs["ter"], self._label("ter"))
         cls, fn = (BleuResult, bleu) if metric == "bleu" else (ChrfResult, chrf)
         if metric not in self._sums:
             return fn([], [], **self.options[metric])
@@ -191,7 +217,7 @@ class StreamScorer:
                 entry[t] = {f: _nan_to_none(means[3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}
             entry["signature"] = Signature(dict(self._rouge_signature.info, nrefs=self._label("rouge"))).format()
             out["rouge"] = entry
-        for metric in ("bleu", "chrf"):
+        for metric in ("bleu", "chrf", "ter"):
             if metric in self.metrics:
                 result = self.corpus_result(metric)
                 entry = result.to_dict()

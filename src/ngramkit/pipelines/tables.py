@@ -19,26 +19,28 @@ import numpy as np
 
 from ..metrics.bleu import bleu, sentence_scores
 from ..metrics.chrf import chrf, sentence_chrf
-from ..metrics.registry import METRICS, check_metrics, split_options
+from ..metrics.registry import DEFAULT_METRICS, check_metrics, split_options
 from ..metrics.rouge import rouge
+from ..metrics.ter import sentence_scores as ter_sentence_scores, ter
 
 
 class TableScores(NamedTuple):
     """``scores``: per-pair float64 columns, the same kind of table as the input (one row per
     input row); ``results``: per metric the corpus result (:class:`RougeResult`,
-    :class:`BleuResult`, :class:`ChrfResult`) with its integer statistics — combine BLEU / chrF
-    results of several tables with ``.combine``."""
+    :class:`BleuResult`, :class:`ChrfResult`, :class:`TerResult`) with its per-pair statistics —
+    combine BLEU / chrF / TER results of several tables with ``.combine``."""
 
     scores: Any
     results: dict
 
 
-def score_columns(hypotheses, references, metrics=METRICS, **options) -> tuple[dict[str, np.ndarray], dict]:
+def score_columns(hypotheses, references, metrics=DEFAULT_METRICS, **options) -> tuple[dict[str, np.ndarray], dict]:
     """Per-pair columns and corpus results of any inputs :func:`ngramkit.rouge` accepts.
 
     Returns ``(columns, results)``: ``columns`` maps ``<rougeType>_precision|_recall|_fmeasure``,
-    ``bleu`` (sentence BLEU as sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF) to float64
-    arrays (n_pairs,); ``results`` maps each metric to its result object.
+    ``bleu`` (sentence BLEU as sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF), ``ter``
+    (sentence TER, lower is better) to float64 arrays (n_pairs,); ``results`` maps each metric to
+    its result object.
     """
     metrics = check_metrics(metrics)
     per = split_options(metrics, options)
@@ -56,6 +58,10 @@ def score_columns(hypotheses, references, metrics=METRICS, **options) -> tuple[d
     if "chrf" in metrics:
         results["chrf"] = chrf(hypotheses, references, **per["chrf"])
         columns["chrf"] = sentence_chrf(hypotheses, references, **per["chrf"])
+    if "ter" in metrics:
+        t = ter(hypotheses, references, **per["ter"])
+        results["ter"] = t
+        columns["ter"] = ter_sentence_scores(t.statistics)
     return columns, results
 
 
@@ -83,20 +89,20 @@ def _kind(table) -> str:
                     f"got {type(table).__name__}")
 
 
-def score_table(table, metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "reference",
+def score_table(table, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str = "reference",
                 **options) -> TableScores:
     """Score every row of a table: ``hyp_col`` against ``ref_col``.
 
     Parameters
     ----------
     table : pyarrow.Table | pyarrow.RecordBatch | pandas.DataFrame | polars.DataFrame
-    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``.
+    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"`` (default: the first three).
     hyp_col, ref_col : column names (references: one per row, or a list per row).
     **options : ROUGE's ``rouge_types``, ``use_stemmer``, ``rouge_tokenize`` (its ``tokenize``),
         ``multi_reference``, ``split_summaries``; BLEU's ``tokenize``, ``smooth_method``,
         ``smooth_value``, ``max_ngram_order``, ``effective_order``; chrF's ``char_order``,
-        ``word_order``, ``beta``, ``eps_smoothing``, ``whitespace``; ``lowercase`` (BLEU and chrF),
-        ``threads``.
+        ``word_order``, ``beta``, ``eps_smoothing``, ``whitespace``; ``lowercase`` (BLEU and chrF);
+        TER's ``normalized``, ``no_punct``, ``asian_support``, ``case_sensitive``; ``threads``.
 
     Returns
     -------
@@ -121,7 +127,7 @@ def score_table(table, metrics=METRICS, hyp_col: str = "prediction", ref_col: st
     return TableScores(out, results)
 
 
-def dataset_scorer(metrics=METRICS, hyp_col: str = "prediction", ref_col: str = "reference", prefix: str = "",
+def dataset_scorer(metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str = "reference", prefix: str = "",
                    **options) -> Callable[[dict], dict]:
     """A function for ``datasets.Dataset.map(fn, batched=True)`` that adds per-pair score columns
     (names as in :func:`score_columns`, with ``prefix``) to every batch.

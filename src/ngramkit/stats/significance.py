@@ -19,9 +19,11 @@ own formula, fed the same numpy types sacrebleu feeds it, so every number is sac
 
 Statistics come in two kinds:
 
-``"sacrebleu"`` (BLEU, chrF)
-    integer per-pair statistics; bootstrap sums are float32 in draw order, as sacrebleu's
-    ``np.array(stats, dtype='float32')[idx].sum(0)``; randomization sums are exact int64.
+``"sacrebleu"`` (BLEU, chrF, TER)
+    per-pair statistics (integers; TER's are float64); bootstrap sums are float32 in draw order, as
+    sacrebleu's ``np.array(stats, dtype='float32')[idx].sum(0)``; randomization sums are exact
+    int64 (float64 in pair order for TER: exact for one or two references, whose average lengths
+    are multiples of 1/2; sacrebleu's own sums there are BLAS matrix products).
 ``"mean"`` (ROUGE)
     float64 per-pair scores; a resample's score is the float64 sum in draw (or pair) order divided
     by the number of pairs.
@@ -148,7 +150,10 @@ def _randomization(metrics, n_samples: int, seed, threads: int) -> list:
     state = generator_state(seed)
     out = []
     for m in metrics:
-        dtype = np.int64 if m.kind == "sacrebleu" else np.float64
+        # integer statistics sum exactly as int64; float ones (TER's average lengths) as float64, as
+        # sacrebleu's matrix products do
+        exact_ints = m.kind == "sacrebleu" and m.statistics[0].dtype.kind in "iu"
+        dtype = np.int64 if exact_ints else np.float64
         baseline = np.ascontiguousarray(m.statistics[0], dtype=dtype)
         systems = np.ascontiguousarray(np.stack(m.statistics[1:]), dtype=dtype)
         a, b = _core.randomization_resample_sums(state, n_samples, baseline, systems, threads)
