@@ -33,6 +33,18 @@ def test_rouge_cells_equal_rouge_score(name):
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
 
 
+def test_ter_cells_equal_sacrebleu_and_mbr_minimises_mean_ter():
+    from sacrebleu.metrics.ter import TER
+
+    got = pairwise(HYPS, REFS, "ter", normalized=True)
+    metric = TER(normalized=True)
+    assert got.tolist() == [[metric.sentence_score(h, [r]).score for r in REFS] for h in HYPS]
+    matrix = [[TER().sentence_score(h, [r]).score for r in HYPS] for h in HYPS]
+    assert mbr([HYPS], metric="ter").indices[0] == int(np.argmin(np.mean(matrix, axis=1)))
+    with pytest.raises(ValueError, match="error rate"):
+        near_duplicates(HYPS, metric="ter")
+
+
 def test_mbr_picks_argmax_of_mean_with_self_pairs():
     result = mbr([HYPS])
     matrix = [[sacrebleu.sentence_chrf(h, [r]).score for r in HYPS] for h in HYPS]

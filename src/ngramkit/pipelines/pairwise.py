@@ -16,10 +16,14 @@ from ..metrics.bleu import sentence_bleu
 from ..metrics.chrf import sentence_chrf
 from ..metrics.rouge import rouge
 from ..metrics.rouge_types import VALID_ROUGE_TYPES
+from ..metrics.ter import sentence_ter
 
 _CHRF_OPTIONS = ("char_order", "word_order", "beta", "lowercase", "whitespace", "eps_smoothing")
 _BLEU_OPTIONS = ("tokenize", "smooth_method", "smooth_value", "lowercase", "max_ngram_order")
 _ROUGE_OPTIONS = ("measure", "use_stemmer", "tokenize")
+_TER_OPTIONS = ("normalized", "no_punct", "asian_support", "case_sensitive")
+#: metrics whose lower values are better: MBR minimises their mean (expected loss)
+_LOWER_IS_BETTER = frozenset({"ter"})
 
 
 def _chrf(hyps, refs, threads, options) -> np.ndarray:
@@ -28,6 +32,10 @@ def _chrf(hyps, refs, threads, options) -> np.ndarray:
 
 def _bleu(hyps, refs, threads, options) -> np.ndarray:
     return sentence_bleu(hyps, refs, threads=threads, **options)
+
+
+def _ter(hyps, refs, threads, options) -> np.ndarray:
+    return sentence_ter(hyps, refs, threads=threads, **options)
 
 
 def _rouge(name: str) -> Callable:
@@ -45,6 +53,7 @@ def _rouge(name: str) -> Callable:
 _METRICS: dict[str, tuple[Callable, tuple[str, ...]]] = {
     "chrf": (_chrf, _CHRF_OPTIONS),
     "bleu": (_bleu, _BLEU_OPTIONS),
+    "ter": (_ter, _TER_OPTIONS),
     **{name: (_rouge(name), _ROUGE_OPTIONS) for name in VALID_ROUGE_TYPES},
 }
 
@@ -83,7 +92,9 @@ def pairwise(hypotheses: Any, references: Any = None, metric: str = "chrf", *, t
     effective order; options tokenize, smooth_method, smooth_value, lowercase, max_ngram_order),
     ``"rouge1"`` … ``"rouge9"``, ``"rougeL"``, ``"rougeLsum"`` (rouge-score
     ``score(target=references[j], prediction=hypotheses[i])``, F1 in [0, 1] unless
-    ``measure="precision"/"recall"``; options use_stemmer, tokenize). chrF and BLEU are on 0–100.
+    ``measure="precision"/"recall"``; options use_stemmer, tokenize), ``"ter"`` (sacrebleu
+    ``TER().sentence_score``, lower is better; options normalized, no_punct, asian_support,
+    case_sensitive). chrF, BLEU and TER are on 0–100.
     Texts or token-id sequences. Options that do not belong to the metric raise TypeError.
     """
     scorer = _lookup(metric, options)
@@ -121,14 +132,16 @@ def mbr(candidates: Any, references: Any = None, metric: str = "chrf", *, thread
         **options) -> MbrResult:
     """Minimum Bayes risk selection per source: argmax over candidates of the mean utility against
     the (pseudo-)references, which default to the candidates themselves with self-pairs included
-    (as the ``mbrs`` library); ties go to the first candidate. ``candidates``: a list of pools."""
+    (as the ``mbrs`` library); ties go to the first candidate. ``candidates``: a list of pools.
+    For ``metric="ter"`` (an error rate) the argmin of the mean TER; ``utilities`` hold the means."""
     matrices = pairwise_pools(candidates, references, metric, threads=threads, **options)
     utilities = []
     for matrix in matrices:
         if matrix.shape[0] == 0 or matrix.shape[1] == 0:
             raise ValueError("candidates: every source needs at least one candidate and one reference")
         utilities.append(matrix.mean(axis=1))
-    return MbrResult(np.array([int(np.argmax(u)) for u in utilities], dtype=np.int64), utilities)
+    pick = np.argmin if metric in _LOWER_IS_BETTER else np.argmax
+    return MbrResult(np.array([int(pick(u)) for u in utilities], dtype=np.int64), utilities)
 
 
 def near_duplicates(texts: Any, threshold: float = 0.7, metric: str = "rougeL", *, threads: int | None = None,
@@ -137,6 +150,9 @@ def near_duplicates(texts: Any, threshold: float = 0.7, metric: str = "rougeL", 
     ``threshold``. Returns (kept indices int64, max score of each text against the texts kept
     before it, float64 (n,), 0 for the first)."""
     scorer = _lookup(metric, options)
+    if metric in _LOWER_IS_BETTER:
+        raise ValueError(f"metric: {metric!r} is an error rate (lower means more alike); near_duplicates "
+                         "needs a similarity such as 'rougeL', 'bleu' or 'chrf'")
     items = _as_list(texts, "texts")
     kept: list[int] = []
     best = np.zeros(len(items), dtype=np.float64)
