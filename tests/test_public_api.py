@@ -85,3 +85,19 @@ def test_cli_options(command):
     text = _help(command)
     missing = [o for o in CLI_OPTIONS[command].split() if not re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", text)]
     assert not missing, f"ngramkit {command} lost {missing}"
+
+
+def test_import_loads_no_metric_or_dependency_until_used():
+    """``import ngramkit`` is lazy (issue 23: import time): no numpy, no kernels, no optional
+    library until a public name is first used; then that name resolves as before."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ngramkit; heavy = [m for m in ('numpy', 'ngramkit._core', 'ngramkit.metrics', 'pandas', "
+            "'pyarrow', 'tqdm') if m in sys.modules]; assert not heavy, heavy; "
+            "assert ngramkit.bleu.__module__ == 'ngramkit.metrics.bleu'; assert 'numpy' in sys.modules")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert set(ngramkit.__all__) <= set(dir(ngramkit))
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        ngramkit.not_a_name  # noqa: B018
