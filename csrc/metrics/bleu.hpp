@@ -23,6 +23,7 @@
 #include "core/parallel.hpp"
 #include "core/ragged.hpp"
 #include "text/interner.hpp"
+#include "text/tokenized_group.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
 #include "text/utf8.hpp"
 
@@ -336,21 +337,8 @@ struct BleuIdState {
 
 struct BleuTextState {
     BleuWorkspace ws;
-    StringInterner vocabulary;
-    std::string tokenized;
-    std::vector<std::int32_t> ids;       // the hypothesis' tokens, then each reference's
-    std::vector<std::size_t> ends;       // end of each text's tokens in ids
-    std::vector<IdSpan> refs;
+    TokenizedGroup group;
 };
-
-// Appends the interned tokens of one text (sacrebleu: tokenize(text.rstrip()), then split()).
-inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, SacreTokenizer kind, BleuTextState& st) {
-    const char* text = batch.values + batch.offsets[row];
-    const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
-    sacrebleu_tokenize(kind, text, python_rstrip_length(text, len), st.tokenized);
-    intern_words(st.tokenized, st.vocabulary, st.ids);
-    st.ends.push_back(st.ids.size());
-}
 
 }  // namespace detail
 
@@ -390,17 +378,13 @@ inline void bleu_text_stats(const RaggedView<char>& preds, const RaggedView<char
         preds.n_rows, threads, 64, [] { return detail::BleuTextState{}; },
         [&](detail::BleuTextState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
-                st.ids.clear();
-                st.ends.clear();
-                detail::tokenize_row(preds, g, kind, st);
-                for (auto j = groups[g]; j < groups[g + 1]; ++j)
-                    detail::tokenize_row(refs, static_cast<std::size_t>(j), kind, st);
-                st.refs.clear();
-                for (std::size_t k = 1; k < st.ends.size(); ++k)
-                    st.refs.push_back(IdSpan{st.ids.data() + st.ends[k - 1], st.ends[k] - st.ends[k - 1]});
-                const std::size_t vocabulary = st.vocabulary.size();
-                bleu_pair_stats(IdSpan{st.ids.data(), st.ends[0]}, st.refs.data(), st.refs.size(), max_order,
-                                st.ws, out + g * width, vocabulary < kDirectIdLimit ? std::max<std::size_t>(vocabulary, 1) : 0);
+                st.group.build(preds, refs, groups, g, [kind](const char* text, std::size_t len, std::string& out) {
+                    sacrebleu_tokenize(kind, text, len, out);
+                });
+                const std::size_t vocabulary = st.group.vocabulary_size();
+                bleu_pair_stats(st.group.hypothesis(), st.group.references(), st.group.n_references(), max_order,
+                                st.ws, out + g * width,
+                                vocabulary < kDirectIdLimit ? std::max<std::size_t>(vocabulary, 1) : 0);
             }
         },
         interrupted);

@@ -19,9 +19,8 @@
 
 #include "core/parallel.hpp"
 #include "core/ragged.hpp"
-#include "text/interner.hpp"
+#include "text/tokenized_group.hpp"
 #include "text/tercom_tokenizer.hpp"
-#include "text/utf8.hpp"
 
 namespace ngramkit::ter {
 
@@ -240,21 +239,8 @@ inline void id_statistics(const RaggedView<std::int32_t>& preds, const RaggedVie
 
 struct TextState {
     TercomScratch scratch;
-    StringInterner vocabulary;
-    std::string tokenized;
-    std::vector<std::int32_t> ids;  // the hypothesis' words, then each reference's
-    std::vector<std::size_t> ends;  // end of each text's words in ids
-    std::vector<IdSpan> refs;
+    TokenizedGroup group;
 };
-
-// Appends the interned words of one text: sacrebleu's tokenizer(text.rstrip()).split().
-inline void tokenize_row(const RaggedView<char>& batch, std::size_t row, const TercomOptions& options, TextState& st) {
-    const char* text = batch.values + batch.offsets[row];
-    const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
-    tercom_tokenize(text, python_rstrip_length(text, len), options, st.scratch, st.tokenized);
-    intern_words(st.tokenized, st.vocabulary, st.ids);
-    st.ends.push_back(st.ids.size());
-}
 
 // Statistics over UTF-8 text tokenized by the Tercom tokenizer (the caller lowercases). Word ids
 // come from a per-thread interner: they only need to agree within a hypothesis' group.
@@ -265,15 +251,11 @@ inline void text_statistics(const RaggedView<char>& preds, const RaggedView<char
         preds.n_rows, threads, kTerChunk, [] { return TextState{}; },
         [&](TextState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
-                if (st.vocabulary.size() > (std::size_t(1) << 20)) st.vocabulary = StringInterner{};
-                st.ids.clear();
-                st.ends.clear();
-                tokenize_row(preds, g, options, st);
-                for (auto j = groups[g]; j < groups[g + 1]; ++j) tokenize_row(refs, static_cast<std::size_t>(j), options, st);
-                st.refs.clear();
-                for (std::size_t k = 1; k < st.ends.size(); ++k)
-                    st.refs.push_back(IdSpan{st.ids.data() + st.ends[k - 1], st.ends[k] - st.ends[k - 1]});
-                group_statistics(IdSpan{st.ids.data(), st.ends[0]}, st.refs.data(), st.refs.size(), out + 2 * g);
+                if (st.group.vocabulary_size() > (std::size_t(1) << 20)) st.group.reset_vocabulary();
+                st.group.build(preds, refs, groups, g, [&](const char* text, std::size_t len, std::string& out) {
+                    tercom_tokenize(text, len, options, st.scratch, out);
+                });
+                group_statistics(st.group.hypothesis(), st.group.references(), st.group.n_references(), out + 2 * g);
             }
         },
         interrupted);

@@ -188,14 +188,6 @@ class BleuResult(CorpusResult):
         return (f"{self.prec_str} (BP = {self.bp:.3f} ratio = {self.ratio:.3f} hyp_len = {self.sys_len:d} "
                 f"ref_len = {self.ref_len:d})")
 
-    def format(self, width: int = 2, score_only: bool = False, signature: str = "") -> str:
-        """sacrebleu's ``BLEUScore.format``: ``BLEU|<signature> = 48.53 82.4/50.0/45.5/37.5 (BP = ...)``."""
-        score = f"{self.score:.{width}f}"
-        if score_only:
-            return score
-        head = f"{self.name}|{signature}" if signature else self.name
-        return f"{head} = {score} {self.verbose()}"
-
     def to_dict(self) -> dict:
         """Plain Python values: score, counts, totals, precisions, bp, ratio, sys_len, ref_len, signature."""
         return {"score": self.score, "counts": list(self.counts), "totals": list(self.totals),

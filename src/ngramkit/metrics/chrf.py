@@ -149,13 +149,6 @@ class ChrfResult(CorpusResult):
                           "eff": "yes" if not c.eps_smoothing else "no", "nc": c.char_order, "nw": c.word_order,
                           "space": "yes" if c.whitespace else "no"})
 
-    def format(self, width: int = 2, score_only: bool = False, signature: str = "") -> str:
-        """sacrebleu's ``CHRFScore.format``: ``chrF2|<signature> = 59.73``."""
-        score = f"{self.score:.{width}f}"
-        if score_only:
-            return score
-        return f"{self.name}|{signature} = {score}" if signature else f"{self.name} = {score}"
-
     def to_dict(self) -> dict:
         return {"score": self.score, "char_order": self.char_order, "word_order": self.word_order,
                 "beta": self.beta, "signature": self.signature.format()}

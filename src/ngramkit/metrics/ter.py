@@ -149,14 +149,6 @@ class TerResult(CorpusResult):
                           "tok": c.tokenize, "norm": c.normalized, "punct": not c.no_punct,
                           "asian": c.asian_support}, short_keys=SHORT_KEYS)
 
-    def format(self, width: int = 2, score_only: bool = False, signature: str = "") -> str:
-        """sacrebleu's ``TERScore.format``: ``TER|<signature> = 51.80``."""
-        score = f"{self.score:.{width}f}"
-        if score_only:
-            return score
-        head = f"{self.name}|{signature}" if signature else self.name
-        return f"{head} = {score}"
-
     def __str__(self) -> str:
         return self.format()
 

@@ -55,5 +55,18 @@ class CorpusResult:
         return type(self)(np.concatenate([self.statistics, *(o.statistics for o in others)]), self.config,
                           labels.pop() if len(labels) == 1 else "var")
 
+    def verbose(self) -> str:
+        """What sacrebleu prints after the score (BLEU's precisions and brevity penalty); ``""`` if nothing."""
+        return ""
+
+    def format(self, width: int = 2, score_only: bool = False, signature: str = "") -> str:
+        """sacrebleu's ``Score.format``: ``<name>|<signature> = <score> <verbose>`` (e.g.
+        ``BLEU|nrefs:1|... = 48.53 82.4/50.0/45.5/37.5 (BP = ...)``, ``TER = 51.80``)."""
+        score = f"{self.score:.{width}f}"
+        if score_only:
+            return score
+        head = f"{self.name}|{signature}" if signature else self.name
+        return f"{head} = {score} {self.verbose()}".rstrip(" ")
+
     def __float__(self) -> float:
         return float(self.score)
