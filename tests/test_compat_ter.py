@@ -10,7 +10,6 @@ at most 200 a system.
 from __future__ import annotations
 
 import itertools
-import json
 
 import pytest
 
@@ -58,6 +57,14 @@ def assert_same_score(mine, theirs):
 def assert_same_signature(mine, theirs):
     assert version_free(str(mine.get_signature())) == str(theirs.get_signature())
     assert version_free(mine.get_signature().format(short=True)) == theirs.get_signature().format(short=True)
+
+
+def test_readme_example():
+    hyps = ["The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."]
+    streams = [["The dog bit the man.", "It was not unexpected.", "The man bit him first."],
+               ["The dog had bit the man.", "No one was surprised.", "The man had bitten the dog."]]
+    assert_same_score(ours.corpus_ter(hyps, streams), sacrebleu.corpus_ter(hyps, streams))
+    assert_same_score(ours.corpus_ter(hyps, streams[:1]), sacrebleu.corpus_ter(hyps, streams[:1]))
 
 
 @pytest.mark.parametrize("options", EVERY_OPTION, ids=lambda o: "-".join(k for k, v in o.items() if v) or "default")
@@ -246,5 +253,7 @@ def test_evaluate_ter_bad_input():
         ev.ter(["a", "b"], [["a", "b"], ["c"]])
     with pytest.raises(ValueError, match="differ in length"):
         ev.ter(["a", "b"], ["a"])
-    with pytest.raises(TypeError, match="ignore_punct|no_punct"):
+    with pytest.raises(TypeError, match="ignore_punct"):
         ev.ter(["a"], ["a"], ignore_punct="yes")
+    with pytest.raises(TypeError, match="support_zh_ja_chars"):
+        ev.ter(["a"], ["a"], support_zh_ja_chars=None)
