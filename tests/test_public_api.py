@@ -24,9 +24,10 @@ TOP_LEVEL = {
 MODULE_NAMES = {
     "ngramkit.dask": ["score", "task_threads"],
     "ngramkit.examples": ["realsumm_bart", "sentences_from_tags"],
-    "ngramkit.compat.sacrebleu": ["BLEU", "CHRF", "BLEUScore", "CHRFScore", "corpus_bleu", "sentence_bleu",
-                                  "corpus_chrf", "sentence_chrf", "raw_corpus_bleu", "metrics"],
-    "ngramkit.compat.sacrebleu.metrics": ["BLEU", "CHRF", "BLEUScore", "CHRFScore"],
+    "ngramkit.compat.sacrebleu": ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore", "corpus_bleu",
+                                  "sentence_bleu", "corpus_chrf", "sentence_chrf", "corpus_ter", "sentence_ter",
+                                  "raw_corpus_bleu", "metrics"],
+    "ngramkit.compat.sacrebleu.metrics": ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore"],
     "ngramkit.compat.rouge_score": ["RougeScorer", "rouge_scorer", "scoring"],
     "ngramkit.compat.rouge_score.rouge_scorer": ["RougeScorer"],
     "ngramkit.compat.rouge_score.scoring": ["AggregateScore", "BaseScorer", "BootstrapAggregator", "Score",
@@ -34,7 +35,7 @@ MODULE_NAMES = {
     "ngramkit.compat.nltk": ["bleu_score"],
     "ngramkit.compat.nltk.bleu_score": ["SmoothingFunction", "corpus_bleu", "sentence_bleu", "modified_precision",
                                         "brevity_penalty", "closest_ref_length"],
-    "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf"],
+    "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf", "ter"],
 }
 
 CLI_OPTIONS = {

@@ -1,4 +1,4 @@
-"""Drop-ins for HF evaluate's ``rouge``, ``bleu``, ``sacrebleu`` and ``chrf`` metrics:
+"""Drop-ins for HF evaluate's ``rouge``, ``bleu``, ``sacrebleu``, ``chrf`` and ``ter`` metrics:
 ``evaluate.load(name).compute(...)`` as plain functions of the same arguments, returning the
 same dicts, computed by ngramkit's kernels (and without downloading metric scripts).
 
@@ -7,8 +7,8 @@ same dicts, computed by ngramkit's kernels (and without downloading metric scrip
   reports per type, or the per-example F1 lists; computed here from one batched kernel call.
 * ``bleu``: tensorflow/nmt's ``compute_bleu`` over evaluate's ``Tokenizer13a`` (shortest
   reference length, optional add-one smoothing on every order), 0-1 scale.
-* ``sacrebleu`` / ``chrf``: sacrebleu's corpus BLEU / chrF with every prediction having the same
-  number of references, as evaluate requires.
+* ``sacrebleu`` / ``chrf`` / ``ter``: sacrebleu's corpus BLEU / chrF / TER with every prediction
+  having the same number of references, as evaluate requires.
 """
 from __future__ import annotations
 
@@ -291,3 +291,28 @@ def chrf(
                           lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing,
                           threads=threads)
     return {"score": result.score, "char_order": char_order, "word_order": word_order, "beta": beta}
+
+
+def ter(
+    predictions: Sequence[str],
+    references: Sequence,
+    normalized: bool = False,
+    ignore_punct: bool = False,
+    support_zh_ja_chars: bool = False,
+    case_sensitive: bool = False,
+    *,
+    threads: int | None = None,
+) -> dict:
+    """The dict ``evaluate.load("ter").compute(...)`` returns: ``score`` (sacrebleu's corpus TER,
+    0-100+, lower is better), ``num_edits`` (int), ``ref_length`` (summed average reference
+    lengths). evaluate's option names map to sacrebleu's: ``ignore_punct`` is ``no_punct``,
+    ``support_zh_ja_chars`` is ``asian_support``. Every prediction must have the same number of
+    references (ValueError otherwise); a plain string is one reference."""
+    from ..metrics.ter import _flag, ter as _kernel_ter
+
+    _flag(ignore_punct, "ignore_punct")  # errors name evaluate's arguments, not sacrebleu's
+    _flag(support_zh_ja_chars, "support_zh_ja_chars")
+    predictions, groups = _same_count_groups(predictions, references, "Sacrebleu")
+    result = _kernel_ter(predictions, groups, normalized=normalized, no_punct=ignore_punct,
+                         asian_support=support_zh_ja_chars, case_sensitive=case_sensitive, threads=threads)
+    return {"score": result.score, "num_edits": int(result.num_edits), "ref_length": result.ref_length}

@@ -1,8 +1,8 @@
-"""Drop-in for sacrebleu 2.x's BLEU and chrF API, computed by ngramkit's kernels.
+"""Drop-in for sacrebleu 2.x's BLEU, chrF and TER API, computed by ngramkit's kernels.
 
 Swap ``import sacrebleu`` for ``from ngramkit.compat import sacrebleu``: ``corpus_bleu``,
-``sentence_bleu``, ``corpus_chrf``, ``sentence_chrf`` and ``sacrebleu.metrics.BLEU`` /
-``sacrebleu.metrics.CHRF`` (also importable as ``ngramkit.compat.sacrebleu.BLEU``) take
+``sentence_bleu``, ``corpus_chrf``, ``sentence_chrf``, ``corpus_ter``, ``sentence_ter`` and
+``sacrebleu.metrics.BLEU`` / ``CHRF`` / ``TER`` (also importable as ``ngramkit.compat.sacrebleu.BLEU``) take
 sacrebleu's argument layout and return results with sacrebleu's fields, ``str()`` and
 ``format()``, with the same numbers.
 
@@ -23,8 +23,8 @@ from ...metrics.bleu import BleuResult, bleu as _bleu
 from ...metrics.chrf import ChrfResult, chrf as _chrf
 from ...stats.signature import Signature
 
-__all__ = ["BLEU", "CHRF", "BLEUScore", "CHRFScore", "corpus_bleu", "sentence_bleu", "corpus_chrf",
-           "sentence_chrf", "metrics"]
+__all__ = ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore", "corpus_bleu", "sentence_bleu",
+           "corpus_chrf", "sentence_chrf", "corpus_ter", "sentence_ter", "metrics"]
 
 #: tokenizers sacrebleu picks from ``trg_lang`` when ``tokenize`` is not given
 _LANGUAGE_TOKENIZERS = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}
@@ -161,7 +161,7 @@ class CHRFScore(_Score):
 
 
 class _Metric:
-    """Reference caching and signatures shared by BLEU and CHRF."""
+    """Reference caching and signatures shared by BLEU, CHRF and TER."""
 
     def __init__(self, references):
         self.num_refs: int | str | None = None
@@ -188,7 +188,7 @@ class _Metric:
         """sacrebleu's field order: nrefs, then bs and seed once a bootstrap ran, then the metric's."""
         fields = {"nrefs": self.num_refs, "bs": getattr(self, "n_bootstrap", None), "seed": getattr(self, "seed", None)}
         fields.update((k, v) for k, v in signature.info.items() if k != "nrefs")
-        return Signature(fields)
+        return Signature(fields, signature.short_keys)
 
     def corpus_score(self, hypotheses, references=None, n_bootstrap: int = 1):
         """sacrebleu's ``corpus_score``; ``n_bootstrap > 1`` adds the mean and 95% half-width of that
@@ -263,7 +263,8 @@ class CHRF(_Metric):
         return self._with_run_fields(_chrf([], [], **self._options()).signature)
 
 
-from . import metrics  # noqa: E402  (sacrebleu.metrics.BLEU / CHRF, as in sacrebleu)
+from .ter import TER, TERScore, corpus_ter, sentence_ter  # noqa: E402
+from . import metrics  # noqa: E402  (sacrebleu.metrics.BLEU / CHRF / TER, as in sacrebleu)
 
 
 def corpus_bleu(hypotheses, references, smooth_method="exp", smooth_value=None, force=False, lowercase=False,

@@ -1,5 +1,5 @@
 """``sacrebleu.metrics``: the metric classes and their score types (``from ngramkit.compat.sacrebleu.metrics
-import BLEU, CHRF``)."""
-from . import BLEU, CHRF, BLEUScore, CHRFScore
+import BLEU, CHRF, TER``)."""
+from . import BLEU, CHRF, TER, BLEUScore, CHRFScore, TERScore
 
-__all__ = ["BLEU", "CHRF", "BLEUScore", "CHRFScore"]
+__all__ = ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore"]
