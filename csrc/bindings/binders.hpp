@@ -11,5 +11,6 @@ void bind_rouge(pybind11::module_& m);
 void bind_bleu(pybind11::module_& m);
 void bind_chrf(pybind11::module_& m);
 void bind_stats(pybind11::module_& m);
+void bind_error_rates(pybind11::module_& m);
 
 }  // namespace ngramkit::bindings

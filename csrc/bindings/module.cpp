@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
     nb::bind_bleu(m);
     nb::bind_chrf(m);
     nb::bind_stats(m);
+    nb::bind_error_rates(m);
 }
