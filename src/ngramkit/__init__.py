@@ -1,6 +1,6 @@
-"""ngramkit: ROUGE, BLEU and chrF over batched text or token ids with a C++ core.
+"""ngramkit: ROUGE, BLEU, chrF, WER and CER over batched text or token ids with a C++ core.
 
-Scores are identical to the reference packages (rouge-score 0.1.2, sacrebleu 2.x, nltk) and
+Scores are identical to the reference packages (rouge-score 0.1.2, sacrebleu 2.x, nltk, jiwer 4.0.0) and
 computed from integer per-pair statistics that add up across batches and machines.
 
 >>> import ngramkit
@@ -15,6 +15,7 @@ from .ingest.token_batch import TokenBatch
 from .ingest.tokenize import tokenize
 from .metrics.bleu import BleuResult, bleu, sentence_bleu
 from .metrics.chrf import ChrfResult, chrf, sentence_chrf
+from .metrics.error_rates import CerResult, ErrorRateResult, WerResult, cer, wer
 from .metrics.rouge import rouge
 from .metrics.rouge_result import RougeResult, RougeScores, scores_from_statistics
 from .metrics.rouge_types import VALID_ROUGE_TYPES
@@ -34,6 +35,11 @@ __all__ = [
     "compare",
     "BleuResult",
     "ChrfResult",
+    "CerResult",
+    "ErrorRateResult",
+    "WerResult",
+    "cer",
+    "wer",
     "AggregateScore",
     "RougeResult",
     "RougeScores",
