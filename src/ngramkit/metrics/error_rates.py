@@ -171,7 +171,15 @@ def error_rate_statistics(pairs: Pairs, unit: str, threads: int) -> np.ndarray:
     return out
 
 
+def _ordered(values: Any, name: str) -> None:
+    """Unordered collections cannot pair up with the other side: TypeError naming the argument."""
+    if isinstance(values, (set, frozenset, dict)):
+        raise TypeError(f"{name}: expected an ordered sequence (list, array, TokenBatch), got {type(values).__name__}")
+
+
 def _statistics(predictions: Any, references: Any, unit: str, threads) -> np.ndarray:
+    _ordered(predictions, "predictions")
+    _ordered(references, "references")
     n_threads = resolve_threads(threads)
     pairs = ingest_pairs(predictions, references, threads=n_threads)
     _single_references(pairs)
