@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -24,11 +25,63 @@ namespace {
 constexpr int kStatsWidth = 5;  // hits, substitutions, deletions, insertions, reference length
 enum Unit { Words = 0, Chars = 1 };
 
-// Per-thread state: the aligner's buffers, an interner for word ids and the two id rows of a pair.
+// Word -> id of one pair. Ids only have to agree within a pair, so a small table that starts
+// afresh for every pair (a generation stamp instead of clearing) stays in L1 cache, where one
+// interner over the whole corpus would miss it on every word. Keys are StringInterner's.
+class PairVocab {
+public:
+    void next_pair() {
+        ++generation_;
+        words_.clear();
+    }
+    // Id of the word s[0, len), which must be followed by at least 16 readable bytes.
+    std::int32_t id(const char* s, std::size_t len) {
+        if (2 * (words_.size() + 1) > slots_.size()) grow();
+        const auto key = StringInterner::key_padded(s, len);
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t pos = static_cast<std::size_t>(key.hash) & mask;; pos = (pos + 1) & mask) {
+            Slot& slot = slots_[pos];
+            if (slot.generation != generation_) {
+                slot = Slot{generation_, static_cast<std::int32_t>(words_.size()), key.hash};
+                words_.push_back(Word{s, len, key.hash});
+                return slot.id;
+            }
+            const Word& w = words_[static_cast<std::size_t>(slot.id)];
+            if (slot.hash == key.hash && w.len == len && std::memcmp(w.text, s, len) == 0) return slot.id;
+        }
+    }
+
+private:
+    struct Slot {
+        std::uint64_t generation = 0;
+        std::int32_t id = 0;
+        std::uint64_t hash = 0;
+    };
+    struct Word {
+        const char* text;
+        std::size_t len;
+        std::uint64_t hash;
+    };
+    void grow() {
+        slots_.assign(std::max<std::size_t>(64, 2 * slots_.size()), Slot{});
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t id = 0; id < words_.size(); ++id) {
+            std::size_t pos = static_cast<std::size_t>(words_[id].hash) & mask;
+            while (slots_[pos].generation == generation_) pos = (pos + 1) & mask;
+            slots_[pos] = Slot{generation_, static_cast<std::int32_t>(id), words_[id].hash};
+        }
+    }
+    std::vector<Slot> slots_;
+    std::vector<Word> words_;
+    std::uint64_t generation_ = 1;
+};
+
+// Per-thread state: the aligner's buffers, the pair's word ids and its two id rows.
 struct PairState {
     edit::Aligner aligner;
-    StringInterner interner;
+    PairVocab vocab;
     std::vector<std::int32_t> ref, hyp;
+    std::vector<char> ref_text, hyp_text;  // the pair's texts followed by 16 zero bytes
 };
 
 // Leading and trailing Python whitespace removed (str.strip()): [begin, end) byte range.
@@ -63,10 +116,10 @@ void words_of(const char* s, std::size_t len, PairState& st, std::vector<std::in
             ++run;
         }
         if (run == 1 && cp != 0x20) continue;  // a lone non-space whitespace is part of the word
-        out.push_back(st.interner.intern(s + word, at - word));  // stripped: words are never empty
+        out.push_back(st.vocab.id(s + word, at - word));  // stripped: words are never empty
         word = i = run_end;
     }
-    if (end > begin) out.push_back(st.interner.intern(s + word, end - word));
+    if (end > begin) out.push_back(st.vocab.id(s + word, end - word));
 }
 
 // jiwer's cer_default on one text: Strip, then one id per code point (the code point).
@@ -77,13 +130,16 @@ void chars_of(const char* s, std::size_t len, std::vector<std::int32_t>& out) {
     for (std::size_t i = begin; i < end;) out.push_back(static_cast<std::int32_t>(decode_utf8(s, end, i)));
 }
 
-void units_of(const RaggedView<char>& side, std::size_t row, int unit, PairState& st, std::vector<std::int32_t>& out) {
+// The units of row `row` of `side` into `out`; words are read from a padded copy in `text`
+// (kept for the pair: the vocabulary points into it).
+void units_of(const RaggedView<char>& side, std::size_t row, int unit, PairState& st, std::vector<char>& text,
+              std::vector<std::int32_t>& out) {
     const char* s = side.values + side.offsets[row];
     const auto len = static_cast<std::size_t>(side.offsets[row + 1] - side.offsets[row]);
-    if (unit == Words)
-        words_of(s, len, st, out);
-    else
-        chars_of(s, len, out);
+    if (unit != Words) return chars_of(s, len, out);
+    text.assign(s, s + len);
+    text.resize(len + 16, '\0');
+    words_of(text.data(), len, st, out);
 }
 
 void write_counts(std::int64_t* o, const edit::Counts& c) {
@@ -95,11 +151,6 @@ void write_counts(std::int64_t* o, const edit::Counts& c) {
 }
 
 PairState fresh_state() { return PairState{}; }
-
-// Word ids only have to agree within a pair: a thread's interner is dropped when it grows large.
-void bound_interner(PairState& st) {
-    if (st.interner.size() > (1u << 20)) st.interner = StringInterner();
-}
 
 int checked_unit(int unit) {
     if (unit != Words && unit != Chars) throw py::value_error("unit: expected 0 (words) or 1 (characters)");
@@ -137,7 +188,6 @@ void over_pairs(const RaggedView<T>& preds, const RaggedView<T>& refs, int unit,
         parallel_chunks(
             preds.n_rows, threads, chunk, fresh_state,
             [&](PairState& st, std::size_t begin, std::size_t end) {
-                bound_interner(st);
                 for (std::size_t i = begin; i < end; ++i) {
                     auto length = [i](const RaggedView<T>& side) {
                         return static_cast<std::size_t>(side.offsets[i + 1] - side.offsets[i]);
@@ -146,8 +196,9 @@ void over_pairs(const RaggedView<T>& preds, const RaggedView<T>& refs, int unit,
                         each(st, i, PairRows{refs.values + refs.offsets[i], preds.values + preds.offsets[i],
                                              length(refs), length(preds)});
                     } else {
-                        units_of(refs, i, unit, st, st.ref);
-                        units_of(preds, i, unit, st, st.hyp);
+                        st.vocab.next_pair();
+                        units_of(refs, i, unit, st, st.ref_text, st.ref);
+                        units_of(preds, i, unit, st, st.hyp_text, st.hyp);
                         each(st, i, PairRows{st.ref.data(), st.hyp.data(), st.ref.size(), st.hyp.size()});
                     }
                 }
