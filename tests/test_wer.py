@@ -150,7 +150,8 @@ def test_long_edited_ids_like_rapidfuzz():
     """Hirschberg splits with narrow bands in the halves (few edits) and wide ones (many)."""
     rng = random.Random(11)
     refs, hyps = [], []
-    for vocab, n, edits in [(2, 5000, 10), (3, 6000, 300), (50, 4000, 2000), (10000, 8000, 40), (4, 3000, 3000)]:
+    for vocab, n, edits in [(2, 5000, 10), (3, 6000, 300), (50, 4000, 2000), (10000, 8000, 40), (4, 3000, 3000),
+                             (1000, 60000, 500)]:
         ref = [rng.randrange(vocab) for _ in range(n)]
         hyp = list(ref)
         for _ in range(edits):
