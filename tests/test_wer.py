@@ -332,3 +332,13 @@ def test_compat_bad_input(reference, hypothesis, name):
         nj.wer(reference, hypothesis)
     with pytest.raises(ValueError, match="lengths must match"):
         nj.wer(["a", "b"], ["a"])
+
+
+def test_text_layouts_agree(dialogsum):
+    import pyarrow as pa
+
+    hyp, refs = dialogsum
+    want = ngramkit.wer(hyp, refs[0]).statistics
+    assert (ngramkit.wer(pa.array(hyp), pa.array(refs[0])).statistics == want).all()
+    assert (ngramkit.wer(np.array(hyp), refs[0]).statistics == want).all()
+    assert (ngramkit.wer(pa.chunked_array([hyp[:7], hyp[7:]]), tuple(refs[0])).statistics == want).all()
