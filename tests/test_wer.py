@@ -342,3 +342,13 @@ def test_text_layouts_agree(dialogsum):
     assert (ngramkit.wer(pa.array(hyp), pa.array(refs[0])).statistics == want).all()
     assert (ngramkit.wer(np.array(hyp), refs[0]).statistics == want).all()
     assert (ngramkit.wer(pa.chunked_array([hyp[:7], hyp[7:]]), tuple(refs[0])).statistics == want).all()
+
+
+def test_random_whitespace_texts_like_jiwer():
+    """Random strings over words, spaces and other whitespace code points (lone and in runs):
+    jiwer's RemoveMultipleSpaces + Strip + split(" ") reproduced exactly, words and characters."""
+    rng = random.Random(17)
+    alphabet = ["a", "b", "é", "😀", " ", " ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2003", "\u3000",
+                "\u200b", "\ufeff"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(1200)]
+    assert assert_like_jiwer(texts[:600], texts[600:]) == 600
