@@ -19,6 +19,7 @@ TOP_LEVEL = {
     "mean_score", "rouge", "score_columns", "score_table", "scores_from_statistics", "sentence_bleu",
     "sentence_chrf", "tokenize", "TerResult", "ter", "sentence_ter",
     "MbrResult", "mbr", "near_duplicates", "pairwise", "pairwise_pools", "self_bleu",
+    "CerResult", "ErrorRateResult", "WerResult", "cer", "wer",
 }
 
 MODULE_NAMES = {
@@ -36,6 +37,8 @@ MODULE_NAMES = {
     "ngramkit.compat.nltk.bleu_score": ["SmoothingFunction", "corpus_bleu", "sentence_bleu", "modified_precision",
                                         "brevity_penalty", "closest_ref_length"],
     "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf", "ter"],
+    "ngramkit.compat.jiwer": ["wer", "mer", "wil", "wip", "cer", "process_words", "process_characters",
+                              "visualize_alignment", "AlignmentChunk", "WordOutput", "CharacterOutput"],
 }
 
 CLI_OPTIONS = {

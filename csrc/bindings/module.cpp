@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
     nb::bind_chrf(m);
     nb::bind_ter(m);
     nb::bind_stats(m);
+    nb::bind_error_rates(m);
 }

@@ -1,6 +1,6 @@
-"""ngramkit: ROUGE, BLEU, chrF and TER over batched text or token ids with a C++ core.
+"""ngramkit: ROUGE, BLEU, chrF, TER, WER and CER over batched text or token ids with a C++ core.
 
-Scores are identical to the reference packages (rouge-score 0.1.2, sacrebleu 2.x, nltk) and
+Scores are identical to the reference packages (rouge-score 0.1.2, sacrebleu 2.x, nltk, jiwer 4) and
 computed from per-pair statistics that add up across batches and machines.
 
 >>> import ngramkit
@@ -24,6 +24,8 @@ _EXPORTS = {
     "TokenBatch": "ingest.token_batch",
     "tokenize": "ingest.tokenize",
     "BleuResult": "metrics.bleu", "bleu": "metrics.bleu", "sentence_bleu": "metrics.bleu",
+    "CerResult": "metrics.error_rates", "ErrorRateResult": "metrics.error_rates", "WerResult": "metrics.error_rates",
+    "cer": "metrics.error_rates", "wer": "metrics.error_rates",
     "ChrfResult": "metrics.chrf", "chrf": "metrics.chrf", "sentence_chrf": "metrics.chrf",
     "rouge": "metrics.rouge",
     "RougeResult": "metrics.rouge_result", "RougeScores": "metrics.rouge_result",
@@ -63,6 +65,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from .ingest.token_batch import TokenBatch  # noqa: F401
     from .ingest.tokenize import tokenize  # noqa: F401
     from .metrics.bleu import BleuResult, bleu, sentence_bleu  # noqa: F401
+    from .metrics.error_rates import CerResult, ErrorRateResult, WerResult, cer, wer  # noqa: F401
     from .metrics.chrf import ChrfResult, chrf, sentence_chrf  # noqa: F401
     from .metrics.rouge import rouge  # noqa: F401
     from .metrics.rouge_result import RougeResult, RougeScores, scores_from_statistics  # noqa: F401

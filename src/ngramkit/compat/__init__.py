@@ -5,4 +5,6 @@
   evaluate's metrics of those names return.
 * ``ngramkit.compat.nltk.bleu_score``: NLTK's ``sentence_bleu``, ``corpus_bleu`` and
   ``SmoothingFunction``, bit-identical.
+* ``ngramkit.compat.jiwer``: jiwer 4's ``wer``, ``mer``, ``wil``, ``wip``, ``cer``, ``process_words``,
+  ``process_characters`` (same alignments) and ``visualize_alignment``, reference first.
 """
