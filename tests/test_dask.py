@@ -123,6 +123,16 @@ def test_ter_three_references_uneven_partitions_equals_sacrebleu(client, pairs):
     assert corpus["signature"].startswith("nrefs:3|case:lc|tok:tercom|norm:no|punct:yes|asian:no|")
 
 
+def test_wer_cer_uneven_partitions_equal_jiwer(client, pairs):
+    jiwer = pytest.importorskip("jiwer")
+    frame = pairs[["prediction", "reference"]].iloc[:300]
+    got = ngramkit.dask.score(sliced(frame, [0, 150, 1, 149]), ["wer", "cer"])
+    check(frame, got, ["wer", "cer"])
+    refs, hyps = frame["reference"].tolist(), frame["prediction"].tolist()
+    assert got[1]["wer"]["wer"] == jiwer.wer(refs, hyps) and got[1]["cer"]["wer"] == jiwer.cer(refs, hyps)
+    assert got[0]["wer"].compute().tolist() == [jiwer.wer(r, h) for r, h in zip(refs, hyps)]
+
+
 def test_bag_of_records(client, pairs):
     frame = pairs[["prediction", "references"]]
     bag = db.from_sequence(frame.to_dict("records"), npartitions=6)

@@ -32,7 +32,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--ref", action="append", required=True,
                    help="references, one per line; repeat for several references per hypothesis")
     p.add_argument("--metrics", default="rouge,bleu,chrf",
-                   help="comma-separated among rouge,bleu,chrf,ter (default: %(default)s)")
+                   help="comma-separated among rouge,bleu,chrf,ter,wer,cer (default: %(default)s)")
     test = p.add_mutually_exclusive_group()
     test.add_argument("--paired-bs", dest="test", action="store_const", const="bs",
                       help="paired bootstrap resampling (default)")

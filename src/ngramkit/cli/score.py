@@ -75,11 +75,11 @@ def add_metric_options(p: argparse.ArgumentParser) -> None:
 
 def add_parser(sub) -> argparse.ArgumentParser:
     """Register the ``score`` subcommand on an argparse subparsers object."""
-    p = sub.add_parser("score", help="ROUGE, BLEU, chrF and TER of line-aligned files or a table file, streamed",
-                       description="Score hypotheses against references with ROUGE, BLEU, chrF and TER.",
+    p = sub.add_parser("score", help="ROUGE, BLEU, chrF, TER, WER and CER of line-aligned files or a table file, streamed",
+                       description="Score hypotheses against references with ROUGE, BLEU, chrF, TER, WER and CER.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--metrics", default="rouge,bleu,chrf",
-                   help="comma-separated among rouge,bleu,chrf,ter (default: %(default)s)")
+                   help="comma-separated among rouge,bleu,chrf,ter,wer,cer (default: %(default)s)")
     p.add_argument("--hyp", help="hypotheses: a text file, one per line ('-' = stdin), or a .jsonl/.csv/.parquet table")
     p.add_argument("--ref", action="append", default=[], help="references, one per line; repeat for several per hypothesis")
     p.add_argument("--hyp-col", help="table input: the hypothesis column")
@@ -118,6 +118,8 @@ def _options(args) -> dict:
         "ter": {"normalized": args.ter_normalized, "no_punct": args.ter_no_punct,
                 "asian_support": args.ter_asian_support, "case_sensitive": args.ter_case_sensitive,
                 "threads": args.threads},
+        "wer": {"threads": args.threads},
+        "cer": {"threads": args.threads},
     }
 
 
@@ -273,6 +275,12 @@ def print_table(summary: dict, stream) -> None:
         print(f"TER = {t['score']:.2f} (num_edits = {t['num_edits']} ref_length = {t['ref_length']:.1f}; "
               "lower is better)", file=stream)
         print(f"  {t['signature']}", file=stream)
+    for metric in ("wer", "cer"):
+        if metric in summary:
+            e = summary[metric]
+            print(f"{metric.upper()} = {e['wer']:.4f} (mer = {e['mer']:.4f} wil = {e['wil']:.4f} wip = {e['wip']:.4f}; "
+                  f"hits = {e['hits']} substitutions = {e['substitutions']} deletions = {e['deletions']} "
+                  f"insertions = {e['insertions']}; lower is better, as jiwer)", file=stream)
     if "bootstrap" in summary:
         print_bootstrap(summary["bootstrap"], stream)
 
@@ -284,8 +292,7 @@ def print_bootstrap(b: dict, stream) -> None:
     for name, entry in b.get("rouge", {}).items():
         cells = "  ".join(f"{f[0].upper()} {_fmt(v['low'])} {_fmt(v['mean'])} {_fmt(v['high'])}" for f, v in entry.items())
         print(f"  {name:<10} {cells}", file=stream)
-    for metric in ("bleu", "chrf"):
+    for metric, label, digits in (("bleu", "BLEU", 2), ("chrf", "chrF", 2), ("wer", "WER", 4), ("cer", "CER", 4)):
         if metric in b:
             v = b[metric]["score"]
-            print(f"  {metric.upper() if metric == 'bleu' else 'chrF':<10} {v['low']:.2f} {v['mean']:.2f} {v['high']:.2f}",
-                  file=stream)
+            print(f"  {label:<10} {v['low']:.{digits}f} {v['mean']:.{digits}f} {v['high']:.{digits}f}", file=stream)

@@ -27,6 +27,7 @@ import numpy as np
 from ..ingest.threads import resolve_threads
 from ..metrics.bleu import bleu, sentence_scores
 from ..metrics.chrf import ChrfResult, _run as chrf_run, make_config as chrf_config
+from ..metrics.error_rates import cer, pair_measures, wer
 from ..metrics.registry import METRICS, split_options
 from ..metrics.rouge import rouge
 from ..metrics.ter import sentence_scores as ter_sentence_scores, ter
@@ -175,6 +176,16 @@ def _ter_metric(items, references, options, threads, sentence) -> tuple[MetricSt
     return metric, results[0].signature
 
 
+def _error_rate_metric(fn, items, references, options, threads, sentence) -> tuple[MetricStatistics, str]:
+    """WER / CER: paired tests on the summed counts (a resample's rate from its summed counts)."""
+    results = [_per_system(name, fn, hyps, references, threads=threads, **options) for name, hyps in items]
+    label = results[0].name
+    sentence[label] = {name: r.pair_rates()["wer"] for (name, _), r in zip(items, results)}
+    metric = MetricStatistics(label, "sacrebleu", [r.statistics for r in results], [r.score for r in results],
+                              results[0].finalize_row, lambda rows: pair_measures(rows)["wer"])
+    return metric, results[0].signature
+
+
 def _test_signature(signature, test: str, n_samples: int, seed) -> str:
     """The metric's signature with the test's fields where sacrebleu's PairedTest puts them:
     ``nrefs``, then ``bs`` or ``ar`` and ``seed``, then the metric's own fields."""
@@ -195,7 +206,7 @@ class Comparison:
         System names; the first is the baseline.
     metrics : list[str]
         Metric rows in order: ROUGE types (``rouge1``; ``rouge1.precision`` … on request), ``BLEU``,
-        chrF's name (``chrF2``, ``chrF2++``), ``TER``.
+        chrF's name (``chrF2``, ``chrF2++``), ``TER``, ``WER``, ``CER``.
     test : str
         ``"bs"`` (paired bootstrap) or ``"ar"`` (approximate randomization).
     n_samples : int
@@ -212,7 +223,7 @@ class Comparison:
     signatures : dict[str, str]
         Metric -> how it was computed, with the test's ``seed`` and ``bs``/``ar`` fields.
     lower_is_better : list[str]
-        Metric rows where a lower score is better (``TER``): a negative ``delta`` is an
+        Metric rows where a lower score is better (``TER``, ``WER``, ``CER``): a negative ``delta`` is an
         improvement there; tables and the report say so.
     """
 
@@ -285,8 +296,9 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
         is the baseline. Hypotheses as every ngramkit metric takes them (texts; token ids for ROUGE
         and BLEU), all systems of the same length.
     references : per hypothesis its reference or list of references (as in :func:`ngramkit.rouge`).
-    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"`` (lower is better; the p-values
-        are two-sided, as sacrebleu's).
+    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"``, ``"wer"``, ``"cer"`` (the last
+        three lower is better; p-values are two-sided, as sacrebleu's; WER/CER resamples are
+        finalized from their summed counts, jiwer's corpus formula).
     test : ``"bs"`` paired bootstrap resampling (with each system's mean and 95% interval) or
         ``"ar"`` paired approximate randomization.
     n_samples : resamples (bs) or trials (ar); None: sacrebleu's defaults, 1000 and 10000.
@@ -336,6 +348,11 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
         metric, signature = _ter_metric(items, references, per["ter"], n_threads, sentence)
         stats.append(metric)
         signatures[metric.name] = signature
+    for name, fn in (("wer", wer), ("cer", cer)):
+        if name in metrics:
+            metric, signature = _error_rate_metric(fn, items, references, per[name], n_threads, sentence)
+            stats.append(metric)
+            signatures[metric.name] = signature
 
     outcomes = paired_test(stats, test, n_samples, seed, n_threads)
     names = [name for name, _ in items]
@@ -350,4 +367,4 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
         systems=names, metrics=[m.name for m in stats], test=test, n_samples=n_samples, seed=seed, table=table,
         sentence_scores=sentence, hypotheses=hypotheses, references=refs,
         signatures={k: _test_signature(v, test, n_samples, seed) for k, v in signatures.items()}, n_pairs=n_pairs,
-        lower_is_better=["TER"] if "ter" in metrics else [])
+        lower_is_better=[m.name for m in stats if m.name in ("TER", "WER", "CER")])

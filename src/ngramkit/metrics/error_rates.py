@@ -30,6 +30,7 @@ from ..ingest.inputs import text_buffers
 from ..ingest.pairs import Pairs, ingest_pairs
 from ..ingest.threads import resolve_threads
 from ..stats.corpus_result import CorpusResult
+from ..stats.signature import Signature
 
 CHUNK_SIZE = 1 << 16  # pairs encoded to UTF-8 at a time (bounds the byte buffers)
 WORDS, CHARACTERS = "words", "characters"
@@ -112,6 +113,20 @@ class ErrorRateResult(CorpusResult):
         """The error rate (WER for words, CER for characters)."""
         return self.wer
 
+    #: name of the score in comparisons and summaries; error rates are lower-is-better
+    name = "WER"
+    higher_is_better = False
+
+    def finalize_row(self, row) -> float:
+        """The error rate of one summed statistics row (ints, or a bootstrap resample's float sums)."""
+        h, s, d, i, ref_len = (row[k] for k in range(5))
+        return float(jiwer_measures(h, s, d, i, ref_len, h + s + i)[0])
+
+    @property
+    def signature(self) -> Signature:
+        """``unit`` (words or characters) and our version: jiwer has no signature of its own."""
+        return Signature({"unit": self.unit})
+
     def pair_rates(self) -> dict[str, np.ndarray]:
         """Per-pair ``wer``, ``mer``, ``wil``, ``wip``: float64 arrays of shape (n_pairs,)."""
         return pair_measures(self.statistics)
@@ -133,6 +148,8 @@ class WerResult(ErrorRateResult):
 
 class CerResult(ErrorRateResult):
     """:class:`ErrorRateResult` over characters; ``cer`` is the character error rate."""
+
+    name = "CER"
 
     config_type: ClassVar[type] = ErrorRateConfig
 

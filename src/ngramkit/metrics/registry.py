@@ -1,4 +1,4 @@
-"""The metric families (ROUGE, BLEU, chrF, TER) the table, streaming, Dask, comparison and command-line layers know, and how
+"""The metric families (ROUGE, BLEU, chrF, TER, WER, CER) the table, streaming, Dask, comparison and command-line layers know, and how
 one flat set of keyword options is routed to each family's function.
 
 ``METRICS`` names the families in their canonical order. ``METRIC_OPTIONS[m]`` maps every option a
@@ -8,11 +8,11 @@ families (``threads``, ``lowercase``) goes to each of them. A new metric family 
 """
 from __future__ import annotations
 
-METRICS = ("rouge", "bleu", "chrf", "ter")
+METRICS = ("rouge", "bleu", "chrf", "ter", "wer", "cer")
 #: what the table, streaming, Dask and command-line layers score when no metrics are named
 DEFAULT_METRICS = ("rouge", "bleu", "chrf")
 #: families whose score is an error rate (lower is better)
-LOWER_IS_BETTER = frozenset({"ter"})
+LOWER_IS_BETTER = frozenset({"ter", "wer", "cer"})
 
 METRIC_OPTIONS: dict[str, dict[str, str]] = {
     "rouge": {"rouge_types": "rouge_types", "use_stemmer": "use_stemmer", "rouge_tokenize": "tokenize",
@@ -22,6 +22,8 @@ METRIC_OPTIONS: dict[str, dict[str, str]] = {
     "chrf": {k: k for k in ("char_order", "word_order", "beta", "eps_smoothing", "whitespace", "lowercase",
                             "threads")},
     "ter": {k: k for k in ("normalized", "no_punct", "asian_support", "case_sensitive", "threads")},
+    "wer": {"threads": "threads"},
+    "cer": {"threads": "threads"},
 }
 
 

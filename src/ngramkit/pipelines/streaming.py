@@ -8,6 +8,7 @@
   so the streamed means equal ``ngramkit.rouge(all pairs)[t].mean()`` bit for bit, whatever the
   chunk size. That needs the number of pairs up front (``n_total``).
 
+* WER and CER: their integer counts are summed as BLEU's statistics are.
 * TER: its corpus score sums the pairs' average reference lengths left to right (floats, as
   sacrebleu does), so the scorer keeps every pair's two statistics (16 bytes a pair) with their
   global row numbers and finalizes them in row order: exact for any chunking or partitioning.
@@ -31,12 +32,17 @@ import numpy as np
 
 from ..metrics.bleu import BleuResult, bleu, sentence_scores
 from ..metrics.chrf import ChrfResult, chrf, sentence_chrf
+from ..metrics.error_rates import CerResult, WerResult, cer, wer
 from ..metrics.registry import METRICS
 from ..metrics.rouge import rouge
 from ..metrics.ter import TerResult, sentence_scores as ter_sentence_scores, ter
 from ..stats.poisson_bootstrap import PoissonSums, check_bootstrap, interval
 from ..stats.signature import Signature
 from ..stats.stream_mean import ExactMean
+
+
+#: metrics whose corpus score is finalized from summed integer statistics: (result type, function)
+SUMMED = {"bleu": (BleuResult, bleu), "chrf": (ChrfResult, chrf), "wer": (WerResult, wer), "cer": (CerResult, cer)}
 
 
 def _nan_to_none(value: float) -> float | None:
@@ -53,7 +59,7 @@ class StreamScorer:
 
     Parameters
     ----------
-    metrics : names among ``rouge``, ``bleu``, ``chrf``, ``ter``.
+    metrics : names among ``rouge``, ``bleu``, ``chrf``, ``ter``, ``wer``, ``cer``.
     n_total : the number of pairs that will be fed (fixes ROUGE's summation tree).
     options : per metric, keyword arguments of :func:`ngramkit.rouge` / :func:`ngramkit.bleu` /
         :func:`ngramkit.chrf` (``threads`` included).
@@ -84,7 +90,7 @@ class StreamScorer:
         self._rouge_signature: Signature | None = None
         self.bootstrap, self.seed = check_bootstrap(bootstrap, seed)
         if self.bootstrap and "ter" in self.metrics:
-            raise ValueError("bootstrap: the streamed Poisson bootstrap covers rouge, bleu and chrf, not ter; "
+            raise ValueError("bootstrap: the streamed Poisson bootstrap covers rouge, bleu, chrf, wer and cer, not ter; "
                              "ngramkit.compare gives TER's paired bootstrap")
         self._ter_parts: list[tuple[int, np.ndarray]] = []  # (global first row, statistics)
         self._boot = PoissonSums(self.bootstrap, self.seed) if self.bootstrap else None
@@ -95,7 +101,8 @@ class StreamScorer:
         """Score one chunk. ``references``: one per hypothesis, or a list of references per
         hypothesis. Returns per-pair float64 columns (n_chunk,) when ``per_pair`` (else ``{}``):
         ``<rougeType>_precision|_recall|_fmeasure``, ``bleu`` (sentence BLEU, effective order, as
-        sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF), ``ter`` (sentence TER)."""
+        sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF), ``ter`` (sentence TER), ``wer`` /
+        ``cer`` (each pair's error rate)."""
         columns: dict[str, np.ndarray] = {}
         boot_stats: list[np.ndarray] = []
         boot_values = None
@@ -123,6 +130,13 @@ class StreamScorer:
                 self._ter_parts.append((self.first_row + self.n_pairs, result.statistics))
             if self.per_pair:
                 columns["ter"] = ter_sentence_scores(result.statistics)
+        for metric in ("wer", "cer"):
+            if metric in self.metrics:
+                result = SUMMED[metric][1](hypotheses, references, **self.options[metric])
+                self._accumulate(metric, result)
+                boot_stats.append(result.statistics)
+                if self.per_pair:
+                    columns[metric] = result.pair_rates()["wer"]
         if self._boot is not None and len(hypotheses):
             self._add_bootstrap(len(hypotheses), boot_stats, boot_values)
         self.n_pairs += len(hypotheses)
@@ -131,7 +145,7 @@ class StreamScorer:
     def _add_bootstrap(self, n: int, stats: list[np.ndarray], values: np.ndarray | None) -> None:
         from ..ingest.threads import resolve_threads
 
-        widths = {m: s.shape[1] for m, s in zip([m for m in ("bleu", "chrf") if m in self.metrics], stats)}
+        widths = {m: s.shape[1] for m, s in zip([m for m in SUMMED if m in self.metrics], stats)}
         self._boot_widths.update(widths)
         stats_block = np.concatenate(stats, axis=1) if stats else np.zeros((n, 0), np.int64)
         values_block = values.T if values is not None else np.zeros((n, 0))
@@ -190,15 +204,15 @@ class StreamScorer:
         labels = self._labels[metric]
         return labels.pop() if len(labels) == 1 else ("var" if labels else 1)
 
-    def corpus_result(self, metric: str) -> BleuResult | ChrfResult | TerResult:
-        """The corpus BLEU / chrF (from the summed statistics) or TER (from the pairs' statistics in
+    def corpus_result(self, metric: str) -> BleuResult | ChrfResult | TerResult | WerResult | CerResult:
+        """The corpus BLEU / chrF / WER / CER (from the summed statistics) or TER (from the pairs' statistics in
         row order) of every pair fed so far."""
         if metric == "ter":
             if not self._ter_parts:
                 return ter([], [], **self.options["ter"])
             stats = np.concatenate([part for _, part in sorted(self._ter_parts, key=lambda p: p[0])])
             return TerResult(stats, self._configs["ter"], self._label("ter"))
-        cls, fn = (BleuResult, bleu) if metric == "bleu" else (ChrfResult, chrf)
+        cls, fn = SUMMED[metric]
         if metric not in self._sums:
             return fn([], [], **self.options[metric])
         return cls.from_statistics(self._sums[metric][None, :], self._configs[metric], self._label(metric))
@@ -217,7 +231,7 @@ class StreamScorer:
                 entry[t] = {f: _nan_to_none(means[3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}
             entry["signature"] = Signature(dict(self._rouge_signature.info, nrefs=self._label("rouge"))).format()
             out["rouge"] = entry
-        for metric in ("bleu", "chrf", "ter"):
+        for metric in ("bleu", "chrf", "ter", "wer", "cer"):
             if metric in self.metrics:
                 result = self.corpus_result(metric)
                 entry = result.to_dict()
@@ -244,7 +258,7 @@ class StreamScorer:
             out["rouge"] = {t: {f: interval(means[:, 3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}
                             for i, t in enumerate(self._rouge_types)}
         column = 0
-        for metric in ("bleu", "chrf"):
+        for metric in SUMMED:
             if metric in self.metrics:
                 width = self._boot_widths[metric]
                 result = self.corpus_result(metric)

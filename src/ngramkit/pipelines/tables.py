@@ -19,6 +19,7 @@ import numpy as np
 
 from ..metrics.bleu import bleu, sentence_scores
 from ..metrics.chrf import chrf, sentence_chrf
+from ..metrics.error_rates import cer, wer
 from ..metrics.registry import DEFAULT_METRICS, check_metrics, split_options
 from ..metrics.rouge import rouge
 from ..metrics.ter import sentence_scores as ter_sentence_scores, ter
@@ -39,7 +40,8 @@ def score_columns(hypotheses, references, metrics=DEFAULT_METRICS, **options) ->
 
     Returns ``(columns, results)``: ``columns`` maps ``<rougeType>_precision|_recall|_fmeasure``,
     ``bleu`` (sentence BLEU as sacrebleu's ``sentence_bleu``), ``chrf`` (sentence chrF), ``ter``
-    (sentence TER, lower is better) to float64 arrays (n_pairs,); ``results`` maps each metric to
+    (sentence TER, lower is better), ``wer`` / ``cer`` (each pair's jiwer error rate) to float64
+    arrays (n_pairs,); ``results`` maps each metric to
     its result object.
     """
     metrics = check_metrics(metrics)
@@ -62,6 +64,11 @@ def score_columns(hypotheses, references, metrics=DEFAULT_METRICS, **options) ->
         t = ter(hypotheses, references, **per["ter"])
         results["ter"] = t
         columns["ter"] = ter_sentence_scores(t.statistics)
+    for name, fn in (("wer", wer), ("cer", cer)):
+        if name in metrics:
+            result = fn(hypotheses, references, **per[name])
+            results[name] = result
+            columns[name] = result.pair_rates()["wer"]
     return columns, results
 
 
@@ -96,7 +103,8 @@ def score_table(table, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref
     Parameters
     ----------
     table : pyarrow.Table | pyarrow.RecordBatch | pandas.DataFrame | polars.DataFrame
-    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"`` (default: the first three).
+    metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"``, ``"wer"``, ``"cer"`` (default: the
+        first three).
     hyp_col, ref_col : column names (references: one per row, or a list per row).
     **options : ROUGE's ``rouge_types``, ``use_stemmer``, ``rouge_tokenize`` (its ``tokenize``),
         ``multi_reference``, ``split_summaries``; BLEU's ``tokenize``, ``smooth_method``,
