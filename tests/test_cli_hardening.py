@@ -278,6 +278,16 @@ def test_full_stdout(d, argv):
     assert_cli_error(done.stderr, f"ngramkit {argv[0]}", "stdout: cannot write: No space left on device", usage=False)
 
 
+@pytest.mark.parametrize("argv", [["score", "--hyp", "p.txt", "--ref", "r.txt", "--per-pair", "no/such/out.tsv"],
+                                  ["compare", "p.txt", "r.txt", "--ref", "r.txt", "--report", "no/such/out.html"]],
+                         ids=lambda a: a[0])
+def test_output_in_a_missing_directory(d, argv):
+    done = run(*argv, "--metrics", "bleu", cwd=d)
+    assert done.returncode == 2, done.stderr
+    assert_cli_error(done.stderr, f"ngramkit {argv[0]}", f"{argv[-1]}: cannot create a file in ", usage=False)
+    assert "No such file or directory" in done.stderr
+
+
 # ---- 3. signals ---------------------------------------------------------------------------------
 
 SIGNALS = {"SIGINT": (signal.SIGINT, 130), "SIGTERM": (signal.SIGTERM, 143)}
@@ -357,6 +367,19 @@ def test_signal_in_every_command(tmp_path, argv, name):
     proc.send_signal(signum)
     _stopped(proc, status, f"ngramkit {argv[0]}")
     proc.stdin.close()
+
+
+def test_main_restores_the_signal_handlers(d, monkeypatch, capsys):
+    """In-process callers (tests, notebooks) get their handlers back, after success or an error."""
+    from ngramkit.cli.main import main
+
+    monkeypatch.chdir(d)
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    assert main(["score", "--hyp", "p.txt", "--ref", "r.txt", "--metrics", "bleu"]) == 0
+    with pytest.raises(SystemExit):
+        main(["score", "--hyp", "missing.txt", "--ref", "r.txt"])
+    assert {s: signal.getsignal(s) for s in before} == before
+    assert "missing.txt: cannot read" in capsys.readouterr().err
 
 
 # ---- 11. usage errors ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import sys
 from .._version import __version__
 from . import compare as cli_compare, rouge as cli_rouge, score as cli_score, tempfiles
 from .files import CliError, FileError
-from .signals import INTERRUPT_STATUS, Terminated, signals_raise
+from .signals import INTERRUPT_STATUS, Terminated, ignore_signals, signals_raise
 from .usage import Parser
 
 _RUN = {"score": cli_score.run, "compare": cli_compare.run, "rouge": cli_rouge.run, "demo": cli_rouge.run}
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         except Terminated as err:
             command.fail(f"interrupted ({err})", err.exit_status)
         finally:
+            ignore_signals()  # the command is ending either way: let nothing interrupt the cleanup
             tempfiles.discard_all()
 
 

@@ -8,6 +8,7 @@ import signal
 import threading
 
 INTERRUPT_STATUS = 128 + signal.SIGINT
+_RAISING = tuple(s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
 
 
 class Terminated(BaseException):
@@ -27,22 +28,34 @@ def _raise(signum, frame):
     raise Terminated(signum)
 
 
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
 @contextlib.contextmanager
 def signals_raise():
-    """Within: SIGTERM and SIGHUP raise :class:`Terminated`; the previous handlers come back on
-    leaving. A signal the parent set to be ignored (``nohup``) stays ignored; outside the main
-    thread nothing changes (handlers can be set only there)."""
-    if threading.current_thread() is not threading.main_thread():
+    """Within: SIGTERM and SIGHUP raise :class:`Terminated` (SIGINT raises KeyboardInterrupt, as
+    Python sets it); on leaving, the handlers of all three are as before. A signal the parent set
+    to be ignored (``nohup``) stays ignored; outside the main thread nothing changes (handlers can
+    be set only there)."""
+    if not _main_thread():
         yield
         return
-    wanted = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
-    previous = {s: signal.getsignal(s) for s in wanted}
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, *_RAISING)}
     try:
-        for s, handler in previous.items():
-            if handler is not signal.SIG_IGN:
+        for s in _RAISING:
+            if previous[s] is not signal.SIG_IGN:
                 signal.signal(s, _raise)
         yield
     finally:
         for s, handler in previous.items():
             if handler is not None:
                 signal.signal(s, handler)
+
+
+def ignore_signals() -> None:
+    """From now until :func:`signals_raise` ends: SIGINT, SIGTERM and SIGHUP are ignored, so that
+    a second Ctrl-C cannot cut the exit's cleanup short (also a signal already pending)."""
+    if _main_thread():
+        for s in (signal.SIGINT, *_RAISING):
+            signal.signal(s, signal.SIG_IGN)
