@@ -206,6 +206,22 @@ def test_corrupt_compressed_table_is_one_line(d, suffix):
     assert_cli_error(done.stderr, "ngramkit score", f"t.jsonl{suffix}: not a valid compressed file", usage=False)
 
 
+def test_corrupt_parquet_table_is_one_line(big):
+    """Damage past the footer shows only when that row group is read, after scoring began."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    lines = (big / "big.txt").read_text().splitlines()
+    pq.write_table(pa.table({"prediction": lines, "reference": lines[::-1]}), big / "t.parquet", row_group_size=500)
+    data = bytearray((big / "t.parquet").read_bytes())
+    data[len(data) // 2:len(data) // 2 + 2000] = b"\xff" * 2000
+    (big / "t.parquet").write_bytes(bytes(data))
+    done = run("score", "--hyp", "t.parquet", "--metrics", "bleu", "--per-pair", "out.tsv", cwd=big)
+    assert done.returncode == 2, done.stderr
+    assert_cli_error(done.stderr, "ngramkit score", "t.parquet: cannot read as Parquet: ", usage=False)
+    assert sorted(p.name for p in big.iterdir()) == ["big.txt", "t.parquet"]
+
+
 @pytest.mark.parametrize("suffix", COMPRESSORS)
 def test_compressed_inputs_read_like_plain_ones(d, suffix):
     for name in ("p.txt", "r.txt", "t.jsonl"):
@@ -268,7 +284,8 @@ def test_full_disk_while_spooling_stdin(big):
     assert list(spool.iterdir()) == []
 
 
-@pytest.mark.parametrize("argv", [["score", "--hyp", "p.txt", "--ref", "r.txt"], ["rouge", "-p", "p.txt", "-r", "r.txt"],
+@pytest.mark.parametrize("argv", [["score", "--hyp", "p.txt", "--ref", "r.txt"],
+                                  ["rouge", "-p", "p.txt", "-r", "r.txt"],
                                   ["compare", "p.txt", "r.txt", "--ref", "r.txt", "--n-samples", "10"],
                                   ["demo", "--json"]], ids=lambda a: a[0])
 def test_full_stdout(d, argv):

@@ -10,9 +10,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import assert_cli_error
 
 import ngramkit
-from conftest import assert_cli_error
 
 # the subprocess imports the same ngramkit as this test (a checkout's src/ or the installed one)
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([os.path.dirname(os.path.dirname(ngramkit.__file__)),
