@@ -27,7 +27,7 @@ from . import tempfiles
 _READ_BLOCK = 1 << 20
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-# what a decompressor raises on bad data (bz2 raises OSError, caught with every other read error)
+# what a decompressor raises on bad data (bz2: an OSError without errno; zstandard: ZstdError)
 _CORRUPT = (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile)
 
 
@@ -79,20 +79,22 @@ def open_binary(path: str) -> BinaryIO:
         raise FileError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
+def _is_corrupt(path: str, err: Exception) -> bool:
+    """Whether ``err`` says the compressed data of ``path`` is bad (not that reading it failed)."""
+    return (isinstance(err, _CORRUPT) or type(err).__name__ == "ZstdError"
+            or (isinstance(err, OSError) and err.errno is None and path.endswith(COMPRESSED_SUFFIXES)))
+
+
 @contextlib.contextmanager
 def read_errors(path: str):
     """Within: a failed read or bad compressed data of ``path`` raises FileError naming it."""
     try:
         yield
-    except _CORRUPT as err:
-        raise FileError(f"{path}: not a valid compressed file ({err})") from None
-    except OSError as err:
-        if path.endswith(COMPRESSED_SUFFIXES) and err.errno is None:  # bz2's "Invalid data stream"
-            raise FileError(f"{path}: not a valid compressed file ({err})") from None
-        raise FileError(f"{path}: cannot read: {err.strerror or err}") from None
     except Exception as err:
-        if type(err).__name__ == "ZstdError":
+        if _is_corrupt(path, err):
             raise FileError(f"{path}: not a valid compressed file ({err})") from None
+        if isinstance(err, OSError):
+            raise FileError(f"{path}: cannot read: {err.strerror or err}") from None
         raise
 
 
