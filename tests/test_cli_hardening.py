@@ -157,21 +157,29 @@ def test_other_outputs_are_written(d):
 
 # ---- 2. I/O errors ------------------------------------------------------------------------------
 
+COMPRESSORS = (".gz", ".bz2", ".xz", ".zst")
+
+
+def compress(data: bytes, suffix: str) -> bytes:
+    if suffix == ".zst":
+        zstandard = pytest.importorskip("zstandard")
+        return zstandard.ZstdCompressor(write_checksum=True).compress(data)
+    return {".gz": gzip, ".bz2": bz2, ".xz": lzma}[suffix].compress(data)
+
+
 def _corrupt(text: bytes, suffix: str) -> bytes:
     """``text`` compressed, with bad data in the middle: for .gz a second member whose first block
-    has an invalid type (zlib.error), for .bz2 / .xz zeroed bytes in the middle of the stream."""
+    has an invalid type (zlib.error), for the others zeroed bytes in the middle of the stream."""
     if suffix == ".gz":
         half = len(text) // 2
         second = bytearray(gzip.compress(text[half:], mtime=0))
         second[10] = 0xFF
         return gzip.compress(text[:half], mtime=0) + bytes(second)
-    data = bytearray({".bz2": bz2, ".xz": lzma}[suffix].compress(text))
+    data = bytearray(compress(text, suffix))
     mid = len(data) // 2
     data[mid:mid + 64] = bytes(64)
     return bytes(data)
 
-
-COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
 CORRUPT_CASES = {
     "score --hyp": ["score", "--hyp", "BAD", "--ref", "big.txt", "--metrics", "bleu"],
     "score --ref": ["score", "--hyp", "big.txt", "--ref", "BAD", "--metrics", "bleu"],
@@ -225,7 +233,7 @@ def test_corrupt_parquet_table_is_one_line(big):
 @pytest.mark.parametrize("suffix", COMPRESSORS)
 def test_compressed_inputs_read_like_plain_ones(d, suffix):
     for name in ("p.txt", "r.txt", "t.jsonl"):
-        (d / f"{name}{suffix}").write_bytes(COMPRESSORS[suffix]((d / name).read_bytes()))
+        (d / f"{name}{suffix}").write_bytes(compress((d / name).read_bytes(), suffix))
     want = run("score", "--hyp", "p.txt", "--ref", "r.txt", "--format", "json", cwd=d)
     assert want.returncode == 0, want.stderr
     for argv in (["--hyp", f"p.txt{suffix}", "--ref", f"r.txt{suffix}"], ["--hyp", f"t.jsonl{suffix}"]):
