@@ -97,7 +97,7 @@ SPELLINGS = {
     "symlink": lambda d, name, link: (os.symlink(name, d / link), link)[1],
     "hardlink": lambda d, name, link: (os.link(d / name, d / link), link)[1],
 }
-# (argv with OUT for the output, the input file it is spelled as, the output option, the input option)
+# (argv with OUT for the output, the input file OUT is spelled as, the option that names that input)
 SAME_FILE_CASES = {
     "score --hyp": (["score", "--hyp", "same.tsv", "--ref", "r.txt", "--per-pair", "OUT"], "same.tsv", "--hyp"),
     "score --ref": (["score", "--hyp", "p.txt", "--ref", "r.txt", "--ref", "same.tsv", "--per-pair", "OUT"],
