@@ -46,3 +46,13 @@ def realsumm_pairs(shared_data):
             pairs.extend((realsumm_sentences(o), realsumm_sentences(r)) for o, r in zip(outs, refs))
     assert pairs
     return pairs
+
+
+def assert_cli_error(stderr: str, prog: str, message: str, usage: bool | None = None) -> None:
+    """``stderr`` of a failed ``ngramkit`` command: ``<prog>: error: ...<message>...``, no traceback,
+    then for a usage error only (``usage``; None: either) ``see '<prog> --help'``."""
+    lines = stderr.strip().splitlines()
+    assert "Traceback" not in stderr, stderr
+    assert lines and lines[0].startswith(f"{prog}: error: ") and message in lines[0], stderr
+    pointer = [f"see '{prog} --help'"]
+    assert lines[1:] in (([], pointer) if usage is None else (pointer,) if usage else ([],)), stderr

@@ -221,7 +221,7 @@ def test_cli(tmp_path, pairs):
     assert out[0] == out[1] == summary(hyp[:60], ref[:60], 60, bootstrap=25, seed=8)
     for bad in (["--bootstrap", "-1"], ["--bootstrap", "3", "--seed", "-2"]):
         p = _cli(*files, *bad)
-        assert p.returncode == 2 and "non-negative" in p.stderr.strip().splitlines()[-1]
+        assert p.returncode == 2 and "non-negative" in p.stderr.strip().splitlines()[0]  # then the --help pointer
     (tmp_path / "e.txt").write_text("")
     p = _cli("--hyp", str(tmp_path / "e.txt"), "--ref", str(tmp_path / "e.txt"), "--bootstrap", "5")
     assert p.returncode == 2 and "at least one pair" in p.stderr

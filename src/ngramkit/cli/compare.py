@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 
-from .files import CliError, int_at_least, read_lines
+from .files import CliError, FileError, int_at_least, read_lines
+from .outputs import AtomicOutput, write_stdout
+from .same_file import refuse_output_over_input
 from .score import _metrics, add_metric_options
 
 EPILOG = """\
@@ -91,7 +92,7 @@ def _read(args, names):
     n = len(systems[names[0]])
     for path, lines in [*zip(args.systems, systems.values()), *zip(args.ref, columns)]:
         if len(lines) != n:
-            raise CliError(f"{path} has {len(lines)} lines but {args.systems[0]} has {n}")
+            raise FileError(f"{path} has {len(lines)} lines but {args.systems[0]} has {n}")
     if n == 0:
         raise CliError(f"{args.systems[0]}: no lines to compare")
     if args.sentence_sep:
@@ -102,12 +103,15 @@ def _read(args, names):
 
 
 def run(args) -> int:
-    """Run ``ngramkit compare`` with parsed arguments; CliError for user errors."""
+    """Run ``ngramkit compare`` with parsed arguments; CliError for user errors. The report is
+    refused when it is an input, and written atomically (see :mod:`.outputs`)."""
     from ..comparison.compare import compare
 
     metrics = _metrics(args)
     measures = [m.strip() for m in args.rouge_measures.split(",") if m.strip()]
     names = _names(args)
+    refuse_output_over_input([("--report", args.report)],
+                             [*(("system", s) for s in args.systems), *(("--ref", r) for r in args.ref)])
     systems, references = _read(args, names)
     try:
         result = compare(systems, references, metrics=metrics, test=args.test, n_samples=args.n_samples,
@@ -115,16 +119,10 @@ def run(args) -> int:
     except (TypeError, ValueError, ImportError) as err:
         raise CliError(str(err)) from None
     if args.report:
-        try:
-            result.report(args.report)
-        except OSError as err:
-            raise CliError(f"--report: cannot write {args.report}: {err.strerror or err}") from None
-    try:
-        if args.format == "json":
-            json.dump(result.to_dict(), sys.stdout, indent=2, allow_nan=False)
-            print()
-        else:
-            print(result.format())
-    except BrokenPipeError:
-        sys.stderr.close()
+        with AtomicOutput(args.report, "--report", ".html") as out:
+            result.report(out.temp)
+    if args.format == "json":
+        write_stdout(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
+    else:
+        write_stdout(result.format() + "\n")
     return 0

@@ -2,27 +2,43 @@
 
 A line is what ends in ``\\n`` (a last line without it counts too; ``\\r\\n`` is one break; a lone
 ``\\r`` is text): a file holding only ``\\n`` has one empty line, an empty file none. ``-`` is
-stdin, ``*.gz`` is read through gzip, ``*.zst`` through zstandard (``pip install zstandard``).
-Every problem a user can cause raises :class:`CliError` with one line naming the file.
+stdin; ``*.gz``, ``*.bz2`` and ``*.xz`` are decompressed, ``*.zst`` too with zstandard installed
+(``pip install zstandard``). Every problem a user can cause raises :class:`CliError` with one line
+naming the file; a file that cannot be read (missing, corrupt anywhere in its compressed data,
+undecodable) or written raises its subclass :class:`FileError`.
 """
 from __future__ import annotations
 
 import argparse
+import bz2
+import contextlib
 import gzip
 import io
 import itertools
-import os
+import lzma
 import shutil
 import sys
-import tempfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from . import tempfiles
+
 _READ_BLOCK = 1 << 20
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+# what a decompressor raises on bad data (bz2: an OSError without errno; zstandard: ZstdError)
+_CORRUPT = (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile)
 
 
 class CliError(Exception):
-    """A user error: printed as one line, exit status 2."""
+    """A user error: printed as ``ngramkit <cmd>: error: <message>`` and a pointer to ``--help``,
+    exit status 2."""
+
+
+class FileError(CliError):
+    """A file that cannot be read or written (missing, corrupt, disk full, an output that is an
+    input): printed as one line naming the file and the cause, exit status 2."""
 
 
 def int_at_least(minimum: int, what: str):
@@ -41,52 +57,75 @@ def int_at_least(minimum: int, what: str):
 
 
 def open_binary(path: str) -> BinaryIO:
-    """The file's bytes (decompressed for ``.gz`` / ``.zst``); ``-`` is stdin."""
+    """The file's bytes (decompressed for the :data:`COMPRESSED_SUFFIXES`); ``-`` is stdin."""
     if path == "-":
         return sys.stdin.buffer
     p = Path(path)
     if p.is_dir():
-        raise CliError(f"{path}: is a directory, not a file of lines")
+        raise FileError(f"{path}: is a directory, not a file of lines")
     try:
-        if path.endswith(".gz"):
-            return gzip.open(path, "rb")
+        opener = next((f for suffix, f in _OPENERS.items() if path.endswith(suffix)), None)
+        if opener is not None:
+            return opener(path, "rb")
         if path.endswith(".zst"):
             try:
                 import zstandard
             except ImportError:
-                raise CliError(f"{path}: reading .zst files needs the zstandard package "
-                               "(pip install 'ngramkit[zstd]')") from None
+                raise FileError(f"{path}: reading .zst files needs the zstandard package "
+                                "(pip install 'ngramkit[zstd]')") from None
             return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True))
         return open(path, "rb")
     except OSError as err:
-        raise CliError(f"{path}: cannot read: {err.strerror or err}") from None
+        raise FileError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
-def _read_error(path: str, err: Exception) -> CliError:
-    if isinstance(err, (gzip.BadGzipFile, EOFError)) or type(err).__name__ == "ZstdError":
-        return CliError(f"{path}: not a valid compressed file ({err})")
-    return CliError(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}")
+def _is_corrupt(path: str, err: Exception) -> bool:
+    """Whether ``err`` says the compressed data of ``path`` is bad (not that reading it failed)."""
+    return (isinstance(err, _CORRUPT) or type(err).__name__ == "ZstdError"
+            or (isinstance(err, OSError) and err.errno is None and path.endswith(COMPRESSED_SUFFIXES)))
+
+
+@contextlib.contextmanager
+def read_errors(path: str):
+    """Within: a failed read or bad compressed data of ``path`` raises FileError naming it."""
+    try:
+        yield
+    except Exception as err:
+        if _is_corrupt(path, err):
+            raise FileError(f"{path}: not a valid compressed file ({err})") from None
+        if isinstance(err, OSError):
+            raise FileError(f"{path}: cannot read: {err.strerror or err}") from None
+        raise
 
 
 def count_lines(path: str) -> int:
     """Number of lines of the file (by the rule above), reading it once in 1 MiB blocks."""
     count, last = 0, b"\n"
-    with open_binary(path) as f:
-        try:
-            while block := f.read(_READ_BLOCK):
-                count += block.count(b"\n")
-                last = block[-1:]
-        except (OSError, EOFError) as err:
-            raise _read_error(path, err) from None
+    with open_binary(path) as f, read_errors(path):
+        while block := f.read(_READ_BLOCK):
+            count += block.count(b"\n")
+            last = block[-1:]
     return count + (last != b"\n")
 
 
-def spool_stdin(directory: str | None = None) -> str:
-    """Copy stdin to a temporary file (on disk, not in memory) and return its path; the caller
-    deletes it. Streaming needs the number of pairs before the first chunk is scored."""
-    fd, name = tempfile.mkstemp(prefix="ngramkit-stdin-", suffix=".txt", dir=directory)
-    with os.fdopen(fd, "wb") as out:
-        shutil.copyfileobj(sys.stdin.buffer, out, _READ_BLOCK)
+def spool_stdin(option: str = "-", directory: str | None = None) -> str:
+    """Copy stdin to a temporary file (on disk, not in memory; ``directory`` or TMPDIR) and return
+    its path, registered with :mod:`.tempfiles` (the caller discards it; so does every exit).
+    Streaming needs the number of pairs before the first chunk is scored. A failed write (disk
+    full) removes the copy and raises FileError naming ``option`` and the file."""
+    try:
+        fd, name = tempfiles.create(directory, "ngramkit-stdin-", ".txt")
+    except OSError as err:
+        raise FileError(f"{option}: cannot copy stdin to a temporary file: {err.strerror or err}") from None
+    try:
+        with open(fd, "wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out, _READ_BLOCK)
+    except OSError as err:
+        tempfiles.discard(name)
+        raise FileError(f"{option}: cannot copy stdin to {name}: {err.strerror or err}") from None
+    except BaseException:
+        tempfiles.discard(name)
+        raise
     return name
 
 
@@ -102,7 +141,7 @@ def _decode(path: str, raw: list[bytes], first_line: int) -> list[str]:
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as err:
-                raise CliError(f"{path}: line {first_line + i}: not valid UTF-8 (byte {err.start} of the line)") from None
+                raise FileError(f"{path}: line {first_line + i}: not valid UTF-8 (byte {err.start} of the line)") from None
         raise
     out = text.split("\n")
     if text.endswith("\n"):
@@ -124,17 +163,15 @@ def line_chunks(paths: list[str], chunk_size: int, counts: list[int] | None = No
         while True:
             raw = []
             for path, f in zip(paths, handles):
-                try:
+                with read_errors(path):
                     raw.append(list(itertools.islice(f, chunk_size)))
-                except (OSError, EOFError) as err:
-                    raise _read_error(path, err) from None
             sizes = [len(r) for r in raw]
             if min(sizes) != max(sizes):
                 short = sizes.index(min(sizes))
                 long = sizes.index(max(sizes))
                 n_short = counts[short] if counts else line_no - 1 + sizes[short]
                 n_long = counts[long] if counts else f"more than {n_short}"
-                raise CliError(f"{paths[long]} has {n_long} lines but {paths[short]} has {n_short}")
+                raise FileError(f"{paths[long]} has {n_long} lines but {paths[short]} has {n_short}")
             if not sizes or not sizes[0]:
                 return
             yield [_decode(p, r, line_no) for p, r in zip(paths, raw)]

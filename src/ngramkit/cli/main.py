@@ -1,142 +1,64 @@
-"""Command line: ``ngramkit score`` (every metric, streamed; see cli_score.py), ``ngramkit compare``
-(systems against a baseline with paired tests; cli_compare.py), ``ngramkit rouge`` (ROUGE
-with bootstrap intervals, whole files in memory), ``ngramkit demo`` (the shipped example)."""
+"""Command line: ``ngramkit score`` (every metric, streamed; see score.py), ``ngramkit compare``
+(systems against a baseline with paired tests; compare.py), ``ngramkit rouge`` (ROUGE with
+bootstrap intervals, whole files in memory) and ``ngramkit demo`` (the shipped example; rouge.py).
+
+Every way out is one exit status and at most two lines on stderr:
+
+* 0: done;
+* 2: a usage error (``ngramkit <cmd>: error: <message>`` and ``see 'ngramkit <cmd> --help'``) or
+  a file error (unreadable, corrupt, disk full, an output that is an input: one line naming the
+  file and the cause);
+* 130 on Ctrl-C (SIGINT), 143 on SIGTERM, 129 on SIGHUP: one line ``ngramkit <cmd>: interrupted``.
+
+Whatever the exit, the command's temporary files (outputs being written, the stdin spool) are
+removed and no output is left half written (see outputs.py, tempfiles.py, signals.py).
+"""
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 
 from .._version import __version__
-from ..metrics.rouge import rouge
-from ..metrics.rouge_result import RougeResult
-from ..metrics.rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
-from . import compare as cli_compare, score as cli_score
-from .files import CliError, int_at_least, read_lines as _read_lines
+from . import compare as cli_compare, rouge as cli_rouge, score as cli_score, tempfiles
+from .files import CliError, FileError
+from .signals import INTERRUPT_STATUS, Terminated, ignore_signals, signals_raise
+from .usage import Parser
 
-_non_negative = int_at_least(0, "non-negative")
-
-
-def _summary(result: RougeResult, bootstrap: int, seed: int) -> dict:
-    out: dict = {"pairs": result.n_pairs}
-    intervals = result.aggregate(n_samples=bootstrap, seed=seed) if bootstrap else {}
-    for name, scores in result.items():
-        entry = {"mean": scores.mean()._asdict()}
-        if name in intervals:
-            agg = intervals[name]
-            entry["bootstrap"] = {"low": agg.low._asdict(), "mid": agg.mid._asdict(), "high": agg.high._asdict(),
-                                  "n_samples": bootstrap, "seed": seed}
-        out[name] = entry
-    return out
+_RUN = {"score": cli_score.run, "compare": cli_compare.run, "rouge": cli_rouge.run, "demo": cli_rouge.run}
 
 
-def _print_table(summary: dict, stream) -> None:
-    print(f"{summary['pairs']} pairs", file=stream)
-    has_ci = any("bootstrap" in v for v in summary.values() if isinstance(v, dict))
-    header = f"{'type':<10} {'precision':>9} {'recall':>9} {'fmeasure':>9}"
-    print(header + ("   fmeasure 95% CI (bootstrap)" if has_ci else ""), file=stream)
-    for name, entry in summary.items():
-        if not isinstance(entry, dict):
-            continue
-        m = entry["mean"]
-        line = f"{name:<10} {m['precision']:>9.4f} {m['recall']:>9.4f} {m['fmeasure']:>9.4f}"
-        if "bootstrap" in entry:
-            b = entry["bootstrap"]
-            line += f"   [{b['low']['fmeasure']:.4f}, {b['high']['fmeasure']:.4f}]"
-        print(line, file=stream)
-
-
-def _print_per_pair(result: RougeResult, stream) -> None:
-    header = ["pair"] + [f"{n}_{c}" for n in result for c in ("precision", "recall", "fmeasure")]
-    print("\t".join(header), file=stream)
-    for i in range(result.n_pairs):
-        row = [str(i)]
-        for scores in result.values():
-            row += [repr(float(scores.precision[i])), repr(float(scores.recall[i])), repr(float(scores.fmeasure[i]))]
-        print("\t".join(row), file=stream)
-
-
-def _add_scoring_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rouge-types", default=",".join(DEFAULT_ROUGE_TYPES),
-                   help=f"comma-separated, among {','.join(VALID_ROUGE_TYPES)} (default: %(default)s)")
-    p.add_argument("--use-stemmer", action="store_true", help="Porter-stem tokens longer than 3 characters")
-    p.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
-    p.add_argument("--per-pair", action="store_true", help="print a TSV row per pair instead of the summary")
-    p.add_argument("--bootstrap", type=_non_negative, default=0, metavar="N",
-                   help="add bootstrap confidence intervals from N resamples (e.g. 1000)")
-    p.add_argument("--seed", type=_non_negative, default=0, help="bootstrap seed (default: %(default)s)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--progress", action="store_true", help="show a progress bar on stderr (needs tqdm)")
+def build_parser() -> tuple[Parser, dict[str, Parser]]:
+    """The ``ngramkit`` parser and its subcommands' parsers by name."""
+    parser = Parser(prog="ngramkit", description="ROUGE, BLEU and chrF identical to rouge-score "
+                    "and sacrebleu, fast. `ngramkit score --help` for every metric on files.")
+    parser.add_argument("--version", action="version", version=f"ngramkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cli_score.add_parser(sub)
+    cli_compare.add_parser(sub)
+    cli_rouge.add_parsers(sub)
+    return parser, sub.choices
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ngramkit", description="ROUGE, BLEU and chrF identical to rouge-score "
-                                     "and sacrebleu, fast. `ngramkit score --help` for every metric on files.")
-    parser.add_argument("--version", action="version", version=f"ngramkit {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_score = cli_score.add_parser(sub)
-    p_compare = cli_compare.add_parser(sub)
-    p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files",
-                             description="One text per line: a line ends in \\n (\\r\\n counts as one break; a lone "
-                                         "\\r is text; a last line without \\n counts).")
-    p_rouge.add_argument("--predictions", "-p", required=True, help="file with one prediction per line")
-    p_rouge.add_argument("--references", "-r", required=True, action="append",
-                         help="file with one reference per line; repeat for several references per prediction")
-    p_rouge.add_argument("--sentence-sep", default=None,
-                         help="string that separates sentences within a line (e.g. '<q>'), for rougeLsum")
-    _add_scoring_options(p_rouge)
-    p_demo = sub.add_parser("demo", help="score the 25 REALSumm pairs shipped with ngramkit (BART vs reference)")
-    _add_scoring_options(p_demo)
-    args = parser.parse_args(argv)
-    if args.command == "score":
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``): returns 0 when done; every
+    other exit is SystemExit with the status above."""
+    parser, commands = build_parser()
+    command = parser
+    with signals_raise():
         try:
-            return cli_score.run(args)
+            args = parser.parse_args(argv)
+            command = commands[args.command]
+            return _RUN[args.command](args)
+        except FileError as err:
+            command.fail(f"error: {err}")
         except CliError as err:
-            p_score.error(str(err))
-    if args.command == "compare":
-        try:
-            return cli_compare.run(args)
-        except CliError as err:
-            p_compare.error(str(err))
-
-    types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
-    if args.command == "demo":
-        from ..examples import realsumm_bart
-
-        predictions, references = realsumm_bart()
-        if args.rouge_types == ",".join(DEFAULT_ROUGE_TYPES):
-            types = list(DEFAULT_ROUGE_TYPES) + ["rougeLsum"]
-    else:
-        try:
-            predictions = _read_lines(args.predictions)
-            columns = [_read_lines(path) for path in args.references]
-        except CliError as err:
-            parser.error(str(err))
-        for path, column in zip(args.references, columns):
-            if len(column) != len(predictions):
-                parser.error(f"{path} has {len(column)} lines but {args.predictions} has {len(predictions)}")
-        if args.sentence_sep:
-            predictions = [p.replace(args.sentence_sep, "\n") for p in predictions]
-            columns = [[r.replace(args.sentence_sep, "\n") for r in col] for col in columns]
-        references = columns[0] if len(columns) == 1 else [list(refs) for refs in zip(*columns)]
-    try:
-        result = rouge(predictions, references, types, use_stemmer=args.use_stemmer, threads=args.threads,
-                       progress=args.progress)
-    except (TypeError, ValueError, ImportError) as err:
-        parser.error(str(err))
-    if args.bootstrap and result.n_pairs == 0:
-        parser.error("--bootstrap: there are no pairs to resample (the files are empty)")
-    try:
-        if args.per_pair:
-            _print_per_pair(result, sys.stdout)
-        elif args.json:
-            json.dump(_summary(result, args.bootstrap, args.seed), sys.stdout, indent=2)
-            print()
-        else:
-            _print_table(_summary(result, args.bootstrap, args.seed), sys.stdout)
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stderr.close()
-    return 0
+            command.error(str(err))
+        except KeyboardInterrupt:
+            command.fail("interrupted", INTERRUPT_STATUS)
+        except Terminated as err:
+            command.fail(f"interrupted ({err})", err.exit_status)
+        finally:
+            ignore_signals()  # the command is ending either way: let nothing interrupt the cleanup
+            tempfiles.discard_all()
 
 
 if __name__ == "__main__":

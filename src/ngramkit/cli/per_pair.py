@@ -1,18 +1,21 @@
 """Per-pair score files written while streaming: ``.tsv``, ``.jsonl`` or ``.parquet`` (pyarrow).
 
-Rows go to a temporary file in the destination's directory, renamed over the destination only by
+Rows go to a temporary file in the destination's directory (:class:`.outputs.AtomicOutput`: the
+umask's mode for a new file, the old mode for a replaced one), renamed over the destination only by
 :meth:`PerPairWriter.commit`; on any error :meth:`PerPairWriter.abort` removes it, so a per-pair
-file is either complete or absent. Floats are written with ``repr`` (they read back bit for bit).
+file is either complete or absent. A write error (disk full) raises FileError naming the file.
+Floats are written with ``repr`` (they read back bit for bit). As a context manager: commit on
+success, abort on any exception.
 """
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import tempfile
 
 import numpy as np
 
 from .files import CliError
+from .outputs import AtomicOutput
 
 FORMATS = (".tsv", ".jsonl", ".parquet")
 
@@ -31,20 +34,20 @@ class PerPairWriter:
                 import pyarrow.parquet  # noqa: F401
             except ImportError:
                 raise CliError(f"--per-pair {path}: writing Parquet needs pyarrow (pip install 'ngramkit[arrow]')") from None
-        directory = os.path.dirname(os.path.abspath(path))
-        if os.path.isdir(path):
-            raise CliError(f"--per-pair {path}: is a directory")
-        try:
-            fd, self._tmp = tempfile.mkstemp(prefix=".ngramkit-", suffix=self.kind + ".tmp", dir=directory)
-        except OSError as err:
-            raise CliError(f"--per-pair {path}: cannot write in {directory}: {err.strerror or err}") from None
-        self._file = os.fdopen(fd, "wb" if self.kind == ".parquet" else "w", encoding=None if self.kind == ".parquet" else "utf-8")
+        self._out = AtomicOutput(path, "--per-pair", self.kind)
+        self._file = self._out.open("wb" if self.kind == ".parquet" else "w")
         self._parquet = None
         self._names: list[str] | None = None
         self._next = 0
 
     def write(self, columns: dict[str, np.ndarray]) -> None:
         """Append one chunk: float64 columns of equal length, in a fixed order across chunks."""
+        try:
+            self._write(columns)
+        except OSError as err:
+            raise self._out.error(err) from None
+
+    def _write(self, columns: dict[str, np.ndarray]) -> None:
         names = list(columns)
         n = len(next(iter(columns.values()))) if columns else 0
         index = np.arange(self._next, self._next + n, dtype=np.int64)
@@ -71,6 +74,14 @@ class PerPairWriter:
 
     def commit(self) -> None:
         """Finish the file and move it to its destination."""
+        try:
+            self._finish()
+        except OSError as err:
+            self.abort()
+            raise self._out.error(err) from None
+        self._out.commit()
+
+    def _finish(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
         elif self.kind == ".parquet":  # no pairs: a valid file with just the index column
@@ -80,15 +91,22 @@ class PerPairWriter:
             pq.write_table(pa.table({"pair": pa.array([], pa.int64())}), self._file)
         elif self.kind == ".tsv" and self._names is None:
             self._file.write("pair\n")
-        self._file.close()
-        os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
         """Drop the temporary file (the destination is left as it was)."""
+        parquet, self._parquet = self._parquet, None
         try:
-            if self._parquet is not None:
-                self._parquet.close()
-            self._file.close()
+            if parquet is not None:
+                with contextlib.suppress(Exception):  # the file is dropped; its write error was reported
+                    parquet.close()
         finally:
-            if os.path.exists(self._tmp):
-                os.unlink(self._tmp)
+            self._out.abort()
+
+    def __enter__(self) -> "PerPairWriter":
+        return self
+
+    def __exit__(self, kind, err, tb) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
-import os
 import sys
 
 from ..metrics.registry import METRICS
 from ..metrics.rouge_types import DEFAULT_ROUGE_TYPES
 from ..pipelines.streaming import StreamScorer
-from .files import CliError, count_lines, int_at_least, line_chunks, spool_stdin
+from . import tempfiles
+from .files import CliError, FileError, count_lines, int_at_least, line_chunks, spool_stdin
+from .outputs import write_stdout
 from .per_pair import PerPairWriter
+from .same_file import refuse_output_over_input
 
 DEFAULT_CHUNK_SIZE = 50_000
 
@@ -19,8 +22,8 @@ EPILOG = """\
 input:
   One text per line; the hypothesis file and every reference file must have the same number of
   lines. A line is what ends in \\n (\\r\\n counts as one break; a lone \\r is text; a last line
-  without \\n counts). "-" reads stdin; *.gz files are decompressed, *.zst too with zstandard
-  installed. A table file (*.jsonl, *.csv, *.parquet) is read with --hyp-col / --ref-col instead
+  without \\n counts). "-" reads stdin; *.gz, *.bz2 and *.xz files are decompressed, *.zst too
+  with zstandard installed. A table file (*.jsonl, *.csv, *.parquet) is read with --hyp-col / --ref-col instead
   (a reference column may hold a list of references).
 
 examples:
@@ -164,15 +167,15 @@ def _sources(args, stack: contextlib.ExitStack):
     if paths.count("-") > 1:
         raise CliError("-: stdin can be only one of --hyp / --ref")
     if "-" in paths:
-        spooled = spool_stdin()
-        stack.callback(os.unlink, spooled)
+        spooled = spool_stdin("--hyp -" if args.hyp == "-" else "--ref -")
+        stack.callback(tempfiles.discard, spooled)
         actual = [spooled if p == "-" else p for p in paths]
     else:
         actual = paths
     counts = [count_lines(p) for p in actual]
     for path, count in zip(args.ref, counts[1:]):
         if count != counts[0]:
-            raise CliError(f"{path} has {count} lines but {args.hyp} has {counts[0]}")
+            raise FileError(f"{path} has {count} lines but {args.hyp} has {counts[0]}")
 
     def chunks():
         for hyps, *columns in line_chunks(actual, args.chunk_size, counts):
@@ -196,10 +199,13 @@ def _sep(texts, sep):
 
 
 def run(args) -> int:
-    """Run ``ngramkit score`` with parsed arguments; CliError for user errors."""
+    """Run ``ngramkit score`` with parsed arguments; CliError for user errors. The per-pair file
+    is refused when it is an input, and written atomically (see :mod:`.outputs`)."""
     metrics = _metrics(args)
     options = _options(args)
     _check_options(metrics, options)
+    refuse_output_over_input([("--per-pair", args.per_pair)],
+                             [("--hyp", args.hyp), *(("--ref", r) for r in args.ref)])
     with contextlib.ExitStack() as stack:
         n_total, chunks = _sources(args, stack)
         try:
@@ -209,7 +215,7 @@ def run(args) -> int:
             raise CliError(str(err)) from None
         if args.bootstrap and n_total == 0:
             raise CliError("--bootstrap: needs at least one pair (the input is empty)")
-        writer = PerPairWriter(args.per_pair) if args.per_pair else None
+        writer = stack.enter_context(PerPairWriter(args.per_pair)) if args.per_pair else None
         bar = _progress(n_total, args.quiet)
         try:
             for hyps, refs in chunks:
@@ -225,24 +231,16 @@ def run(args) -> int:
                     writer.write(columns)
                 if bar:
                     bar.update(len(hyps))
-        except BaseException:
-            if writer:
-                writer.abort()
-            raise
         finally:
             if bar:
                 bar.close()
-        if writer:
-            writer.commit()
     summary = scorer.summary()
-    try:
-        if args.format == "json":
-            json.dump(summary, sys.stdout, indent=2)
-            print()
-        else:
-            print_table(summary, sys.stdout)
-    except BrokenPipeError:
-        sys.stderr.close()
+    if args.format == "json":
+        write_stdout(json.dumps(summary, indent=2) + "\n")
+    else:
+        text = io.StringIO()
+        print_table(summary, text)
+        write_stdout(text.getvalue())
     return 0
 
 

@@ -1,8 +1,10 @@
-"""Table files for ``ngramkit score``: JSON Lines, CSV (optionally gzipped) and Parquet, read in chunks.
+"""Table files for ``ngramkit score``: JSON Lines and CSV (optionally compressed: .gz, .bz2, .xz,
+.zst) and Parquet, read in chunks.
 
 The hypothesis column holds strings; a reference column holds strings or lists of strings (several
 references per hypothesis); several ``--ref-col`` give several references per hypothesis. A missing
-column, a non-string cell or a malformed record raises :class:`CliError` naming the file and row.
+column, a non-string cell or a malformed record raises :class:`CliError` naming the file and row;
+a file that cannot be read (corrupt compressed data, a truncated Parquet file) raises FileError.
 """
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ import itertools
 import json
 from typing import Iterator
 
-from .files import CliError, open_binary
+from .files import COMPRESSED_SUFFIXES, CliError, FileError, open_binary, read_errors
 
-TABLE_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz", ".parquet")
+_TEXT_TABLES = (".jsonl", ".ndjson", ".csv")
+TABLE_SUFFIXES = (*_TEXT_TABLES, *(t + c for t in _TEXT_TABLES for c in COMPRESSED_SUFFIXES), ".parquet")
 DEFAULT_HYP_COL, DEFAULT_REF_COL = "prediction", "reference"
 
 
@@ -49,7 +52,7 @@ def _pairs(path: str, rows, hyp_col: str, ref_cols: list[str], first_row: int):
 
 
 def _jsonl_rows(path: str) -> Iterator[dict]:
-    with open_binary(path) as f:
+    with open_binary(path) as f, read_errors(path):
         for line_no, line in enumerate(f, 1):
             if not line.strip():
                 continue
@@ -63,12 +66,12 @@ def _jsonl_rows(path: str) -> Iterator[dict]:
 
 
 def _csv_rows(path: str) -> Iterator[dict]:
-    with open_binary(path) as f:
+    with open_binary(path) as f, read_errors(path):
         text = io.TextIOWrapper(f, encoding="utf-8", newline="")
         try:
             yield from csv.DictReader(text)
         except UnicodeDecodeError as err:
-            raise CliError(f"{path}: not valid UTF-8 ({err.reason})") from None
+            raise FileError(f"{path}: not valid UTF-8 ({err.reason})") from None
         except csv.Error as err:
             raise CliError(f"{path}: malformed CSV: {err}") from None
 
@@ -106,13 +109,19 @@ def _parquet_chunks(path: str, hyp_col: str, ref_cols: list[str], chunk_size: in
     try:
         f = pq.ParquetFile(path)
     except Exception as err:  # noqa: BLE001 - pyarrow raises several types for unreadable files
-        raise CliError(f"{path}: cannot read as Parquet: {err}") from None
+        raise FileError(f"{path}: cannot read as Parquet: {err}") from None
     _check_columns(path, f.schema_arrow.names, [hyp_col, *ref_cols])
 
     def chunks():
         first = 1
-        for batch in f.iter_batches(batch_size=chunk_size, columns=list(dict.fromkeys([hyp_col, *ref_cols]))):
-            rows = batch.to_pylist()
+        batches = f.iter_batches(batch_size=chunk_size, columns=list(dict.fromkeys([hyp_col, *ref_cols])))
+        while True:
+            try:
+                rows = next(batches).to_pylist()
+            except StopIteration:
+                return
+            except Exception as err:  # noqa: BLE001 - as above, for damage found past the footer
+                raise FileError(f"{path}: cannot read as Parquet: {err}") from None
             yield _pairs(path, rows, hyp_col, ref_cols, first)
             first += len(rows)
 
