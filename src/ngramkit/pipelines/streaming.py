@@ -29,7 +29,6 @@ from ..metrics.chrf import ChrfResult, chrf, sentence_chrf
 from ..metrics.registry import METRICS
 from ..metrics.rouge import rouge
 from ..stats.poisson_bootstrap import PoissonSums, check_bootstrap, interval
-from ..stats.signature import Signature
 from ..stats.stream_mean import ExactMean
 
 
@@ -75,7 +74,7 @@ class StreamScorer:
         self._configs: dict[str, Any] = {}
         self._rouge_mean: ExactMean | None = None
         self._rouge_types: list[str] = []
-        self._rouge_signature: Signature | None = None
+        self._rouge_config = None  # RougeConfig of the first chunk: the signature follows all labels
         self.bootstrap, self.seed = check_bootstrap(bootstrap, seed)
         self._boot = PoissonSums(self.bootstrap, self.seed) if self.bootstrap else None
         self._boot_widths: dict[str, int] = {}
@@ -125,8 +124,9 @@ class StreamScorer:
         if self._rouge_mean is None:
             self._rouge_types = list(result)
             self._rouge_mean = ExactMean(self.n_total, 3 * len(self._rouge_types), self.first_row + self.n_pairs)
-            self._rouge_signature = result.signature
-        self._labels["rouge"].add(result.signature.info["nrefs"])
+            self._rouge_config = result.config
+        if result.n_pairs:  # an empty chunk has no references to count
+            self._labels["rouge"].add(result.n_references)
         block = np.stack([getattr(result[t], f) for t in self._rouge_types
                           for f in ("precision", "recall", "fmeasure")])
         self._rouge_mean.add(block)
@@ -139,7 +139,8 @@ class StreamScorer:
         sums = result.summed_statistics()
         self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
         self._configs.setdefault(metric, result.config)
-        self._labels[metric].add(result.n_references)
+        if len(result.statistics):
+            self._labels[metric].add(result.n_references)
 
     def merge(self, other: "StreamScorer") -> "StreamScorer":
         """Take in what another scorer of the same metrics, options and ``n_total`` was fed (other
@@ -151,7 +152,7 @@ class StreamScorer:
                              "bootstrap and seed")
         if other._rouge_mean is not None:  # first: it raises on rows fed twice
             if self._rouge_mean is None:
-                self._rouge_types, self._rouge_signature = other._rouge_types, other._rouge_signature
+                self._rouge_types, self._rouge_config = other._rouge_types, other._rouge_config
                 self._rouge_mean = ExactMean(self.n_total, other._rouge_mean.width, other._rouge_mean.first_row)
             self._rouge_mean.merge(other._rouge_mean)
         for metric, sums in other._sums.items():
@@ -168,7 +169,7 @@ class StreamScorer:
 
     def _label(self, metric: str):
         labels = self._labels[metric]
-        return labels.pop() if len(labels) == 1 else ("var" if labels else 1)
+        return next(iter(labels)) if len(labels) == 1 else ("var" if labels else 1)
 
     def corpus_result(self, metric: str) -> BleuResult | ChrfResult:
         """The corpus BLEU / chrF of every pair fed so far (from the summed statistics)."""
@@ -189,7 +190,7 @@ class StreamScorer:
             entry: dict[str, Any] = {}
             for i, t in enumerate(self._rouge_types):
                 entry[t] = {f: _nan_to_none(means[3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}
-            entry["signature"] = Signature(dict(self._rouge_signature.info, nrefs=self._label("rouge"))).format()
+            entry["signature"] = self._rouge_config.signature(self._label("rouge")).format()
             out["rouge"] = entry
         for metric in ("bleu", "chrf"):
             if metric in self.metrics:
