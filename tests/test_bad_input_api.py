@@ -245,6 +245,16 @@ def test_unordered_or_one_shot_batches_are_refused(fn_name, fn, argument, make, 
         fn(["a b"], make())
 
 
+@pytest.mark.parametrize("name", ["rouge", "bleu", "sacrebleu", "chrf"])
+@pytest.mark.parametrize("make, what", BAD_BATCHES, ids=[f"{i}-{b[1]}" for i, b in enumerate(BAD_BATCHES)])
+def test_evaluate_drop_in_refuses_unordered_batches(name, make, what):
+    fn = getattr(_evaluate(), name)
+    with pytest.raises(TypeError, match=rf"^predictions: .*{what}"):
+        fn(make(), ["a b"])
+    with pytest.raises(TypeError, match=rf"^references: .*{what}"):
+        fn(["a b"], make())
+
+
 def test_pairwise_refuses_a_dict():
     with pytest.raises(TypeError, match=r"^hypotheses: .*dict"):
         ngramkit.pairwise({"a b": 1}, ["a b"])
@@ -294,7 +304,19 @@ BOOLEAN_OPTIONS = [
     ("whitespace", lambda v: _sacrebleu().CHRF(whitespace=v)),
     ("remove_whitespace", lambda v: _sacrebleu().corpus_chrf(["a"], [["a"]], remove_whitespace=v)),
     ("use_effective_order", lambda v: _sacrebleu().sentence_bleu("a", ["a"], use_effective_order=v)),
+    ("use_stemmer", lambda v: _evaluate().rouge(["a"], ["a"], use_stemmer=v)),
+    ("use_aggregator", lambda v: _evaluate().rouge(["a"], ["a"], use_aggregator=v)),
+    ("smooth", lambda v: _evaluate().bleu(["a b"], ["a b"], smooth=v)),
+    ("use_effective_order", lambda v: _evaluate().sacrebleu(["a"], ["a"], use_effective_order=v)),
+    ("force", lambda v: _evaluate().sacrebleu(["a"], ["a"], force=v)),
+    ("lowercase", lambda v: _evaluate().chrf(["a"], ["a"], lowercase=v)),
 ]
+
+
+def _evaluate():
+    from ngramkit.compat import evaluate
+
+    return evaluate
 
 
 def _table():
