@@ -19,9 +19,9 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
+from ...ingest.arguments import MAX_RESAMPLES, check_bool, check_int
 from ...metrics.bleu import BleuResult, bleu as _bleu
 from ...metrics.chrf import ChrfResult, chrf as _chrf
-from ...ingest.arguments import MAX_RESAMPLES, check_bool, check_int
 from ...stats.signature import Signature
 
 __all__ = ["BLEU", "CHRF", "BLEUScore", "CHRFScore", "corpus_bleu", "sentence_bleu", "corpus_chrf",
