@@ -27,10 +27,9 @@ py::array_t<double> bootstrap(const py::array& values, std::int64_t n_samples, s
     py::array_t<double> out(std::vector<py::ssize_t>{static_cast<py::ssize_t>(n_samples), static_cast<py::ssize_t>(cols)});
     const double* in = static_cast<const double*>(values.data());
     double* o = out.mutable_data();
-    {
-        py::gil_scoped_release release;
-        bootstrap_means(in, rows, cols, n_samples, seed, threads, o);
-    }
+    run_interruptible([&](const std::function<bool()>& interrupted) {
+        bootstrap_means(in, rows, cols, n_samples, seed, threads, o, interrupted);
+    });
     return out;
 }
 

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -210,7 +211,7 @@ void run_block(const double* values, std::size_t n_rows, std::size_t n_cols, std
 
 template <std::size_t NB, int C>
 void run_all(const double* values, std::size_t n_rows, std::size_t n_cols, std::size_t n_samples,
-             std::uint64_t seed, int threads, double* out) {
+             std::uint64_t seed, int threads, double* out, const std::function<bool()>& interrupted) {
     struct Workspace {
         std::vector<std::uint8_t> counts;
         std::vector<std::uint64_t> overflow[NB];
@@ -230,18 +231,18 @@ void run_all(const double* values, std::size_t n_rows, std::size_t n_cols, std::
                              w.acc, w.padded_out, out);
         }
     };
-    parallel_chunks(n_samples, threads, NB, make_state, body);
+    parallel_chunks(n_samples, threads, NB, make_state, body, interrupted);
 }
 
 template <std::size_t NB>
-void dispatch_cols(const double* values, std::size_t n_rows, std::size_t n_cols,
-                   std::size_t n_samples, std::uint64_t seed, int threads, double* out) {
+void dispatch_cols(const double* values, std::size_t n_rows, std::size_t n_cols, std::size_t n_samples,
+                   std::uint64_t seed, int threads, double* out, const std::function<bool()>& interrupted) {
     switch (n_cols) {
-        case 1: return run_all<NB, 1>(values, n_rows, n_cols, n_samples, seed, threads, out);
-        case 2: return run_all<NB, 2>(values, n_rows, n_cols, n_samples, seed, threads, out);
-        case 3: return run_all<NB, 3>(values, n_rows, n_cols, n_samples, seed, threads, out);
-        case 4: return run_all<NB, 4>(values, n_rows, n_cols, n_samples, seed, threads, out);
-        default: return run_all<NB, 0>(values, n_rows, n_cols, n_samples, seed, threads, out);
+        case 1: return run_all<NB, 1>(values, n_rows, n_cols, n_samples, seed, threads, out, interrupted);
+        case 2: return run_all<NB, 2>(values, n_rows, n_cols, n_samples, seed, threads, out, interrupted);
+        case 3: return run_all<NB, 3>(values, n_rows, n_cols, n_samples, seed, threads, out, interrupted);
+        case 4: return run_all<NB, 4>(values, n_rows, n_cols, n_samples, seed, threads, out, interrupted);
+        default: return run_all<NB, 0>(values, n_rows, n_cols, n_samples, seed, threads, out, interrupted);
     }
 }
 
@@ -254,9 +255,11 @@ void dispatch_cols(const double* values, std::size_t n_rows, std::size_t n_cols,
 // up to `threads` std::threads created for this call; threads <= 1 runs inline).
 // Throws std::invalid_argument on n_rows <= 0, n_cols <= 0, n_samples <= 0, null pointers,
 // sizes that overflow, or non-finite values (a NaN would otherwise leak into every resample
-// through 0 * NaN, even those that never draw its row).
+// through 0 * NaN, even those that never draw its row). `interrupted`, if set, is polled between
+// blocks of resamples (Ctrl-C from the bindings); when it returns true, Interrupted is thrown.
 inline void bootstrap_means(const double* values, std::int64_t n_rows, std::int64_t n_cols,
-                            std::int64_t n_samples, std::uint64_t seed, int threads, double* out) {
+                            std::int64_t n_samples, std::uint64_t seed, int threads, double* out,
+                            const std::function<bool()>& interrupted = {}) {
     if (n_rows <= 0) throw std::invalid_argument("bootstrap_means: n_rows must be positive");
     if (n_cols <= 0) throw std::invalid_argument("bootstrap_means: n_cols must be positive");
     if (n_samples <= 0) throw std::invalid_argument("bootstrap_means: n_samples must be positive");
@@ -277,9 +280,9 @@ inline void bootstrap_means(const double* values, std::int64_t n_rows, std::int6
     const auto c = static_cast<std::size_t>(cols);
     const auto s = static_cast<std::size_t>(samples);
     if (rows <= bootstrap_detail::kMaxRowsForBlocks)
-        bootstrap_detail::dispatch_cols<bootstrap_detail::kBlock>(values, r, c, s, seed, threads, out);
+        bootstrap_detail::dispatch_cols<bootstrap_detail::kBlock>(values, r, c, s, seed, threads, out, interrupted);
     else
-        bootstrap_detail::dispatch_cols<1>(values, r, c, s, seed, threads, out);
+        bootstrap_detail::dispatch_cols<1>(values, r, c, s, seed, threads, out, interrupted);
 }
 
 }  // namespace ngramkit

@@ -141,7 +141,8 @@ inline void resample_sums(const Inputs& in, const Outputs& out, int threads,
                           const std::function<bool()>& interrupted = {}) {
     constexpr std::size_t kBlock = 256;
     const std::size_t B = in.n_samples, k = in.k, m = in.m, K = k + 2 * m;
-    const std::size_t per_chunk = std::max<std::size_t>(1, B / (static_cast<std::size_t>(std::max(threads, 1)) * 4));
+    // at most 16 resamples a chunk, so that `interrupted` (polled between chunks) is seen soon
+    const std::size_t per_chunk = std::clamp<std::size_t>(B / (static_cast<std::size_t>(std::max(threads, 1)) * 4), 1, 16);
     struct State {
         std::vector<std::uint64_t> keys;
         std::vector<std::int64_t> rows;     // (kBlock, K)

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Optional
 
 import numpy as np
 
+from ..ingest.arguments import check_n_samples
 from ..ingest.threads import resolve_threads
 from ..metrics.bleu import bleu, sentence_scores
 from ..metrics.chrf import ChrfResult, _run as chrf_run, make_config as chrf_config
@@ -87,10 +88,8 @@ def _check_arguments(metrics, test, n_samples, seed, rouge_measures) -> tuple[li
         raise ValueError(f"test: expected 'bs' (paired bootstrap) or 'ar' (approximate randomization), got {test!r}")
     if n_samples is None:
         n_samples = DEFAULT_SAMPLES[test]
-    elif isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
-        raise TypeError(f"n_samples: expected a positive int or None, got {type(n_samples).__name__}")
-    elif n_samples < 1:
-        raise ValueError(f"n_samples: must be at least 1, got {n_samples}")
+    else:
+        n_samples = check_n_samples(n_samples)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
         raise ValueError(f"seed: expected a non-negative int or None, got {seed!r}")
     measures = (rouge_measures,) if isinstance(rouge_measures, str) else tuple(rouge_measures)
@@ -306,7 +305,7 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
         None draws fresh entropy. Unlike sacrebleu, seed 0 is a seed like any other.
     rouge_measures : ROUGE rows to test: ``"fmeasure"`` (row ``rouge1``), ``"precision"``,
         ``"recall"`` (rows ``rouge1.precision`` …).
-    threads : worker threads for scoring and resampling (default: all cores); results never depend on it.
+    threads : worker threads for scoring and resampling (default: all cores; at most 1024); results never depend on it.
     metric_options : options of the metrics, as in :func:`ngramkit.score_table`: ``rouge_types``,
         ``use_stemmer``, ``rouge_tokenize``, ``split_summaries``, ``multi_reference``; BLEU's
         ``tokenize``, ``smooth_method``, ``smooth_value``, ``max_ngram_order``, ``effective_order``;

@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..ingest.arguments import check_bool, reject_unordered
 from ..metrics.bleu import MAX_ORDER_LIMIT, bleu as _kernel_bleu
 from ..stats.bootstrap import bootstrap_interval
 from .nltk.bleu_score import intern_rows
@@ -72,12 +73,13 @@ def rouge(
     """
     if rouge_types is None:
         rouge_types = DEFAULT_TYPES
-    predictions, references = list(predictions), list(references)
+    predictions, references = _as_lists(predictions, references)
     if len(predictions) != len(references):
         raise ValueError(
             f"predictions and references differ in length: {len(predictions)} vs {len(references)}"
         )
     wrapped = _CallableTokenizer(tokenizer) if tokenizer is not None else None
+    use_aggregator = check_bool(use_aggregator, "use_aggregator")
     scorer = RougeScorer(rouge_types=rouge_types, use_stemmer=use_stemmer, tokenizer=wrapped)
     if references and isinstance(references[0], list):
         references = [r if isinstance(r, list) else [r] for r in references]
@@ -98,10 +100,17 @@ def rouge(
 
 
 # -- BLEU (tensorflow/nmt compute_bleu), sacrebleu, chrF ---------------------------------------------------
+def _as_lists(predictions, references) -> tuple[list, list]:
+    """Both as lists; sets, mappings, iterators and single strings raise TypeError naming them."""
+    reject_unordered(predictions, "predictions")
+    reject_unordered(references, "references")
+    return list(predictions), list(references)
+
+
 def _reference_groups(predictions, references) -> tuple[list, list]:
     """predictions as a list, references as one list of strings per prediction (a plain string
     is one reference); lengths must match."""
-    predictions, references = list(predictions), list(references)
+    predictions, references = _as_lists(predictions, references)
     if len(predictions) != len(references):
         raise ValueError(
             f"predictions and references differ in length: {len(predictions)} vs {len(references)}"
@@ -202,6 +211,7 @@ def bleu(
         raise TypeError(f"max_order: expected an int, got {type(max_order).__name__}")
     if not 1 <= max_order <= MAX_ORDER_LIMIT:
         raise ValueError(f"max_order: expected 1..{MAX_ORDER_LIMIT}, got {max_order}")
+    smooth = check_bool(smooth, "smooth")
     predictions, groups = _reference_groups(predictions, references)
     stats, reference_length = _nmt_statistics(predictions, groups, tokenizer, max_order, threads)
     sums = stats.sum(axis=0).tolist() if len(stats) else [0] * (2 + 2 * max_order)
@@ -253,6 +263,8 @@ def sacrebleu(
     (0-100). Every prediction must have the same number of references (ValueError otherwise).
     ``force`` only silences sacrebleu's "looks tokenized" warning and changes no number.
     """
+    check_bool(force, "force")
+    use_effective_order = check_bool(use_effective_order, "use_effective_order")
     predictions, groups = _same_count_groups(predictions, references, "Sacrebleu")
     result = _kernel_bleu(predictions, groups, tokenize=tokenize or None, smooth_method=smooth_method,
                           smooth_value=smooth_value, lowercase=lowercase, effective_order=use_effective_order,

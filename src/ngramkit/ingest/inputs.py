@@ -7,12 +7,12 @@ whose items are lists (or numpy arrays) of strings / lists of id sequences / Tok
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .arguments import bytes_item_error, reject_unordered
 from .token_batch import TokenBatch
 
 TEXT, IDS = "text", "ids"
@@ -77,7 +77,7 @@ def flat_side(values: Any, name: str, threads: int = 1) -> Side:
         return Side(TEXT, texts=values)
     # the threaded conversion was tried above (or there is nothing to convert): the serial one
     # converts arrays and int subclasses, or names the bad item
-    return Side(IDS, batch=TokenBatch._wrap(*_ingest.int_rows_batch(values, name)))
+    return Side(IDS, batch=TokenBatch._wrap(*_with_bytes_hint(lambda: _ingest.int_rows_batch(values, name), values, name)))
 
 
 def _threaded_id_rows(values: list, threads: int) -> TokenBatch | None:
@@ -184,7 +184,9 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
         for g in range(len(references)):  # locate a non-str item by (prediction, reference)
             for k in range(int(groups[g]), int(groups[g + 1])):
                 if not isinstance(flat_texts[k], str):
-                    raise TypeError(f"{name}[{g}][{k - groups[g]}]: expected str, got {type(flat_texts[k]).__name__}")
+                    item = f"{name}[{g}][{k - groups[g]}]"
+                    raise bytes_item_error(flat_texts[k:k + 1], item, indexed=False) or TypeError(
+                        f"{item}: expected str, got {type(flat_texts[k]).__name__}")
         side = Side(TEXT, texts=flat_texts)
     elif batches:
         if len(batches) != len(references):
@@ -192,7 +194,8 @@ def reference_side(references: Any, n_predictions: int, prediction_kind: str = I
         side = Side(IDS, batch=_concat_batches(batches))
     else:
         try:
-            side = Side(IDS, batch=TokenBatch.from_lists(flat_rows, name=name, threads=threads))
+            side = Side(IDS, batch=_with_bytes_hint(lambda: TokenBatch.from_lists(flat_rows, name=name, threads=threads),
+                                                    references, name))
         except (TypeError, ValueError):
             # re-check prediction by prediction so the message names references[g][k]
             for g in range(len(references)):
@@ -244,17 +247,30 @@ def _check_arrow_reference_nulls(values, groups: np.ndarray, name: str) -> None:
 
 
 def _as_list(values: Any, name: str) -> list:
-    """A list of the items of ``values``; rejects single texts, mappings and non-iterables."""
+    """A list of the items of ``values``; rejects single texts, sets, mappings, iterators and
+    non-iterables (:func:`~ngramkit.ingest.arguments.reject_unordered`)."""
     if isinstance(values, list):
         return values
-    if isinstance(values, (str, bytes)):
-        raise TypeError(f"{name}: expected a list of texts or token sequences, got a single {type(values).__name__}")
-    if isinstance(values, Mapping):
-        raise TypeError(f"{name}: expected a list of texts or token sequences, got a {type(values).__name__}")
+    reject_unordered(values, name)
     try:
         return list(values)
     except TypeError:
         raise TypeError(f"{name}: expected a list of texts or token sequences, got {type(values).__name__}") from None
+
+
+def _with_bytes_hint(convert, values: list, name: str):
+    """``convert()``; a TypeError it raises becomes one naming a bytes item, if there is one."""
+    try:
+        return convert()
+    except TypeError:
+        hint = bytes_item_error(values, name)
+        if hint is None:
+            for i, item in enumerate(values):
+                if isinstance(item, (list, tuple)) and (hint := bytes_item_error(item, f"{name}[{i}]")):
+                    break
+        if hint is not None:
+            raise hint from None
+        raise
 
 
 def _concat_batches(batches: list[TokenBatch]) -> TokenBatch:
@@ -297,5 +313,5 @@ def text_buffers(texts: list, name: str, threads: int = 1) -> tuple[np.ndarray, 
         texts = list(texts)
     buffers = _core.utf8_batch(texts, threads)
     if buffers is None:  # an item is not a str (or a legacy str): the serial path names or converts it
-        buffers = _ingest.utf8_batch(texts, name)
+        buffers = _with_bytes_hint(lambda: _ingest.utf8_batch(texts, name), texts, name)
     return buffers

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numbers
 import os
 
+#: the most ``threads=`` any call accepts (more raise ValueError): above it a call would start
+#: hundreds of OS threads for no gain
 MAX_THREADS = 1024
 
 
@@ -16,13 +18,13 @@ def default_threads() -> int:
 
 
 def resolve_threads(threads) -> int:
-    """``None`` -> :func:`default_threads`; otherwise a positive int, capped at MAX_THREADS (no
-    more threads than chunks of work are ever started). A non-int raises TypeError, an int < 1
-    ValueError."""
+    """``None`` -> :func:`default_threads`; otherwise an int in ``[1, MAX_THREADS]`` (1024; no
+    more threads than chunks of work are ever started). A non-int raises TypeError, an int
+    outside the range ValueError."""
     if threads is None:
         return default_threads()
     if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
         raise TypeError(f"threads: expected a positive int or None, got {type(threads).__name__} {threads!r}")
-    if threads < 1:
-        raise ValueError(f"threads: expected a positive int or None, got {threads!r}")
-    return min(int(threads), MAX_THREADS)
+    if not 1 <= threads <= MAX_THREADS:
+        raise ValueError(f"threads: expected None or an int in [1, {MAX_THREADS}] (the maximum), got {threads!r}")
+    return int(threads)

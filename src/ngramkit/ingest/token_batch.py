@@ -27,8 +27,21 @@ def _as_int32_ids(values, name: str, covered: tuple[int, int] | None = None) -> 
     return np.ascontiguousarray(arr, dtype=np.int32)
 
 
+def _as_array(values, name: str, what: str) -> np.ndarray:
+    """``values`` as a numpy array; None, scalars and non-numeric objects raise TypeError naming ``name``."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name}: expected {what}, got {type(values).__name__}")
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name}: expected {what}: {err}") from None
+    if arr.ndim == 0:
+        raise TypeError(f"{name}: expected {what}, got a scalar {type(values).__name__}")
+    return arr
+
+
 def _as_offsets(offsets, n_values: int, name: str) -> np.ndarray:
-    arr = np.asarray(offsets)
+    arr = _as_array(offsets, name, "a 1-D array of n + 1 integer offsets")
     if arr.ndim != 1 or arr.size < 1:
         raise ValueError(f"{name}: expected a 1-D array of n + 1 offsets, got shape {arr.shape}")
     if arr.dtype.kind not in "iu":
@@ -67,7 +80,9 @@ class TokenBatch:
     __slots__ = ("ids", "offsets")
 
     def __init__(self, ids, offsets, *, name: str = "TokenBatch"):
-        ids = np.asarray(ids)
+        ids = _as_array(ids, f"{name}.ids", "a 1-D array of integer token ids")
+        if ids.ndim != 1:
+            raise ValueError(f"{name}.ids: expected a 1-D array of token ids, got shape {ids.shape}")
         offsets = _as_offsets(offsets, len(ids), f"{name}.offsets")
         if ids.dtype != np.int32 and (offsets[0] > 0 or offsets[-1] < len(ids)):
             # narrowing copies anyway: keep only the ids the rows cover, so none is left wrapped
@@ -127,6 +142,8 @@ class TokenBatch:
         if sum(given) != 1:
             raise ValueError("from_padded: pass exactly one of pad_id, lengths or mask")
         if pad_id is not None:
+            if isinstance(pad_id, (bool, np.bool_)) or not isinstance(pad_id, (int, np.integer)):
+                raise TypeError(f"pad_id: expected an int token id, got {type(pad_id).__name__} {pad_id!r}")
             keep = arr != pad_id
         elif lengths is not None:
             lens = np.asarray(lengths)
@@ -190,7 +207,14 @@ class TokenBatch:
         return [row.tolist() for row in self]
 
     def slice(self, start: int, stop: int) -> "TokenBatch":
-        """Rows ``start:stop`` sharing this batch's buffers."""
+        """Rows ``start:stop`` (``0 <= start <= stop <= len(self)``) sharing this batch's buffers."""
+        n = len(self.offsets) - 1
+        for name, value in (("start", start), ("stop", stop)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                raise TypeError(f"{name}: expected an int, got {type(value).__name__}")
+        if not 0 <= start <= stop <= n:
+            raise ValueError(f"start, stop: expected 0 <= start <= stop <= {n} (the batch's length), "
+                             f"got start={start}, stop={stop}")
         return TokenBatch._wrap(self.ids, self.offsets[start : stop + 1])
 
     def __eq__(self, other) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import inputs
+from .arguments import check_bool
 from .threads import resolve_threads
 from .token_batch import TokenBatch
 
@@ -18,7 +19,9 @@ def tokenize(texts: list[str], *, use_stemmer: bool = False,
     """
     from .. import _core
 
+    texts = inputs._as_list(texts, "texts")
+    use_stemmer = check_bool(use_stemmer, "use_stemmer")
     n_threads = resolve_threads(threads)
     data, offsets = inputs.text_buffers(texts, "texts", n_threads)
-    ids, tok_offsets, vocabulary = _core.tokenize_text(data, offsets, bool(use_stemmer), n_threads)
+    ids, tok_offsets, vocabulary = _core.tokenize_text(data, offsets, use_stemmer, n_threads)
     return TokenBatch._wrap(ids, tok_offsets), vocabulary

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..ingest.arguments import check_bool
 from ..ingest.inputs import IDS, text_buffers
 from ..ingest.pairs import Pairs, ingest_pairs
 from ..ingest.text_tokenizers import (
@@ -27,6 +28,7 @@ from ..ingest.text_tokenizers import (
 )
 from ..ingest.threads import resolve_threads
 from ..stats.corpus_result import CorpusResult
+from ..stats.statistics_checks import check_at_most
 from ..stats.signature import Signature
 
 SMOOTH_METHODS = {"none": 0, "floor": 1, "add-k": 2, "exp": 3}
@@ -77,7 +79,8 @@ def make_config(tokenize, smooth_method, smooth_value, lowercase, max_ngram_orde
     if not 1 <= max_ngram_order <= MAX_ORDER_LIMIT:
         raise ValueError(f"max_ngram_order: expected 1..{MAX_ORDER_LIMIT}, got {max_ngram_order}")
     return BleuConfig(tokenize if tokenize is not None else "13a", smooth_method,
-                      smooth_value, bool(lowercase), int(max_ngram_order), bool(effective_order))
+                      smooth_value, check_bool(lowercase, "lowercase"), int(max_ngram_order),
+                      check_bool(effective_order, "effective_order"))
 
 
 def compute_bleu(stats: Sequence[int], config: BleuConfig) -> dict:
@@ -152,6 +155,12 @@ class BleuResult(CorpusResult):
 
     name = "BLEU"
     config_type = BleuConfig
+
+    @classmethod
+    def _check_invariants(cls, stats: np.ndarray, config: BleuConfig) -> None:
+        n = config.max_ngram_order
+        check_at_most(stats, slice(2, 2 + n), slice(2 + n, 2 + 2 * n), "correct_n <= total_n (matches <= n-grams)")
+        check_at_most(stats, slice(2 + n, 2 + 2 * n), slice(0, 1), "total_n <= hyp_len (n-grams <= tokens)")
 
     def finalize_row(self, row) -> float:
         """The BLEU score of one summed statistics row, with this result's options (see
@@ -256,7 +265,7 @@ def bleu(hypotheses: Any, references: Any, tokenize: str | None = None, smooth_m
     lowercase : Python's ``str.lower()`` before tokenizing (text only).
     max_ngram_order : N, the highest n-gram order (default 4).
     effective_order : stop at the first order the hypotheses have no n-grams of.
-    threads : worker threads (default: all cores of this process). Results never depend on it.
+    threads : worker threads (default: all cores of this process; at most 1024). Results never depend on it.
 
     Returns
     -------

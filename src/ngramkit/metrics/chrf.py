@@ -15,11 +15,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..ingest.arguments import check_bool
 from ..ingest.inputs import text_buffers
 from ..ingest.pairs import Pairs, ingest_pairs
 from ..ingest.text_tokenizers import lowercased
 from ..ingest.threads import resolve_threads
 from ..stats.corpus_result import CorpusResult
+from ..stats.statistics_checks import check_at_most
 from ..stats.signature import Signature
 from .bleu import CHUNK_SIZE
 
@@ -69,7 +71,8 @@ def make_config(char_order, word_order, beta, lowercase, whitespace, eps_smoothi
         raise TypeError(f"beta: expected a number, got {type(beta).__name__}")
     if not beta >= 0 or beta == float("inf"):
         raise ValueError(f"beta: expected a finite non-negative number, got {beta!r}")
-    return ChrfConfig(char_order, word_order, beta, bool(lowercase), bool(whitespace), bool(eps_smoothing))
+    return ChrfConfig(char_order, word_order, beta, check_bool(lowercase, "lowercase"),
+                      check_bool(whitespace, "whitespace"), check_bool(eps_smoothing, "eps_smoothing"))
 
 
 def compute_chrf(stats: Sequence[int], config: ChrfConfig) -> float:
@@ -128,6 +131,18 @@ class ChrfResult(CorpusResult):
                  reference_index: np.ndarray | None = None):
         super().__init__(statistics, config, n_references)
         self.reference_index = reference_index
+
+    @classmethod
+    def _check_invariants(cls, stats: np.ndarray, config: ChrfConfig) -> None:
+        check_at_most(stats, slice(2, None, 3), slice(0, None, 3), "match <= hyp (matches <= hypothesis n-grams)")
+        check_at_most(stats, slice(2, None, 3), slice(1, None, 3), "match <= ref (matches <= reference n-grams)")
+
+    def combine(self, *others) -> "ChrfResult":
+        combined = super().combine(*others)
+        indices = [p.reference_index for p in (self, *others)]
+        if all(i is not None for i in indices):
+            combined.reference_index = np.concatenate(indices)
+        return combined
 
     def finalize_row(self, row) -> float:
         """The chrF score of one summed statistics row, with this result's options (see
@@ -195,7 +210,7 @@ def chrf(hypotheses: Any, references: Any, char_order: int = 6, word_order: int 
     char_order, word_order : character and word n-gram orders (6 and 0: chrF2; 6 and 2: chrF++).
     beta : recall weight. lowercase : ``str.lower()`` first. whitespace : keep whitespace in
         character n-grams. eps_smoothing : sacrebleu's eps smoothing (chrF++.py / NLTK style).
-    threads : worker threads (default: all cores). Results never depend on it.
+    threads : worker threads (default: all cores; at most 1024). Results never depend on it.
     """
     config = make_config(char_order, word_order, beta, lowercase, whitespace, eps_smoothing)
     pairs, (stats, _, chosen) = _run(hypotheses, references, config, threads)

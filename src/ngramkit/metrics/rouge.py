@@ -8,12 +8,12 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..ingest import inputs
+from ..ingest.arguments import check_bool, check_int, check_tokenizer_object
 from ..ingest.pairs import ingest_pairs, n_references_label
 from ..ingest.text_tokenizers import NATIVE_TOKENIZERS, check_tokenizer_name
-from ..ingest.threads import resolve_threads
+from ..ingest.threads import MAX_THREADS, resolve_threads
 from ..stats.scores import Score
-from ..stats.signature import Signature
-from .rouge_result import RougeResult, RougeScores, _select
+from .rouge_result import RougeConfig, RougeResult, RougeScores, _select
 from .rouge_statistics import (
     _chunked_statistics,
     _delegated_rouge_tokenizer,
@@ -68,7 +68,7 @@ def rouge(
         bit for bit).
     sentence_separator : token-id input only: this id splits a row into sentences for rougeLsum
         (like a newline in text) and is dropped for every type. ``None``: one sentence per row.
-    threads : worker threads over pairs (default: all cores). Results never depend on it.
+    threads : worker threads over pairs (default: all cores; at most 1024). Results never depend on it.
     progress : show a tqdm progress bar (needs tqdm) while the predictions are scored in chunks.
     chunk_size : at most this many predictions per kernel call. Text is always scored in chunks of
         at most ``chunk_size`` predictions and about 8 MB of text, so its UTF-8 buffers stay small
@@ -87,22 +87,22 @@ def rouge(
     """
     if (type(predictions) is list and type(references) is list and len(predictions) == 1 and len(references) == 1
             and type(predictions[0]) is str and type(references[0]) is str and tokenizer is None and tokenize is None
-            and sentence_separator is None and not split_summaries and not progress
-            and (threads is None or (type(threads) is int and threads >= 1))
+            and sentence_separator is None and type(use_stemmer) is bool and split_summaries is False
+            and progress is False
+            and (threads is None or (type(threads) is int and 1 <= threads <= MAX_THREADS))
             and (multi_reference == "best" or multi_reference == "mean")):
-        fast = _one_text_pair(predictions[0], references[0], rouge_types, bool(use_stemmer), multi_reference)
+        fast = _one_text_pair(predictions[0], references[0], rouge_types, use_stemmer, multi_reference)
         if fast is not None:
             return fast
     names, codes = rouge_type_codes(rouge_types)
     n_threads = resolve_threads(threads)
-    use_stemmer, split_summaries, progress = bool(use_stemmer), bool(split_summaries), bool(progress)
+    use_stemmer, split_summaries = check_bool(use_stemmer, "use_stemmer"), check_bool(split_summaries, "split_summaries")
+    progress = check_bool(progress, "progress")
     if multi_reference not in MULTI_REFERENCE_MODES:
         raise ValueError(f"multi_reference: expected one of {MULTI_REFERENCE_MODES}, got {multi_reference!r}")
-    if sentence_separator is not None and (
-        isinstance(sentence_separator, bool) or not isinstance(sentence_separator, (int, np.integer))
-        or not 0 <= sentence_separator <= 2**31 - 1
-    ):
-        raise ValueError(f"sentence_separator: expected a token id in [0, 2**31 - 1], got {sentence_separator!r}")
+    if sentence_separator is not None:
+        sentence_separator = check_int(sentence_separator, "sentence_separator", 0, 2**31 - 1)
+    check_tokenizer_object(tokenizer)
     signature_tokenizer = "custom" if tokenizer is not None else tokenize
     if tokenize is not None:
         check_tokenizer_name(tokenize)
@@ -143,12 +143,10 @@ def rouge(
     prf = _core.rouge_prf(stats, n_threads)
     scores = {name: _select(name, stats[:, t, :], groups, multi_reference, prf[:, t])
               for t, name in enumerate(names)}
-    return RougeResult(scores, functools.partial(_signature, names, groups, kind, use_stemmer,
-                                                 signature_tokenizer, split_summaries, multi_reference))
+    config = _config(tuple(names), kind, use_stemmer, signature_tokenizer, split_summaries, multi_reference)
+    return RougeResult(scores, config, n_references_label(groups))
 
 
-_ONE_PAIR_GROUPS = np.arange(2, dtype=np.int64)
-_ONE_PAIR_GROUPS.setflags(write=False)
 _pair_scorers: dict = {}
 
 
@@ -176,19 +174,14 @@ def _one_text_pair(prediction: str, reference: str, rouge_types, use_stemmer: bo
     stats, prf = scorer.arrays(prediction, reference)
     one = RougeScores._of_one_pair
     scores = {name: one(name, prf, stats, t) for t, name in enumerate(names)}
-    return RougeResult(scores, functools.partial(_signature, names, _ONE_PAIR_GROUPS, inputs.TEXT, use_stemmer,
-                                                 None, False, multi_reference))
+    return RougeResult(scores, _config(tuple(names), inputs.TEXT, use_stemmer, None, False, multi_reference))
 
 
-def _signature(names, groups, kind, use_stemmer, tokenize, split_summaries, multi_reference) -> Signature:
-    """``nrefs:1|types:rouge1+rouge2+rougeL|stem:no|tok:rouge-score|split:newline|multi:best|version:...``."""
+@functools.lru_cache(maxsize=256)
+def _config(names: tuple, kind: str, use_stemmer: bool, tokenize, split_summaries: bool,
+            multi_reference: str) -> RougeConfig:
+    """The options as the signature states them: ``tok`` ``ids`` for token ids, the stemmer only
+    with rouge-score's tokenizer, the split only with rougeLsum."""
     tok = "ids" if kind == inputs.IDS else (tokenize or "rouge-score")
-    nrefs = n_references_label(groups)
-    return Signature({
-        "nrefs": nrefs,
-        "types": "+".join(names),
-        "stem": bool(use_stemmer) and tok == "rouge-score",
-        "tok": tok,
-        "split": ("punkt" if split_summaries else "newline") if "rougeLsum" in names else None,
-        "multi": multi_reference if nrefs != 1 else None,
-    })
+    split = ("punkt" if split_summaries else "newline") if "rougeLsum" in names else None
+    return RougeConfig(names, bool(use_stemmer) and tok == "rouge-score", tok, split, multi_reference)

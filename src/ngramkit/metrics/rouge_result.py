@@ -6,12 +6,41 @@ one score per prediction by rouge-score's ``score_multi`` rule or by the mean (:
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Iterator, Mapping
 
 import numpy as np
 
+from ..stats.combine import check_combinable, check_n_references, combined_label
 from ..stats.scores import Score
 from ..stats.signature import Signature
+from ..stats.statistics_checks import check_at_most, integer_statistics
+
+
+@dataclass(frozen=True)
+class RougeConfig:
+    """How ROUGE was computed, as its signature describes it: the types, the effective stemmer
+    (rouge-score's tokenizer only), the tokenizer (``rouge-score``, a sacrebleu name, ``custom``
+    or ``ids``), rougeLsum's sentence split (``newline`` / ``punkt``, None without rougeLsum) and
+    the multi-reference rule."""
+
+    rouge_types: tuple = ()
+    use_stemmer: bool = False
+    tokenize: str = "rouge-score"
+    split: str | None = None
+    multi_reference: str = "best"
+
+    def signature(self, n_references: int | str) -> Signature:
+        """``nrefs:1|types:rouge1+rouge2+rougeL|stem:no|tok:rouge-score|split:newline|version:...``;
+        ``multi`` appears whenever ``nrefs`` is not 1 (so it follows the whole input's count)."""
+        return Signature({
+            "nrefs": n_references,
+            "types": "+".join(self.rouge_types),
+            "stem": self.use_stemmer,
+            "tok": self.tokenize,
+            "split": self.split,
+            "multi": self.multi_reference if n_references != 1 else None,
+        })
 
 
 def scores_from_statistics(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -19,8 +48,17 @@ def scores_from_statistics(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
 
     ``p = hits / max(pred, 1)``, ``r = hits / max(ref, 1)``, ``F = 2*p*r / (p + r)`` or 0 — the
     same IEEE operations in the same order as rouge-score, so the floats are bit-identical.
+    Statistics no kernel could produce (not integers, negative, hits above either total) raise
+    ValueError naming ``statistics``.
     """
-    stats = np.asarray(stats)
+    stats = integer_statistics(stats, 3, ndim=None)
+    check_at_most(stats, 0, 1, "hits <= prediction_total")
+    check_at_most(stats, 0, 2, "hits <= reference_total")
+    return _scores(stats)
+
+
+def _scores(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`scores_from_statistics` of kernel output (unchecked)."""
     hits = stats[..., 0].astype(np.float64)
     precision = hits / np.maximum(stats[..., 1], 1)
     recall = hits / np.maximum(stats[..., 2], 1)
@@ -160,16 +198,17 @@ class RougeResult(Mapping[str, RougeScores]):
     """ROUGE scores per rouge type: ``result["rouge1"].fmeasure`` is a float64 array, one entry per
     prediction. ``mean()`` averages over pairs, ``aggregate()`` adds bootstrap intervals."""
 
-    def __init__(self, scores: dict[str, RougeScores], signature: Signature | Callable[[], Signature] | None = None):
+    def __init__(self, scores: dict[str, RougeScores], config: RougeConfig | None = None,
+                 n_references: int | str = 1):
         self._scores = scores
-        self._signature = signature
+        self.config = config
+        self.n_references = check_n_references(n_references)
 
     @property
     def signature(self) -> Signature | None:
-        """How the scores were computed: types, stemmer, tokenizer, sentence splitting, references."""
-        if callable(self._signature):
-            self._signature = self._signature()
-        return self._signature
+        """How the scores were computed: types, stemmer, tokenizer, sentence splitting, references
+        (None without a config)."""
+        return None if self.config is None else self.config.signature(self.n_references)
 
     def __getitem__(self, key: str) -> RougeScores:
         try:
@@ -198,10 +237,10 @@ class RougeResult(Mapping[str, RougeScores]):
     def combine(self, *others: "RougeResult") -> "RougeResult":
         """The result of all these pairs together, in order: per type the per-pair scores,
         statistics and reference indices concatenated, so ``mean()`` equals scoring all pairs in
-        one call, bit for bit. Every result must hold the same rouge types."""
-        for other in others:
-            if not isinstance(other, RougeResult) or other.rouge_types != self.rouge_types:
-                raise ValueError("combine: every result must be a RougeResult with the same rouge types")
+        one call, bit for bit, and so does the signature. Every result must have the same config
+        (types, stemmer, tokenizer, split, multi-reference rule); otherwise ValueError names what
+        differs (:mod:`ngramkit.stats.combine`)."""
+        check_combinable((self, *others), RougeResult)
         parts = (self, *others)
 
         def joined(name: str, field: str):
@@ -213,7 +252,8 @@ class RougeResult(Mapping[str, RougeScores]):
                                                                 "reference_index")))
             for name in self.rouge_types
         }
-        return RougeResult(scores, _combined_signature([p.signature for p in parts if p.n_pairs]))
+        label = combined_label((p.n_pairs, p.n_references) for p in parts)
+        return RougeResult(scores, self.config, label)
 
     def aggregate(self, *, n_samples: int = 1000, confidence_interval: float = 0.95, seed=None,
                   method: str = "fast", threads: int | None = None) -> dict:
@@ -269,7 +309,7 @@ def _group_mean(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np
 def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str, prf=None) -> RougeScores:
     """Per-prediction scores from per-reference statistics (n_refs, 3); ``prf``: their
     precision, recall, F1 if already computed (``_core.rouge_prf``)."""
-    precision, recall, fmeasure = scores_from_statistics(stats) if prf is None else prf
+    precision, recall, fmeasure = _scores(stats) if prf is None else prf
     n_pred = len(groups) - 1
     if len(stats) == n_pred:  # one reference each
         return RougeScores(name, precision, recall, fmeasure, stats, None)
@@ -289,16 +329,3 @@ def _select(name: str, stats: np.ndarray, groups: np.ndarray, mode: str, prf=Non
     _, first = np.unique(owner[at_max], return_index=True)
     chosen = at_max[first]
     return RougeScores(name, precision[chosen], recall[chosen], fmeasure[chosen], stats[chosen], chosen - starts)
-
-
-def _combined_signature(signatures: list) -> Signature | None:
-    """The signature of results scored alike: theirs, with ``nrefs:var`` if only that differs;
-    None if anything else differs (or there is none)."""
-    if not signatures or any(s is None for s in signatures):
-        return None
-    fields = [dict(s.info) for s in signatures]
-    nrefs = {f.pop("nrefs", None) for f in fields}
-    if any(f != fields[0] for f in fields):
-        return None
-    return Signature({"nrefs": nrefs.pop() if len(nrefs) == 1 else "var", **fields[0]})
-

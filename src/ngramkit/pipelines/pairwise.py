@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ingest.arguments import reject_unordered
 from ..metrics.bleu import sentence_bleu
 from ..metrics.chrf import sentence_chrf
 from ..metrics.rouge import rouge
@@ -69,7 +70,8 @@ def _lookup(metric: str, options: dict) -> Callable:
 
 
 def _as_list(texts: Any, name: str) -> list:
-    if isinstance(texts, (str, bytes)) or not hasattr(texts, "__len__"):
+    reject_unordered(texts, name, "a list of texts or token-id sequences")
+    if not hasattr(texts, "__len__"):
         raise TypeError(f"{name}: expected a list of texts or token-id sequences")
     return list(texts)
 

@@ -37,7 +37,6 @@ from ..metrics.registry import METRICS
 from ..metrics.rouge import rouge
 from ..metrics.ter import TerResult, sentence_scores as ter_sentence_scores, ter
 from ..stats.poisson_bootstrap import PoissonSums, check_bootstrap, interval
-from ..stats.signature import Signature
 from ..stats.stream_mean import ExactMean
 
 
@@ -87,7 +86,7 @@ class StreamScorer:
         self._configs: dict[str, Any] = {}
         self._rouge_mean: ExactMean | None = None
         self._rouge_types: list[str] = []
-        self._rouge_signature: Signature | None = None
+        self._rouge_config = None  # RougeConfig of the first chunk: the signature follows all labels
         self.bootstrap, self.seed = check_bootstrap(bootstrap, seed)
         if self.bootstrap and "ter" in self.metrics:
             raise ValueError("bootstrap: the streamed Poisson bootstrap covers rouge, bleu, chrf, wer and cer, not ter; "
@@ -157,8 +156,9 @@ class StreamScorer:
         if self._rouge_mean is None:
             self._rouge_types = list(result)
             self._rouge_mean = ExactMean(self.n_total, 3 * len(self._rouge_types), self.first_row + self.n_pairs)
-            self._rouge_signature = result.signature
-        self._labels["rouge"].add(result.signature.info["nrefs"])
+            self._rouge_config = result.config
+        if result.n_pairs:  # an empty chunk has no references to count
+            self._labels["rouge"].add(result.n_references)
         block = np.stack([getattr(result[t], f) for t in self._rouge_types
                           for f in ("precision", "recall", "fmeasure")])
         self._rouge_mean.add(block)
@@ -171,7 +171,8 @@ class StreamScorer:
         sums = result.summed_statistics()
         self._sums[metric] = self._sums[metric] + sums if metric in self._sums else sums
         self._configs.setdefault(metric, result.config)
-        self._labels[metric].add(result.n_references)
+        if len(result.statistics):
+            self._labels[metric].add(result.n_references)
 
     def merge(self, other: "StreamScorer") -> "StreamScorer":
         """Take in what another scorer of the same metrics, options and ``n_total`` was fed (other
@@ -183,7 +184,7 @@ class StreamScorer:
                              "bootstrap and seed")
         if other._rouge_mean is not None:  # first: it raises on rows fed twice
             if self._rouge_mean is None:
-                self._rouge_types, self._rouge_signature = other._rouge_types, other._rouge_signature
+                self._rouge_types, self._rouge_config = other._rouge_types, other._rouge_config
                 self._rouge_mean = ExactMean(self.n_total, other._rouge_mean.width, other._rouge_mean.first_row)
             self._rouge_mean.merge(other._rouge_mean)
         self._ter_parts.extend(other._ter_parts)
@@ -202,7 +203,7 @@ class StreamScorer:
 
     def _label(self, metric: str):
         labels = self._labels[metric]
-        return labels.pop() if len(labels) == 1 else ("var" if labels else 1)
+        return next(iter(labels)) if len(labels) == 1 else ("var" if labels else 1)
 
     def corpus_result(self, metric: str) -> BleuResult | ChrfResult | TerResult | WerResult | CerResult:
         """The corpus BLEU / chrF / WER / CER (from the summed statistics) or TER (from the pairs' statistics in
@@ -229,7 +230,7 @@ class StreamScorer:
             entry: dict[str, Any] = {}
             for i, t in enumerate(self._rouge_types):
                 entry[t] = {f: _nan_to_none(means[3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}
-            entry["signature"] = Signature(dict(self._rouge_signature.info, nrefs=self._label("rouge"))).format()
+            entry["signature"] = self._rouge_config.signature(self._label("rouge")).format()
             out["rouge"] = entry
         for metric in ("bleu", "chrf", "ter", "wer", "cer"):
             if metric in self.metrics:

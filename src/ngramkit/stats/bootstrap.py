@@ -32,6 +32,7 @@ from typing import Optional, Union
 
 import numpy as np
 
+from ..ingest.arguments import check_n_samples
 from ..ingest.threads import resolve_threads
 from .scores import AggregateScore, Score
 
@@ -79,12 +80,13 @@ def _check_confidence_interval(confidence_interval) -> float:
     return ci
 
 
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name}: expected a positive int, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name}: must be positive, got {value!r}")
-    return int(value)
+def _check_n_samples(value) -> int:
+    """:func:`~ngramkit.ingest.arguments.check_n_samples`, raising ValueError for every bad value
+    as the other arguments here do (rouge-score's BootstrapAggregator raises ValueError too)."""
+    try:
+        return check_n_samples(value)
+    except TypeError as err:
+        raise ValueError(str(err)) from None
 
 
 def _check_seed(seed, upper: int, what: str) -> Optional[int]:
@@ -166,7 +168,7 @@ def bootstrap_means(scores, *, n_samples: int = 1000, seed: Optional[int] = None
     and a run with more samples extends a run with fewer.
     """
     values, one_column = _as_score_matrix(scores)
-    n_samples = _check_positive_int(n_samples, "n_samples")
+    n_samples = _check_n_samples(n_samples)
     seed = _check_seed(seed, 1 << 64, "2**64")
     threads = resolve_threads(threads)
     means = _fast_means(values, n_samples, DEFAULT_SEED if seed is None else seed, threads)
@@ -225,7 +227,7 @@ def bootstrap_interval(scores, *, n_samples: int = 1000, confidence_interval: fl
     if not isinstance(method, str) or method not in _METHODS:
         raise ValueError(f"method: expected one of {list(_METHODS)}, got {method!r}")
     values, one_column = _as_score_matrix(scores)
-    n_samples = _check_positive_int(n_samples, "n_samples")
+    n_samples = _check_n_samples(n_samples)
     ci = _check_confidence_interval(confidence_interval)
     threads = resolve_threads(threads)
     if method == "rouge_score":

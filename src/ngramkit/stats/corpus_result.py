@@ -11,6 +11,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from .combine import check_combinable, check_n_references, combined_label
+from .statistics_checks import integer_statistics
+
 
 class CorpusResult:
     """Base class: ``statistics`` (int64, (n_pairs, config.width)), ``config``, ``n_references``
@@ -37,23 +40,28 @@ class CorpusResult:
     @classmethod
     def from_statistics(cls, statistics, config=None, n_references: int | str = 1):
         """A result from per-pair statistics (integers, (n, config.width)) computed elsewhere, e.g.
-        the ``statistics`` of several results stacked, or read back from a file."""
+        the ``statistics`` of several results stacked, or read back from a file. Statistics no
+        kernel could produce (a wrong shape or dtype, negative counts, more matches than n-grams)
+        raise ValueError naming ``statistics``."""
         config = config if config is not None else cls.config_type()
-        stats = np.asarray(statistics)
-        if stats.dtype.kind not in "iu" or stats.ndim != 2 or stats.shape[1] != config.width:
-            raise ValueError(f"statistics: expected an integer array of shape (n, {config.width}), "
-                             f"got {stats.dtype} {stats.shape}")
-        return cls(np.ascontiguousarray(stats, dtype=np.int64), config, n_references)
+        if not isinstance(config, cls.config_type):
+            raise TypeError(f"config: expected a {cls.config_type.__name__}, got {type(config).__name__}")
+        stats = integer_statistics(statistics, config.width)
+        cls._check_invariants(stats, config)
+        return cls(stats, config, check_n_references(n_references))
+
+    @classmethod
+    def _check_invariants(cls, stats: np.ndarray, config) -> None:
+        """Raise ValueError naming ``statistics`` if a row breaks the metric's invariants."""
 
     def combine(self, *others):
-        """The result of all these pairs together (statistics concatenated, finalized once)."""
-        for other in others:
-            if type(other) is not type(self) or other.config != self.config:
-                raise ValueError(f"combine: every result must be a {type(self).__name__} computed with the same "
-                                 "options")
-        labels = {self.n_references, *(o.n_references for o in others)}
-        return type(self)(np.concatenate([self.statistics, *(o.statistics for o in others)]), self.config,
-                          labels.pop() if len(labels) == 1 else "var")
+        """The result of all these pairs together (statistics concatenated, finalized once), with
+        the signature one call over all of them gives. Every result must be of this type and have
+        this config; otherwise ValueError names what differs (:mod:`ngramkit.stats.combine`)."""
+        parts = (self, *others)
+        check_combinable(parts, type(self))
+        label = combined_label((len(p.statistics), p.n_references) for p in parts)
+        return type(self)(np.concatenate([p.statistics for p in parts]), self.config, label)
 
     def verbose(self) -> str:
         """What sacrebleu prints after the score (BLEU's precisions and brevity penalty); ``""`` if nothing."""

@@ -25,6 +25,8 @@ import numbers
 
 import numpy as np
 
+from ..ingest.arguments import MAX_RESAMPLES
+
 DEFAULT_SEED = 12345
 FIXED_POINT_BITS = 88
 #: Above this many weight units per resample the int128 ROUGE sums could overflow (|sum| <= W * 2^88).
@@ -37,6 +39,8 @@ def check_bootstrap(n_samples, seed) -> tuple[int, int]:
     an int in [0, 2**64) (``None``: :data:`DEFAULT_SEED`)."""
     if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 0:
         raise ValueError(f"bootstrap: expected a non-negative number of resamples, got {n_samples!r}")
+    if n_samples > MAX_RESAMPLES:
+        raise ValueError(f"bootstrap: at most {MAX_RESAMPLES:,} resamples, got {n_samples:,}")
     if seed is None:
         seed = DEFAULT_SEED
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2 ** 64:

@@ -35,6 +35,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from ..ingest.arguments import check_n_samples
 from ..ingest.threads import resolve_threads
 
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "MetricStatistics", "TestOutcome", "estimate_ci", "p_value",
@@ -181,7 +182,7 @@ def paired_test(metrics: Sequence[MetricStatistics], test: str, n_samples: Optio
     ``"ar"``); ``seed=None`` draws fresh entropy (not reproducible). The baseline is system 0.
     """
     n_threads = resolve_threads(threads)
-    n_samples = n_samples or DEFAULT_SAMPLES[test]
+    n_samples = check_n_samples(n_samples or DEFAULT_SAMPLES[test])
     outcomes = []
     if test == "bs":
         for m, resampled in zip(metrics, bootstrap_scores(metrics, n_samples, seed, n_threads)):

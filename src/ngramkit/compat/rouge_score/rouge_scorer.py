@@ -13,6 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ...ingest.arguments import check_bool, check_tokenizer_object
 from ...metrics.rouge import rouge
 from ...metrics.rouge_result import RougeResult
 from ...metrics.rouge_types import rouge_type_codes
@@ -40,8 +41,9 @@ class RougeScorer(scoring.BaseScorer):
     def __init__(self, rouge_types, use_stemmer: bool = False, split_summaries: bool = False, tokenizer=None):
         self.rouge_types = rouge_types
         self._names, _ = rouge_type_codes(rouge_types)
-        self._use_stemmer = bool(use_stemmer)
-        self._split_summaries = bool(split_summaries)
+        self._use_stemmer = check_bool(use_stemmer, "use_stemmer")
+        self._split_summaries = check_bool(split_summaries, "split_summaries")
+        check_tokenizer_object(tokenizer)
         self._tokenizer = tokenizer or None
         # one pair per call (the usual loop): straight into the kernel, the same numbers
         self._pair = None

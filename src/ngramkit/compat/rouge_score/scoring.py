@@ -16,6 +16,7 @@ from typing import Dict
 
 import numpy as np
 
+from ...ingest.arguments import check_n_samples
 from ...stats.bootstrap import _rouge_score_percentiles
 from ...stats.scores import AggregateScore, Score
 
@@ -61,6 +62,7 @@ class BootstrapAggregator:
             raise ValueError("confidence_interval must be in range [0, 1]")
         if n_samples <= 0:
             raise ValueError("n_samples must be positive")
+        check_n_samples(n_samples)  # ints only, and a limit stated before anything is allocated
 
         self._n_samples = n_samples
         self._confidence_interval = confidence_interval

@@ -19,6 +19,7 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
+from ...ingest.arguments import MAX_RESAMPLES, check_bool, check_int
 from ...metrics.bleu import BleuResult, bleu as _bleu
 from ...metrics.chrf import ChrfResult, chrf as _chrf
 from ...stats.signature import Signature
@@ -195,11 +196,12 @@ class _Metric:
         many bootstrap resamples, drawn as sacrebleu draws them (seed ``SACREBLEU_SEED``, default
         12345), so the interval is sacrebleu's too."""
         caller = f"{type(self).__name__}.corpus_score"
+        check_int(n_bootstrap, "n_bootstrap", 1, MAX_RESAMPLES)
         hyps = _check_hypotheses(hypotheses, caller)
         groups = _per_hypothesis(hyps, self._streams(references, caller), caller)
         result = self._score(hyps, groups)
         self.num_refs = result.result.n_references
-        if n_bootstrap > 1:
+        if check_int(n_bootstrap, "n_bootstrap", 1, MAX_RESAMPLES) > 1:
             self.n_bootstrap = n_bootstrap
             self.seed, scores = _bootstrap(result, n_bootstrap)
             result.estimate_ci(scores)
@@ -223,7 +225,7 @@ class BLEU(_Metric):
         super().__init__(references)
         if tokenize is None:
             tokenize = _LANGUAGE_TOKENIZERS.get(trg_lang, "13a")
-        self.lowercase, self.force, self.tokenize = lowercase, force, tokenize
+        self.lowercase, self.force, self.tokenize = lowercase, check_bool(force, "force"), tokenize
         self.smooth_method, self.smooth_value = smooth_method, smooth_value
         self.max_ngram_order, self.effective_order, self.trg_lang = max_ngram_order, effective_order, trg_lang
         # validate now, as sacrebleu does in its constructor
@@ -271,7 +273,7 @@ def corpus_bleu(hypotheses, references, smooth_method="exp", smooth_value=None, 
                 tokenize="13a", use_effective_order=False) -> BLEUScore:
     """sacrebleu.corpus_bleu: BLEU of a corpus against one or more reference streams."""
     metric = BLEU(lowercase=lowercase, force=force, tokenize=tokenize, smooth_method=smooth_method,
-                  smooth_value=smooth_value, effective_order=use_effective_order)
+                  smooth_value=smooth_value, effective_order=check_bool(use_effective_order, "use_effective_order"))
     return metric.corpus_score(hypotheses, references)
 
 
@@ -285,14 +287,14 @@ def sentence_bleu(hypothesis, references, smooth_method="exp", smooth_value=None
                   tokenize="13a", use_effective_order=True) -> BLEUScore:
     """sacrebleu.sentence_bleu: BLEU of one hypothesis against a list of reference strings."""
     metric = BLEU(lowercase=lowercase, tokenize=tokenize, smooth_method=smooth_method, smooth_value=smooth_value,
-                  effective_order=use_effective_order)
+                  effective_order=check_bool(use_effective_order, "use_effective_order"))
     return metric.sentence_score(hypothesis, references)
 
 
 def corpus_chrf(hypotheses, references, char_order=6, word_order=0, beta=2, remove_whitespace=True,
                 eps_smoothing=False) -> CHRFScore:
     """sacrebleu.corpus_chrf (note sacrebleu's inverted ``remove_whitespace``)."""
-    metric = CHRF(char_order=char_order, word_order=word_order, beta=beta, whitespace=not remove_whitespace,
+    metric = CHRF(char_order=char_order, word_order=word_order, beta=beta, whitespace=not check_bool(remove_whitespace, "remove_whitespace"),
                   eps_smoothing=eps_smoothing)
     return metric.corpus_score(hypotheses, references)
 
@@ -300,7 +302,7 @@ def corpus_chrf(hypotheses, references, char_order=6, word_order=0, beta=2, remo
 def sentence_chrf(hypothesis, references, char_order=6, word_order=0, beta=2, remove_whitespace=True,
                   eps_smoothing=False) -> CHRFScore:
     """sacrebleu.sentence_chrf."""
-    metric = CHRF(char_order=char_order, word_order=word_order, beta=beta, whitespace=not remove_whitespace,
+    metric = CHRF(char_order=char_order, word_order=word_order, beta=beta, whitespace=not check_bool(remove_whitespace, "remove_whitespace"),
                   eps_smoothing=eps_smoothing)
     return metric.sentence_score(hypothesis, references)
 
