@@ -320,10 +320,10 @@ def ter(
     lengths). evaluate's option names map to sacrebleu's: ``ignore_punct`` is ``no_punct``,
     ``support_zh_ja_chars`` is ``asian_support``. Every prediction must have the same number of
     references (ValueError otherwise); a plain string is one reference."""
-    from ..metrics.ter import _flag, ter as _kernel_ter
+    from ..metrics.ter import ter as _kernel_ter
 
-    _flag(ignore_punct, "ignore_punct")  # errors name evaluate's arguments, not sacrebleu's
-    _flag(support_zh_ja_chars, "support_zh_ja_chars")
+    check_bool(ignore_punct, "ignore_punct")  # errors name evaluate's arguments, not sacrebleu's
+    check_bool(support_zh_ja_chars, "support_zh_ja_chars")
     predictions, groups = _same_count_groups(predictions, references, "Sacrebleu")
     result = _kernel_ter(predictions, groups, normalized=normalized, no_punct=ignore_punct,
                          asian_support=support_zh_ja_chars, case_sensitive=case_sensitive, threads=threads)

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..ingest.arguments import reject_unordered
 from ..ingest.inputs import text_buffers
 from ..ingest.pairs import Pairs, ingest_pairs
 from ..ingest.threads import resolve_threads
@@ -117,6 +118,14 @@ class ErrorRateResult(CorpusResult):
     name = "WER"
     higher_is_better = False
 
+    @classmethod
+    def _check_invariants(cls, stats: np.ndarray, config) -> None:
+        h, s, d = stats[:, 0], stats[:, 1], stats[:, 2]
+        bad = np.flatnonzero(h + s + d != stats[:, 4])
+        if bad.size:
+            raise ValueError(f"statistics: row {int(bad[0])} breaks hits + substitutions + deletions == "
+                             "reference_length")
+
     def finalize_row(self, row) -> float:
         """The error rate of one summed statistics row (ints, or a bootstrap resample's float sums)."""
         h, s, d, i, ref_len = (row[k] for k in range(5))
@@ -188,15 +197,9 @@ def error_rate_statistics(pairs: Pairs, unit: str, threads: int) -> np.ndarray:
     return out
 
 
-def _ordered(values: Any, name: str) -> None:
-    """Unordered collections cannot pair up with the other side: TypeError naming the argument."""
-    if isinstance(values, (set, frozenset, dict)):
-        raise TypeError(f"{name}: expected an ordered sequence (list, array, TokenBatch), got {type(values).__name__}")
-
-
 def _statistics(predictions: Any, references: Any, unit: str, threads) -> np.ndarray:
-    _ordered(predictions, "predictions")
-    _ordered(references, "references")
+    reject_unordered(predictions, "predictions")
+    reject_unordered(references, "references")
     n_threads = resolve_threads(threads)
     pairs = ingest_pairs(predictions, references, threads=n_threads)
     _single_references(pairs)

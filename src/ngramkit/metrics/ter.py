@@ -17,10 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from ..ingest.arguments import check_bool
 from ..ingest.inputs import IDS, text_buffers
 from ..ingest.pairs import Pairs, ingest_pairs
 from ..ingest.text_tokenizers import lowercased
 from ..ingest.threads import resolve_threads
+from ..stats.combine import check_n_references
 from ..stats.corpus_result import CorpusResult
 from ..stats.signature import Signature
 from .bleu import CHUNK_SIZE
@@ -46,18 +48,10 @@ class TerConfig:
     width = 2
 
 
-def _flag(value, name: str) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)) and value in (0, 1):
-        return bool(value)
-    raise TypeError(f"{name}: expected a bool, got {type(value).__name__} {value!r}")
-
-
 def make_config(normalized, no_punct, asian_support, case_sensitive) -> TerConfig:
     """Validate TER options (errors name the argument)."""
-    return TerConfig(_flag(normalized, "normalized"), _flag(no_punct, "no_punct"),
-                     _flag(asian_support, "asian_support"), _flag(case_sensitive, "case_sensitive"))
+    return TerConfig(check_bool(normalized, "normalized"), check_bool(no_punct, "no_punct"),
+                     check_bool(asian_support, "asian_support"), check_bool(case_sensitive, "case_sensitive"))
 
 
 def ter_score(num_edits, ref_length):
@@ -136,7 +130,10 @@ class TerResult(CorpusResult):
     def from_statistics(cls, statistics, config=None, n_references: int | str = 1):
         """A result from per-pair statistics ((n, 2): edits, average reference length) computed
         elsewhere, e.g. the ``statistics`` of several results stacked."""
-        return cls(check_statistics(statistics), config if config is not None else TerConfig(), n_references)
+        config = config if config is not None else TerConfig()
+        if not isinstance(config, TerConfig):
+            raise TypeError(f"config: expected a TerConfig, got {type(config).__name__}")
+        return cls(check_statistics(statistics), config, check_n_references(n_references))
 
     def finalize_row(self, row) -> float:
         """The TER of one summed statistics row (numpy rows keep their dtype, as in sacrebleu)."""
