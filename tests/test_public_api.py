@@ -103,5 +103,6 @@ def test_import_loads_no_metric_or_dependency_until_used():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert set(ngramkit.__all__) <= set(dir(ngramkit))
+    assert ngramkit.examples.realsumm_bart and ngramkit.dask.score  # modules load on first use
     with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
         ngramkit.not_a_name  # noqa: B018

@@ -42,11 +42,17 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
+#: subpackages and modules reachable as attributes (``ngramkit.metrics.bleu``), imported on first use
+_SUBMODULES = frozenset({"cli", "comparison", "compat", "dask", "examples", "ingest", "integrations", "metrics",
+                         "pipelines", "stats", "_core"})
+
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
 
 
 def __getattr__(name: str) -> object:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'ngramkit' has no attribute {name!r}")

@@ -23,6 +23,7 @@ import oracle  # noqa: E402  (tests/oracle.py)
 
 import ngramkit  # noqa: E402
 from ngramkit import _core  # noqa: E402
+from ngramkit.ingest.inputs import text_buffers  # noqa: E402
 
 ROUGE_TYPES = [f"rouge{n}" for n in range(1, 10)] + ["rougeL", "rougeLsum"]
 CLEAN_ERRORS = (TypeError, ValueError, OverflowError)
@@ -210,7 +211,7 @@ def sacrebleu_tokenizers(data: bytes) -> None:
     fdp = FuzzedDataProvider(data)
     texts = [_text(fdp) for _ in range(fdp.ConsumeIntInRange(1, 3))]
     kind = fdp.ConsumeIntInRange(0, 4)
-    buffers = ngramkit.ingest.inputs.text_buffers(texts, "texts")
+    buffers = text_buffers(texts, "texts")
     got = _core.sacrebleu_tokenize(*buffers, kind)
     tokenizer = _sacrebleu_tokenizers()[kind]
     for text, tokens in zip(texts, got):  # _core joins the tokens by one space, as BLEU splits them
