@@ -244,7 +244,8 @@ void fuzz_tercom(Reader& in) {
     ngramkit::ter::text_statistics(pv, rv, groups, options, 1, from_text);
     std::vector<ngramkit::IdSpan> refs;
     for (std::size_t k = 1; k < rows.size(); ++k) refs.push_back({rows[k].data(), rows[k].size()});
-    ngramkit::ter::group_statistics({rows[0].data(), rows[0].size()}, refs.data(), refs.size(), from_ids);
+    ngramkit::ter::TerWorkspace ws;
+    ngramkit::ter::group_statistics({rows[0].data(), rows[0].size()}, refs.data(), refs.size(), from_ids, ws);
     if (from_text[0] != from_ids[0] || from_text[1] != from_ids[1]) fail("TER text statistics differ from ids");
 }
 
