@@ -14,6 +14,13 @@ def read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").split("\n")
 
 
+def read_segments(path: Path) -> list[str]:
+    """Lines of a segment file: split on '\\n' only (a final newline ends the last line)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    return lines[:-1] if text.endswith("\n") else lines
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
@@ -29,6 +36,32 @@ def dialogsum(shared_data):
     refs = [read_lines(d / f"test.ref{k}.txt")[: len(hyp)] for k in (1, 2, 3)]
     assert len(hyp) == 500 and all(len(r) == 500 for r in refs)
     return hyp, refs
+
+
+WMT23_LANGS = {"en-de": "de", "en-zh": "zh", "en-ja": "ja"}
+
+
+@pytest.fixture(scope="session")
+def wmt23(shared_data):
+    """WMT23 general test: {pair: (reference lines, {system: hypothesis lines})}."""
+    root = shared_data / "wmt23" / "txt"
+    out = {}
+    for pair, lang in WMT23_LANGS.items():
+        ref = read_segments(root / "references" / f"generaltest2023.{pair}.ref.refA.{lang}")
+        systems = {p.name.split(".hyp.")[1][: -len(lang) - 1]: read_segments(p)
+                   for p in sorted((root / "system-outputs").glob(f"generaltest2023.{pair}.hyp.*"))}
+        assert systems and all(len(h) == len(ref) for h in systems.values())
+        out[pair] = (ref, systems)
+    return out
+
+
+@pytest.fixture(scope="session")
+def wmt24(shared_data):
+    """WMT24 en-ja: (reference lines, {system: hypothesis lines})."""
+    root = shared_data / "wmt24" / "txt"
+    ref = read_segments(root / "references" / "en-ja.refA.txt")
+    systems = {p.stem: read_segments(p) for p in sorted((root / "system-outputs" / "en-ja").glob("*.txt"))}
+    return ref, systems
 
 
 from ngramkit.examples import sentences_from_tags as realsumm_sentences  # noqa: E402

@@ -23,35 +23,6 @@ NATIVE = ["13a", "intl", "zh", "char", "none"]
 WMT23_PAIRS = {"en-de": ("de", "13a"), "en-zh": ("zh", "zh"), "en-ja": ("ja", "char")}
 
 
-def read_segments(path) -> list[str]:
-    """Lines of a segment file: split on '\\n' only (a final newline ends the last line)."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    return lines[:-1] if text.endswith("\n") else lines
-
-
-@pytest.fixture(scope="module")
-def wmt23(shared_data):
-    """{pair: (reference lines, {system: hypothesis lines})}."""
-    root = shared_data / "wmt23" / "txt"
-    out = {}
-    for pair, (lang, _) in WMT23_PAIRS.items():
-        ref = read_segments(root / "references" / f"generaltest2023.{pair}.ref.refA.{lang}")
-        systems = {p.name.split(".hyp.")[1][: -len(lang) - 1]: read_segments(p)
-                   for p in sorted((root / "system-outputs").glob(f"generaltest2023.{pair}.hyp.*"))}
-        assert systems and all(len(h) == len(ref) for h in systems.values())
-        out[pair] = (ref, systems)
-    return out
-
-
-@pytest.fixture(scope="module")
-def wmt24(shared_data):
-    root = shared_data / "wmt24" / "txt"
-    ref = read_segments(root / "references" / "en-ja.refA.txt")
-    systems = {p.stem: read_segments(p) for p in sorted((root / "system-outputs" / "en-ja").glob("*.txt"))}
-    return ref, systems
-
-
 def sacre_corpus(hyps, ref_streams, **kwargs):
     return BLEU(**kwargs).corpus_score(hyps, ref_streams)
 

@@ -3,7 +3,9 @@
 // lib_ter.translation_edit_rate: greedy shifts (size <= 10, distance <= 50, at most 1000
 // candidates per pair; the round reaching the cap applies no shift) and a beam-limited edit
 // distance (beam 25, ceil(m / n / 2 + 25) when m / n > 50) with ties sub/match > del > ins.
-// Memory: O(n * beam + m) per pair (only the band of each row is kept).
+// Memory: O(n * beam + m) per pair (only the band of each row is kept; operations are recomputed
+// along the trace, not stored). Buffers live in a per-thread TerWorkspace; shift candidates are
+// found through the reference positions sorted by word, not by scanning every (hyp, ref) pair.
 // Checked against sacrebleu by tests/test_ter_kernel.py (this kernel alone) and tests/test_ter.py.
 //
 // Statistics of a hypothesis and its references (rows groups[g]..groups[g+1]), two float64 as
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/parallel.hpp"
@@ -31,44 +34,47 @@ constexpr int kBeamWidth = 25;
 constexpr int kMaxCandidates = 1000;
 enum Op : char { kNop = ' ', kSub = 's', kIns = 'i', kDel = 'd', kUndef = 'x' };
 
-// Banded edit distance of hyp (rows) to ref (columns). Keeps, per row i, values and ops for
-// j in [lo[i], hi[i]); rows below `from` are reused from the previous call (same hypothesis
-// prefix and length).
+// Banded edit distance of hyp (rows) to ref (columns). Keeps, per row i, the values for j in
+// [lo[i], hi[i]); rows below `from` are reused from the previous call (same hypothesis prefix
+// and length). The operations are not stored: trace() recomputes them on its path.
 class BeamEditDistance {
 public:
-    explicit BeamEditDistance(const std::int32_t* ref, std::size_t m) : ref_(ref), m_(m) {}
+    // Starts over with reference ref (length m); buffers are kept for reuse.
+    void reset(const std::int32_t* ref, std::size_t m) {
+        ref_ = ref;
+        m_ = m;
+        n_ = static_cast<std::size_t>(-1);
+    }
 
     // Edit distance of h (length n); rows 1..from-1 are kept from the last call on a
     // hypothesis of the same length sharing its first from-1 words.
     std::int64_t run(const std::int32_t* h, std::size_t n, std::size_t from = 1) {
         if (n != n_ || from < 1) { setup(n); from = 1; }
+        h_ = h;
         for (std::size_t i = from; i <= n; ++i) {
             const std::size_t lo = lo_[i], hi = hi_[i];
-            const std::size_t plo = lo_[i - 1], phi = hi_[i - 1];
+            const std::size_t plo = lo_[i - 1], phi = hi_[i - 1];  // plo <= lo: bands only move right
             const std::int64_t* pv = &val_[base_[i - 1]];
-            std::int64_t* cv = &val_[base_[i]];
-            char* co = &op_[base_[i]];
-            auto prev = [&](std::size_t j) { return (j >= plo && j < phi) ? pv[j - plo] : kInf; };
-            for (std::size_t j = lo; j < hi; ++j) {
-                std::int64_t best = kInf;
-                char bop = kUndef;
-                if (j == 0) {
-                    best = prev(0) + 1;
-                    bop = kDel;
-                } else {
-                    const bool eq = h[i - 1] == ref_[j - 1];
-                    const std::int64_t c1 = prev(j - 1) + (eq ? 0 : 1);
-                    const std::int64_t c2 = prev(j) + 1;
-                    const std::int64_t c3 = (j > lo ? cv[j - 1 - lo] : kInf) + 1;
-                    if (best > c1) { best = c1; bop = eq ? kNop : kSub; }
-                    if (best > c2) { best = c2; bop = kDel; }
-                    if (best > c3) { best = c3; bop = kIns; }
-                }
-                cv[j - lo] = best;
-                co[j - lo] = bop;
+            std::int64_t* cv = &val_[base_[i]];  // cv[j - lo], j in [lo, hi)
+            const std::int32_t word = h[i - 1];
+            // up_left = prev(j - 1), left = cur(j - 1), carried along the row
+            std::int64_t up_left = (lo > plo && lo - 1 < phi) ? pv[lo - 1 - plo] : kInf, left = kInf;
+            std::size_t j = lo;
+            if (j == 0 && j < hi) {
+                up_left = 0 < phi ? pv[0] : kInf;
+                left = cv[0] = up_left + 1;  // lo == 0
+                ++j;
             }
+            // best of sub/match, deletion, insertion (first strictly smaller wins; kInf if none)
+            auto cell = [&](std::size_t col, std::int64_t up) {
+                const std::int64_t c1 = up_left + (word == ref_[col - 1] ? 0 : 1);
+                left = cv[col - lo] = std::min(std::min(kInf, c1), std::min(up, left) + 1);
+                up_left = up;
+            };
+            for (const std::size_t mid = std::min(hi, std::max(j, phi)); j < mid; ++j) cell(j, pv[j - plo]);
+            for (; j < hi; ++j) cell(j, kInf);
         }
-        return val_[base_[n] + (m_ - lo_[n])];
+        return value(n, m_);
     }
 
     // Trace of the last run, from (0,0) to (n,m), in sacrebleu's letters; false if undefined.
@@ -76,8 +82,7 @@ public:
         out.clear();
         std::size_t i = n_, j = m_;
         while (i > 0 || j > 0) {
-            char o = kUndef;
-            if (j >= lo_[i] && j < hi_[i]) o = op_[base_[i] + (j - lo_[i])];
+            const char o = op(i, j);
             out.push_back(o);
             if (o == kSub || o == kNop) { --i; --j; }
             else if (o == kIns) --j;
@@ -89,6 +94,25 @@ public:
     }
 
 private:
+    std::int64_t value(std::size_t i, std::size_t j) const {
+        return (j >= lo_[i] && j < hi_[i]) ? val_[base_[i] + (j - lo_[i])] : kInf;
+    }
+
+    // The operation run() chose at (i, j), by its rules: sub/match > del > ins on ties.
+    char op(std::size_t i, std::size_t j) const {
+        if (j < lo_[i] || j >= hi_[i]) return kUndef;
+        if (i == 0) return kIns;
+        if (j == 0) return kDel;
+        const bool eq = h_[i - 1] == ref_[j - 1];
+        const std::int64_t c1 = value(i - 1, j - 1) + (eq ? 0 : 1), c2 = value(i - 1, j) + 1, c3 = value(i, j - 1) + 1;
+        std::int64_t best = kInf;
+        char bop = kUndef;
+        if (best > c1) { best = c1; bop = eq ? kNop : kSub; }
+        if (best > c2) { best = c2; bop = kDel; }
+        if (best > c3) bop = kIns;
+        return bop;
+    }
+
     void setup(std::size_t n) {
         n_ = n;
         lo_.assign(n + 1, 0);
@@ -109,16 +133,15 @@ private:
         }
         for (std::size_t i = 0; i <= n; ++i) base_[i + 1] = base_[i] + (hi_[i] - lo_[i]);
         val_.assign(base_[n + 1], kInf);
-        op_.assign(base_[n + 1], kUndef);
-        for (std::size_t j = 0; j <= m_; ++j) { val_[j] = static_cast<std::int64_t>(j); op_[j] = kIns; }
+        for (std::size_t j = 0; j <= m_; ++j) val_[j] = static_cast<std::int64_t>(j);
     }
 
-    const std::int32_t* ref_;
-    std::size_t m_;
+    const std::int32_t* ref_ = nullptr;
+    std::size_t m_ = 0;
     std::size_t n_ = static_cast<std::size_t>(-1);
     std::vector<std::size_t> lo_, hi_, base_;
     std::vector<std::int64_t> val_;
-    std::vector<char> op_;
+    const std::int32_t* h_ = nullptr;  // the hypothesis of the last run
 };
 
 
@@ -136,18 +159,41 @@ inline void perform_shift(const std::vector<std::int32_t>& w, std::size_t start,
     else { add(0, start); add(start + len, len + target); add(start, start + len); add(len + target, n); }
 }
 
-// (edits, reference length) of sacrebleu's translation_edit_rate.
-inline std::int64_t translation_edit_rate(const std::int32_t* hyp, std::size_t n, const std::int32_t* ref,
-                                          std::size_t m) {
-    if (m == 0) return static_cast<std::int64_t>(n);
-    BeamEditDistance ed(ref, m);
-    std::vector<std::int32_t> words(hyp, hyp + n), shifted, best_words;
+// Buffers of translation_edit_rate, reused from pair to pair by one thread.
+struct TerWorkspace {
+    BeamEditDistance ed;
+    std::vector<std::int32_t> words, shifted, best_words;
     std::vector<char> tr;
-    std::vector<std::int64_t> align(m), hyp_err(n + 1), ref_err(m + 1);  // prefix sums
+    std::vector<std::int64_t> align, hyp_err, ref_err;  // alignment; error prefix sums
+    std::vector<std::pair<std::int32_t, std::size_t>> positions;  // (word, position) of ref, sorted
+};
+
+// The edits of sacrebleu's translation_edit_rate (its reference length is m).
+inline std::int64_t translation_edit_rate(const std::int32_t* hyp, std::size_t n, const std::int32_t* ref,
+                                          std::size_t m, TerWorkspace& ws) {
+    if (m == 0) return static_cast<std::int64_t>(n);
+    BeamEditDistance& ed = ws.ed;
+    ed.reset(ref, m);
+    auto& words = ws.words;
+    auto& shifted = ws.shifted;
+    auto& best_words = ws.best_words;
+    auto& tr = ws.tr;
+    auto& align = ws.align;
+    auto& hyp_err = ws.hyp_err;
+    auto& ref_err = ws.ref_err;
+    auto& positions = ws.positions;
+    words.assign(hyp, hyp + n);
+    align.resize(m);
+    hyp_err.resize(n + 1);
+    ref_err.resize(m + 1);
+    positions.resize(m);
+    for (std::size_t j = 0; j < m; ++j) positions[j] = {ref[j], j};
+    std::sort(positions.begin(), positions.end());
     std::int64_t shifts = 0;
     int checked = 0;
+    std::int64_t pre = 0;  // the edit distance of words: computed once per round
     while (true) {
-        const std::int64_t pre = ed.run(words.data(), n, 1);
+        pre = ed.run(words.data(), n, 1);
         std::size_t upto = n;
         if (!ed.trace(tr)) break;
         std::int64_t ph = -1, pr = -1;
@@ -167,9 +213,11 @@ inline std::int64_t translation_edit_rate(const std::int32_t* hyp, std::size_t n
         bool have = false, capped = false;
         std::int64_t bg = 0, bl = 0, bs = 0, bi = 0;
         for (std::size_t sh = 0; sh < n && !capped; ++sh) {
-            for (std::size_t sr = 0; sr < m && !capped; ++sr) {
-                const auto d = static_cast<std::int64_t>(sr) - static_cast<std::int64_t>(sh);
-                if (d > kMaxShiftDist || -d > kMaxShiftDist) continue;
+            // the reference positions sr within the shift distance whose word is words[sh], ascending
+            const std::size_t first = sh > kMaxShiftDist ? sh - kMaxShiftDist : 0, last = sh + kMaxShiftDist;
+            auto at = std::lower_bound(positions.begin(), positions.end(), std::make_pair(words[sh], first));
+            for (; at != positions.end() && at->first == words[sh] && at->second <= last && !capped; ++at) {
+                const std::size_t sr = at->second;
                 std::size_t len = 0;
                 while (words[sh + len] == ref[sr + len] && len < static_cast<std::size_t>(kMaxShiftSize)) {
                     ++len;
@@ -203,14 +251,21 @@ inline std::int64_t translation_edit_rate(const std::int32_t* hyp, std::size_t n
         ++shifts;
         words.swap(best_words);
     }
-    return shifts + ed.run(words.data(), n, 1);
+    return shifts + pre;  // words did not change since pre was computed
+}
+
+inline std::int64_t translation_edit_rate(const std::int32_t* hyp, std::size_t n, const std::int32_t* ref,
+                                          std::size_t m) {
+    TerWorkspace ws;
+    return translation_edit_rate(hyp, n, ref, m, ws);
 }
 
 // [fewest edits, average reference length] of one hypothesis and its n_refs >= 1 references.
-inline void group_statistics(const IdSpan& hyp, const IdSpan* refs, std::size_t n_refs, double* out) {
+inline void group_statistics(const IdSpan& hyp, const IdSpan* refs, std::size_t n_refs, double* out,
+                             TerWorkspace& ws) {
     std::int64_t best = kInf, total_length = 0;
     for (std::size_t k = 0; k < n_refs; ++k) {
-        best = std::min(best, translation_edit_rate(hyp.ids, hyp.len, refs[k].ids, refs[k].len));
+        best = std::min(best, translation_edit_rate(hyp.ids, hyp.len, refs[k].ids, refs[k].len, ws));
         total_length += static_cast<std::int64_t>(refs[k].len);
     }
     out[0] = static_cast<double>(best);
@@ -221,17 +276,22 @@ inline void group_statistics(const IdSpan& hyp, const IdSpan* refs, std::size_t 
 // Ctrl-C is seen quickly.
 constexpr std::size_t kTerChunk = 16;
 
+struct IdState {
+    std::vector<IdSpan> spans;
+    TerWorkspace ws;
+};
+
 // Statistics over token-id batches: out has n_pred rows of 2 float64.
 inline void id_statistics(const RaggedView<std::int32_t>& preds, const RaggedView<std::int32_t>& refs,
                           const std::int64_t* groups, int threads, double* out,
                           const std::function<bool()>& interrupted = {}) {
     parallel_chunks(
-        preds.n_rows, threads, kTerChunk, [] { return std::vector<IdSpan>{}; },
-        [&](std::vector<IdSpan>& spans, std::size_t begin, std::size_t end) {
+        preds.n_rows, threads, kTerChunk, [] { return IdState{}; },
+        [&](IdState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
-                spans.clear();
-                for (auto j = groups[g]; j < groups[g + 1]; ++j) spans.push_back(id_span(refs, static_cast<std::size_t>(j)));
-                group_statistics(id_span(preds, g), spans.data(), spans.size(), out + 2 * g);
+                st.spans.clear();
+                for (auto j = groups[g]; j < groups[g + 1]; ++j) st.spans.push_back(id_span(refs, static_cast<std::size_t>(j)));
+                group_statistics(id_span(preds, g), st.spans.data(), st.spans.size(), out + 2 * g, st.ws);
             }
         },
         interrupted);
@@ -240,6 +300,7 @@ inline void id_statistics(const RaggedView<std::int32_t>& preds, const RaggedVie
 struct TextState {
     TercomScratch scratch;
     TokenizedGroup group;
+    TerWorkspace ws;
 };
 
 // Statistics over UTF-8 text tokenized by the Tercom tokenizer (the caller lowercases). Word ids
@@ -255,7 +316,8 @@ inline void text_statistics(const RaggedView<char>& preds, const RaggedView<char
                 st.group.build(preds, refs, groups, g, [&](const char* text, std::size_t len, std::string& out) {
                     tercom_tokenize(text, len, options, st.scratch, out);
                 });
-                group_statistics(st.group.hypothesis(), st.group.references(), st.group.n_references(), out + 2 * g);
+                group_statistics(st.group.hypothesis(), st.group.references(), st.group.n_references(), out + 2 * g,
+                                 st.ws);
             }
         },
         interrupted);

@@ -4,6 +4,12 @@
 // written here from rouge-score's definitions (clipped n-gram counts, LCS DP, rougeLsum's
 // back-tracked union LCS), in the dense and in the bounded-memory forms of the LCS kernels;
 // malformed input must be rejected by the entry checks with std::invalid_argument.
+// The same bytes also drive TER (csrc/metrics/ter.hpp; equality with sacrebleu is tested in
+// Python): small id batches (up to ~70 words, past the beam and the shift distance) must give the
+// same statistics on 1 and 2 threads, the minimum over references of the single-pair kernel,
+// edits within [|n - m|, n + m] and 0 exactly for identical sequences; random Unicode through the
+// Tercom tokenizer (every option) must give single-space-separated valid UTF-8 and, through
+// text_statistics, the statistics of id_statistics on the interned words.
 //
 // Build and run (clang, from the repository root; documented in tests/fuzz/README.md):
 //   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc tests/fuzz/kernels_fuzzer.cpp -o /tmp/kernels_fuzzer
@@ -20,6 +26,7 @@
 #include <vector>
 
 #include "metrics/rouge.hpp"
+#include "metrics/ter.hpp"
 
 namespace {
 
@@ -134,6 +141,114 @@ void fail(const char* what) {
     std::abort();
 }
 
+
+// ---- TER --------------------------------------------------------------------------------------
+void flatten(const std::vector<Seq>& rows, Seq& ids, std::vector<std::int64_t>& offsets) {
+    offsets.assign(1, 0);
+    for (auto& r : rows) {
+        ids.insert(ids.end(), r.begin(), r.end());
+        offsets.push_back(std::int64_t(ids.size()));
+    }
+}
+
+void fuzz_ter_ids(Reader& in) {
+    const unsigned vocab = 1 + in.below(6);
+    const std::size_t long_rows = in.below(12) == 0 ? 50 : 0;  // rarely: shift search is quadratic
+    std::vector<Seq> preds(in.below(3)), refs;
+    std::vector<std::int64_t> groups(1, 0);
+    auto row = [&]() {
+        Seq r(in.below(14) + (in.below(2) ? long_rows : 0));
+        for (auto& t : r) t = std::int32_t(in.below(vocab));
+        return r;
+    };
+    for (auto& p : preds) {
+        p = row();
+        for (std::size_t k = 1 + in.below(3); k > 0; --k) refs.push_back(in.below(5) == 0 ? p : row());
+        groups.push_back(std::int64_t(refs.size()));
+    }
+    Seq p_ids, r_ids;
+    std::vector<std::int64_t> p_off, r_off;
+    flatten(preds, p_ids, p_off);
+    flatten(refs, r_ids, r_off);
+    const ngramkit::RaggedView<std::int32_t> pv{p_ids.data(), p_ids.size(), p_off.data(), preds.size()};
+    const ngramkit::RaggedView<std::int32_t> rv{r_ids.data(), r_ids.size(), r_off.data(), refs.size()};
+    std::vector<double> one(2 * preds.size(), -1), two(2 * preds.size(), -2);
+    ngramkit::ter::id_statistics(pv, rv, groups.data(), 1, one.data());
+    ngramkit::ter::id_statistics(pv, rv, groups.data(), 2, two.data());
+    if (one != two) fail("TER statistics depend on the number of threads");
+    for (std::size_t g = 0; g < preds.size(); ++g) {
+        const Seq& p = preds[g];
+        std::int64_t best = -1;
+        double length = 0;
+        for (auto j = groups[g]; j < groups[g + 1]; ++j) {
+            const Seq& r = refs[std::size_t(j)];
+            const std::int64_t e = ngramkit::ter::translation_edit_rate(p.data(), p.size(), r.data(), r.size());
+            const auto n = std::int64_t(p.size()), m = std::int64_t(r.size());
+            if (e < std::max(n - m, m - n) || e > n + m || (e == 0) != (p == r)) fail("TER edits out of bounds");
+            best = best < 0 ? e : std::min(best, e);
+            length += double(r.size());
+        }
+        if (one[2 * g] != double(best) || one[2 * g + 1] != length / double(groups[g + 1] - groups[g]))
+            fail("TER statistics are not the minimum over the references");
+    }
+}
+
+const std::uint32_t kTextPieces[] = {'a', 'b', 'A', ' ', ' ', '.', ',', '\'', '-', '"', '&', ';', '1', '9', '$', '\n',
+                                     0xA0, 0x3000, 0x4E2D, 0x6587, 0x3002, 0xFF0C, 0x3001, 0x30AB, 0xFF21, 0xE9};
+
+std::string random_text(Reader& in) {
+    static const char* const entities[] = {"&quot;", "&amp;", "&lt;", "&gt;", "&apos;", "<skipped>", "'s ", "n't"};
+    std::string out;
+    for (std::size_t k = in.below(24); k > 0; --k) {
+        const unsigned pick = in.below(40);
+        if (pick < 26) ngramkit::append_utf8(out, kTextPieces[pick]);
+        else if (pick < 34) out += entities[pick - 26];
+        else ngramkit::append_utf8(out, 1 + in.byte() * 251u % 0xD7FF);  // below the surrogates
+    }
+    return out;
+}
+
+void fuzz_tercom(Reader& in) {
+    std::vector<std::string> texts(2 + in.below(4));
+    for (auto& t : texts) t = random_text(in);
+    const ngramkit::TercomOptions options{in.below(2) == 1, in.below(2) == 1, in.below(2) == 1};
+    ngramkit::TercomScratch scratch;
+    ngramkit::StringInterner vocabulary;
+    std::string tokenized;
+    std::vector<Seq> rows;
+    for (const auto& t : texts) {
+        ngramkit::tercom_tokenize(t.data(), ngramkit::python_rstrip_length(t.data(), t.size()), options, scratch, tokenized);
+        if (!tokenized.empty() && (tokenized.front() == ' ' || tokenized.back() == ' ' ||
+                                   tokenized.find("  ") != std::string::npos))
+            fail("Tercom output is not single-space separated");
+        for (std::size_t i = 0; i < tokenized.size();) {
+            std::string again;
+            const std::size_t at = i;
+            ngramkit::append_utf8(again, ngramkit::decode_utf8(tokenized.data(), tokenized.size(), i));
+            if (tokenized.compare(at, i - at, again) != 0) fail("Tercom output is not valid UTF-8");
+        }
+        rows.emplace_back();
+        ngramkit::intern_words(tokenized, vocabulary, rows.back());
+    }
+    // the first text is the hypothesis, the others its references
+    std::string bytes;
+    std::vector<std::int64_t> offsets(1, 0);
+    for (const auto& t : texts) {
+        bytes += t;
+        offsets.push_back(std::int64_t(bytes.size()));
+    }
+    const std::int64_t groups[] = {0, std::int64_t(texts.size() - 1)};
+    const ngramkit::RaggedView<char> pv{bytes.data(), bytes.size(), offsets.data(), 1};
+    const ngramkit::RaggedView<char> rv{bytes.data(), bytes.size(), offsets.data() + 1, texts.size() - 1};
+    double from_text[2], from_ids[2];
+    ngramkit::ter::text_statistics(pv, rv, groups, options, 1, from_text);
+    std::vector<ngramkit::IdSpan> refs;
+    for (std::size_t k = 1; k < rows.size(); ++k) refs.push_back({rows[k].data(), rows[k].size()});
+    ngramkit::ter::TerWorkspace ws;
+    ngramkit::ter::group_statistics({rows[0].data(), rows[0].size()}, refs.data(), refs.size(), from_ids, ws);
+    if (from_text[0] != from_ids[0] || from_text[1] != from_ids[1]) fail("TER text statistics differ from ids");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -165,13 +280,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (unsigned n = 1 + in.below(4); n > 0; --n) types.push_back(1 + int(in.below(11)));
     const std::int64_t sep = in.below(3) == 0 ? std::int64_t(token()) : -1;
 
-    auto flatten = [](const std::vector<Seq>& rows, Seq& ids, std::vector<std::int64_t>& offsets) {
-        offsets.assign(1, 0);
-        for (auto& r : rows) {
-            ids.insert(ids.end(), r.begin(), r.end());
-            offsets.push_back(std::int64_t(ids.size()));
-        }
-    };
     Seq p_ids, r_ids;
     std::vector<std::int64_t> p_off, r_off;
     flatten(preds, p_ids, p_off);
@@ -232,6 +340,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const std::invalid_argument&) {
         if (!malformed) fail("valid input rejected");
     }
+    Reader ter_in{data, size};  // the same bytes, read afresh
+    fuzz_ter_ids(ter_in);
+    fuzz_tercom(ter_in);
     return 0;
 }
 
@@ -250,7 +361,7 @@ int main(int argc, char** argv) {
         LLVMFuzzerTestOneInput(buf.data(), buf.size());
         ++runs;
     }
-    std::printf("kernels_fuzzer: %zu random inputs in %.0f s, all equal to the naive reference\n", runs, seconds);
+    std::printf("kernels_fuzzer: %zu random inputs in %.0f s, all checks passed\n", runs, seconds);
     return 0;
 }
 #endif

@@ -21,7 +21,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-TARGET_NAMES = ["rouge_text", "rouge_ids", "sacrebleu_tokenizers", "bleu_chrf"]
+TARGET_NAMES = ["rouge_text", "rouge_ids", "sacrebleu_tokenizers", "bleu_chrf", "ter"]
 
 
 def _child(name: str, seconds: float | None, runs: int | None, artifacts: str, reproduce: str | None) -> None:

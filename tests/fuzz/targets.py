@@ -250,9 +250,40 @@ def bleu_chrf(data: bytes) -> None:
         assert s == CHRF(word_order=word_order, lowercase=lowercase).sentence_score(h, r).score, (h, r)
 
 
+# ----------------------------------------------------------------------------------------------
+# TER and the Tercom tokenizer vs sacrebleu (short texts: sacrebleu's shift search is slow)
+# ----------------------------------------------------------------------------------------------
+def ter(data: bytes) -> None:
+    from sacrebleu.metrics.ter import TER
+    from sacrebleu.tokenizers.tokenizer_ter import TercomTokenizer
+
+    fdp = FuzzedDataProvider(data)
+    n = fdp.ConsumeIntInRange(1, 3)
+    hyps = [_text(fdp, 12) for _ in range(n)]
+    refs = [[_text(fdp, 12) for _ in range(fdp.ConsumeIntInRange(1, 2))] for _ in range(n)]
+    options = {name: fdp.ConsumeBool() for name in ("normalized", "no_punct", "asian_support", "case_sensitive")}
+    metric = TER(**options)
+    width = max(len(r) for r in refs)
+    streams = [[r[k] if k < len(r) else None for r in refs] for k in range(width)]
+    got = ngramkit.ter(hyps, refs, threads=fdp.ConsumeIntInRange(1, 2), **options)
+    expected = metric.corpus_score(hyps, streams)
+    assert (got.score, got.num_edits, got.ref_length) == (expected.score, expected.num_edits, expected.ref_length), \
+        (hyps, refs, options, got.score, expected.score)
+    for h, r, s in zip(hyps, refs, ngramkit.sentence_ter(hyps, refs, **options)):
+        assert s == metric.sentence_score(h, r).score, (h, r, options)
+    texts = hyps + [t for r in refs for t in r]
+    lowered = texts if options["case_sensitive"] else [t.lower() for t in texts]
+    tokens = _core.tercom_tokenize(*ngramkit.ingest.inputs.text_buffers(lowered, "texts"), options["normalized"],
+                                   options["no_punct"], options["asian_support"])
+    tokenizer = TercomTokenizer(**options)
+    for text, tok in zip(texts, tokens):
+        assert tok.split() == tokenizer(text).split(), (text, options, tok)
+
+
 TARGETS = {
     "rouge_text": rouge_text,
     "rouge_ids": rouge_ids,
     "sacrebleu_tokenizers": sacrebleu_tokenizers,
     "bleu_chrf": bleu_chrf,
+    "ter": ter,
 }
