@@ -278,11 +278,13 @@ def test_threads_and_chunks(wmt23, monkeypatch):
 # bad input
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", OPTION_NAMES)
-@pytest.mark.parametrize("value", ["yes", 2, None, 1.0])
-def test_bad_option_types(name, value):
-    with pytest.raises(TypeError, match=name):
+@pytest.mark.parametrize("value,error", [("yes", TypeError), (2, ValueError), (None, TypeError), (1.0, TypeError)])
+def test_bad_option_types(name, value, error):
+    """Booleans as everywhere (ingest.arguments.check_bool): a bool, numpy bool or 0/1; another int
+    is a wrong value (ValueError), anything else a wrong type (TypeError)."""
+    with pytest.raises(error, match=name):
         ngramkit.ter(["a b"], ["a b"], **{name: value})
-    with pytest.raises(TypeError, match=name):
+    with pytest.raises(error, match=name):
         ngramkit.sentence_ter(["a b"], ["a b"], **{name: value})
 
 
