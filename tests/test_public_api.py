@@ -19,6 +19,7 @@ TOP_LEVEL = {
     "mean_score", "rouge", "score_columns", "score_table", "scores_from_statistics", "sentence_bleu",
     "sentence_chrf", "tokenize", "TerResult", "ter", "sentence_ter",
     "MbrResult", "mbr", "near_duplicates", "pairwise", "pairwise_pools", "self_bleu",
+    "Accumulator", "accumulator",
 }
 
 MODULE_NAMES = {

@@ -19,12 +19,15 @@ from .metrics.rouge import rouge
 from .metrics.rouge_result import RougeResult, RougeScores, scores_from_statistics
 from .metrics.rouge_types import VALID_ROUGE_TYPES
 from .metrics.ter import TerResult, sentence_ter, ter
+from .pipelines.accumulators import Accumulator, accumulator
 from .pipelines.pairwise import MbrResult, mbr, near_duplicates, pairwise, pairwise_pools
 from .pipelines.tables import TableScores, dataset_scorer, score_columns, score_table
 from .stats.bootstrap import bootstrap_interval, mean_score
 from .stats.scores import AggregateScore, Score
 
 __all__ = [
+    "Accumulator",
+    "accumulator",
     "MbrResult",
     "mbr",
     "near_duplicates",
