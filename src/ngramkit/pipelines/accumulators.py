@@ -32,28 +32,13 @@ import numpy as np
 
 from ..metrics.bleu import BleuResult, bleu
 from ..metrics.chrf import ChrfResult, chrf
-from ..metrics.registry import METRICS
+from ..metrics.registry import METRICS, empty_result
 from ..metrics.rouge import rouge
 from ..metrics.ter import TerResult, ter
 from ..stats.scores import Score
 
 _FUNCTIONS = {"rouge": rouge, "bleu": bleu, "chrf": chrf, "ter": ter}
 _SUMMED = {"bleu": BleuResult, "chrf": ChrfResult}
-
-
-def _check_options(metric: str, options: dict):
-    """The metric on no pairs (options checked once): as token ids, else as text (options such as
-    ``use_stemmer`` apply to text only)."""
-    try:
-        return _FUNCTIONS[metric]([], [], **options)
-    except ValueError as error:
-        try:
-            result = _FUNCTIONS[metric]([""], [""], **options)
-        except Exception:
-            raise error from None
-        if metric == "rouge":
-            return result
-        return type(result)(result.statistics[:0], result.config, 1)
 
 
 def _nrefs_moments(label, n: int) -> np.ndarray:
@@ -82,7 +67,7 @@ class Accumulator:
             raise ValueError(f"first_row: {first_row} outside [0, n_total={n_total}]")
         self.metric, self.options = metric, dict(options)
         self.n_total, self.first_row = (None if n_total is None else int(n_total)), int(first_row)
-        empty = _check_options(metric, options)
+        empty = empty_result(metric, options)
         self._empty_config = None if metric == "rouge" else empty.config  # until a batch tells text or ids
         self._types = list(empty) if metric == "rouge" else []
         self.reset()
