@@ -70,8 +70,10 @@ def _entries(table) -> dict:
 def _items_statistics(name: str, items) -> Any:
     """The ngramkit result of lm-eval's aggregation ``name`` on ``items`` ((reference, prediction)
     tuples, as lm-eval collects them), formatted by lm-eval's ``_sacreformat``."""
-    from .. import bleu, chrf, ter
     from ..compat.sacrebleu import _per_hypothesis
+    from ..metrics.bleu import bleu
+    from ..metrics.chrf import chrf
+    from ..metrics.ter import ter
 
     metrics, _ = _host()
     refs, preds = metrics._sacreformat(list(zip(*items))[0], list(zip(*items))[1])
