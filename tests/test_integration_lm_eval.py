@@ -60,8 +60,10 @@ def test_chunks_of_1000_and_other_aggregations_untouched():
     items = _items(6, 2, seed=4)
     want = lm_metrics.bootstrap_stderr(lm_metrics.bleu, items, 2000)  # two chunks: seeds 0 and 1
     median_want = lm_metrics.bootstrap_stderr(lm_metrics.median, list(range(30)), 50)
+    original_bleu = lm_metrics.bleu
     nk.install()
     assert lm_metrics.bootstrap_stderr(lm_metrics.bleu, items, 2000) == want
+    assert lm_metrics.bootstrap_stderr(original_bleu, items, 2000) == want  # a task built before install()
     assert lm_metrics.bootstrap_stderr(lm_metrics.median, list(range(30)), 50) == median_want
 
 

@@ -113,9 +113,12 @@ def _resample_scores(result, seed: int, resamples: int) -> list[float]:
 
 def bootstrap_stderr(f: Callable, xs, iters: int) -> float:
     """lm-eval's ``bootstrap_stderr(f, xs, iters)``: for ngramkit's aggregations, the same draws
-    and the same standard error from statistics summed per resample; else lm-eval's own."""
+    and the same standard error from statistics summed per resample (also for lm-eval's own four
+    functions, as held by tasks built before :func:`install`); else lm-eval's own."""
     metrics, _ = _host()
     name = getattr(f, "ngramkit_aggregation", None)
+    if name is None:  # lm-eval's own function, held by a task built before install(): the same numbers
+        name = next((n for n, original in _saved.get("originals", {}).items() if f is original), None)
     if name is None:
         return _saved["bootstrap_stderr"](f, xs, iters)
     result = _items_statistics(name, xs)
