@@ -115,7 +115,8 @@ def _simple_evaluate(tmp_path, bootstrap_iters):
             words = [rng.choice(WORDS) for _ in range(rng.randint(1, 12))]
             f.write(json.dumps({"source": " ".join(words), "target": " ".join(words[::-1][:9])}) + "\n")
     (tmp_path / "task.yaml").write_text(TASK_YAML.format(data=data))
-    out = simple_evaluate(model=Echo(), tasks=["nk_local_mt"], task_manager=TaskManager(include_path=str(tmp_path), include_defaults=False),
+    manager = TaskManager(include_path=str(tmp_path), include_defaults=False)
+    out = simple_evaluate(model=Echo(), tasks=["nk_local_mt"], task_manager=manager,
                           bootstrap_iters=bootstrap_iters)
     return out["results"]["nk_local_mt"]
 

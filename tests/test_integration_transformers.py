@@ -89,7 +89,8 @@ def test_summarization_metrics_equal_the_example(tokenizer):
     preds = np.where(ep.predictions != -100, ep.predictions, tokenizer.pad_token_id)
     labels = np.where(ep.label_ids != -100, ep.label_ids, tokenizer.pad_token_id)
     decoded_preds = ["\n".join(_sentences(p.strip())) for p in tokenizer.batch_decode(preds, skip_special_tokens=True)]
-    decoded_labels = ["\n".join(_sentences(x.strip())) for x in tokenizer.batch_decode(labels, skip_special_tokens=True)]
+    decoded_labels = ["\n".join(_sentences(x.strip()))
+                      for x in tokenizer.batch_decode(labels, skip_special_tokens=True)]
     types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
     scorer = rouge_scorer.RougeScorer(types, use_stemmer=True)
     aggregator = scoring.BootstrapAggregator()

@@ -23,7 +23,8 @@ def test_text_rewards_equal_the_api():
     assert got == ngramkit.rouge(COMPLETIONS, REFERENCES, rouge_types=["rougeL"])["rougeL"].fmeasure.tolist()
     assert all(type(v) is float for v in got)
     r2 = _call(trl.rouge_reward(rouge_type="rouge2", measure="recall", use_stemmer=True))
-    assert r2 == ngramkit.rouge(COMPLETIONS, REFERENCES, rouge_types=["rouge2"], use_stemmer=True)["rouge2"].recall.tolist()
+    want = ngramkit.rouge(COMPLETIONS, REFERENCES, rouge_types=["rouge2"], use_stemmer=True)["rouge2"].recall
+    assert r2 == want.tolist()
     assert _call(trl.bleu_reward()) == (ngramkit.sentence_bleu(COMPLETIONS, REFERENCES) / 100).tolist()
     assert _call(trl.bleu_reward(percent=True)) == ngramkit.sentence_bleu(COMPLETIONS, REFERENCES).tolist()
     assert _call(trl.chrf_reward(word_order=2)) == (ngramkit.sentence_chrf(COMPLETIONS, REFERENCES, word_order=2)

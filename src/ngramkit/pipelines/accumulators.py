@@ -108,7 +108,8 @@ class Accumulator:
         elif self.n_total is not None:
             start = self.first_row + self._seen
             if start + n > self.n_total:
-                raise ValueError(f"update: {self._seen + n} pairs from row {self.first_row} exceed n_total={self.n_total}")
+                raise ValueError(f"update: {self._seen + n} pairs from row {self.first_row} exceed "
+                                 f"n_total={self.n_total}")
             if self.metric == "rouge":
                 self.values[:, start:start + n] = rows
             else:
