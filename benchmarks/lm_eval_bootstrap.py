@@ -1,7 +1,7 @@
 """lm-eval's bootstrap standard error of bleu / chrf / chrf++ / ter, with and without ngramkit.
 
     python benchmarks/lm_eval_bootstrap.py [--resamples 20] [--ter-resamples 2] [--fast-resamples 1000]
-                                           [--metrics bleu chrf chrf++ ter]
+                                           [--metrics bleu chrf chrf++ ter] [--items N]
 
 Items: WMT23 en-de ONLINE-B against the official reference (557 paragraph-long segments, from
 ``../shared/data``), as lm-eval collects them: ``(reference, prediction)``. Both sides run in one
@@ -43,13 +43,14 @@ def main() -> None:
     parser.add_argument("--ter-resamples", type=int, default=2)
     parser.add_argument("--fast-resamples", type=int, default=1000)
     parser.add_argument("--metrics", nargs="+", default=["bleu", "chrf", "chrf++", "ter"])
+    parser.add_argument("--items", type=int, default=None, help="the first N items only")
     args = parser.parse_args()
     import lm_eval.api.metrics as metrics
     from lm_eval.api.registry import get_aggregation
 
     from ngramkit.integrations import lm_eval as nk
 
-    items = _items()
+    items = _items()[: args.items]
     print(f"{len(items)} items (WMT23 en-de ONLINE-B), one process", flush=True)
     print(f"{'metric':8} {'lm-eval ms/resample':>20} {'ngramkit ms/resample':>21} {'ratio':>8}  stderr (equal)",
           flush=True)
