@@ -126,3 +126,17 @@ def test_nrefs_label_and_bad_input():
         acc.update(["a", "b", "c"], ["a", "b", "c"])
     with pytest.raises(ValueError, match="n_total"):
         acc.compute()
+
+
+@pytest.mark.parametrize("metric", ["rouge", "bleu", "ter"])
+def test_padded_token_batches(metric):
+    """Batches as a training loop holds them: padded id arrays, 0 the pad id."""
+    rng = np.random.default_rng(0)
+    hyps = rng.integers(0, 12, size=(64, 20))
+    refs = rng.integers(0, 12, size=(64, 18))
+    acc = ngramkit.accumulator(metric)
+    for start in range(0, 64, 16):
+        acc.update(ngramkit.TokenBatch.from_padded(hyps[start:start + 16], pad_id=0),
+                   ngramkit.TokenBatch.from_padded(refs[start:start + 16], pad_id=0))
+    lists = lambda a: [[int(t) for t in row if t != 0] for row in a]  # noqa: E731
+    _same(metric, acc.compute(), _one_shot(metric, lists(hyps), lists(refs), {}))
