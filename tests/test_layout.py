@@ -18,7 +18,7 @@ RANKS = {
     "stats": 2,
     "metrics": 3,
     "comparison": 4, "pipelines": 4, "compat": 4,
-    "cli": 5,
+    "cli": 5, "integrations": 5,
     "__init__": 6, "__main__": 6, "dask": 6,
 }
 # Folders of the same rank do not import each other.

@@ -20,6 +20,7 @@ TOP_LEVEL = {
     "sentence_chrf", "tokenize", "TerResult", "ter", "sentence_ter",
     "MbrResult", "mbr", "near_duplicates", "pairwise", "pairwise_pools", "self_bleu",
     "CerResult", "ErrorRateResult", "WerResult", "cer", "wer",
+    "Accumulator", "accumulator",
 }
 
 MODULE_NAMES = {

@@ -32,6 +32,7 @@ _EXPORTS = {
     "scores_from_statistics": "metrics.rouge_result",
     "VALID_ROUGE_TYPES": "metrics.rouge_types",
     "TerResult": "metrics.ter", "sentence_ter": "metrics.ter", "ter": "metrics.ter",
+    "Accumulator": "pipelines.accumulators", "accumulator": "pipelines.accumulators",
     "MbrResult": "pipelines.pairwise", "mbr": "pipelines.pairwise", "near_duplicates": "pipelines.pairwise",
     "pairwise": "pipelines.pairwise", "pairwise_pools": "pipelines.pairwise",
     "TableScores": "pipelines.tables", "dataset_scorer": "pipelines.tables", "score_columns": "pipelines.tables",
@@ -77,6 +78,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from .metrics.rouge_result import RougeResult, RougeScores, scores_from_statistics  # noqa: F401
     from .metrics.rouge_types import VALID_ROUGE_TYPES  # noqa: F401
     from .metrics.ter import TerResult, sentence_ter, ter  # noqa: F401
+    from .pipelines.accumulators import Accumulator, accumulator  # noqa: F401
     from .pipelines.pairwise import MbrResult, mbr, near_duplicates, pairwise, pairwise_pools  # noqa: F401
     from .pipelines.tables import TableScores, dataset_scorer, score_columns, score_table  # noqa: F401
     from .stats.bootstrap import bootstrap_interval, mean_score  # noqa: F401

@@ -50,3 +50,20 @@ def check_metrics(metrics) -> list[str]:
         raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown)) or '(empty)'}; "
                          f"choose among {', '.join(METRICS)}")
     return list(dict.fromkeys(metrics))
+
+
+def empty_result(metric: str, options: dict):
+    """``metric``'s function on no pairs with ``options``, so the options are checked once: as token
+    ids, else as text (options such as ``use_stemmer`` apply to text only). A corpus metric's
+    result keeps the options' config."""
+    from . import bleu, chrf, rouge, ter
+
+    function = {"rouge": rouge.rouge, "bleu": bleu.bleu, "chrf": chrf.chrf, "ter": ter.ter}[metric]
+    try:
+        return function([], [], **options)
+    except ValueError as error:
+        try:
+            result = function([""], [""], **options)
+        except Exception:
+            raise error from None
+        return result if metric == "rouge" else type(result)(result.statistics[:0], result.config, 1)
