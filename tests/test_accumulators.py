@@ -140,3 +140,26 @@ def test_padded_token_batches(metric):
                    ngramkit.TokenBatch.from_padded(refs[start:start + 16], pad_id=0))
     lists = lambda a: [[int(t) for t in row if t != 0] for row in a]  # noqa: E731
     _same(metric, acc.compute(), _one_shot(metric, lists(hyps), lists(refs), {}))
+
+
+@pytest.mark.parametrize("metric", ["wer", "cer"])
+def test_error_rates_batches_merges_and_summed_states(metric):
+    """WER / CER (one reference per prediction): batches, merges and summed state dicts equal
+    the one-shot result, whose numbers are tested against jiwer in test_wer.py."""
+    hyps, refs = _corpus(200, seed=3)
+    refs = [r[0] for r in refs]
+    want = getattr(ngramkit, metric)(hyps, refs)
+    parts = []
+    for a, b in _splits(len(hyps), random.Random(2)):
+        acc = ngramkit.accumulator(metric)
+        acc.update(hyps[a:b], refs[a:b])
+        parts.append(acc)
+    states = [p.state_dict() for p in parts]  # before the merge below changes parts[0]
+    merged = parts[0]
+    for p in parts[1:]:
+        merged.merge(p)
+    _same(metric, merged.compute(), want)
+    summed = ngramkit.accumulator(metric)
+    for state in states:
+        summed.load_state_dict(state, add=True)
+    _same(metric, summed.compute(), want)

@@ -56,9 +56,10 @@ def empty_result(metric: str, options: dict):
     """``metric``'s function on no pairs with ``options``, so the options are checked once: as token
     ids, else as text (options such as ``use_stemmer`` apply to text only). A corpus metric's
     result keeps the options' config."""
-    from . import bleu, chrf, rouge, ter
+    from . import bleu, chrf, error_rates, rouge, ter
 
-    function = {"rouge": rouge.rouge, "bleu": bleu.bleu, "chrf": chrf.chrf, "ter": ter.ter}[metric]
+    function = {"rouge": rouge.rouge, "bleu": bleu.bleu, "chrf": chrf.chrf, "ter": ter.ter, "wer": error_rates.wer,
+                "cer": error_rates.cer}[metric]
     try:
         return function([], [], **options)
     except ValueError as error:

@@ -32,13 +32,14 @@ import numpy as np
 
 from ..metrics.bleu import BleuResult, bleu
 from ..metrics.chrf import ChrfResult, chrf
+from ..metrics.error_rates import CerResult, WerResult, cer, wer
 from ..metrics.registry import METRICS, empty_result
 from ..metrics.rouge import rouge
 from ..metrics.ter import TerResult, ter
 from ..stats.scores import Score
 
-_FUNCTIONS = {"rouge": rouge, "bleu": bleu, "chrf": chrf, "ter": ter}
-_SUMMED = {"bleu": BleuResult, "chrf": ChrfResult}
+_FUNCTIONS = {"rouge": rouge, "bleu": bleu, "chrf": chrf, "ter": ter, "wer": wer, "cer": cer}
+_SUMMED = {"bleu": BleuResult, "chrf": ChrfResult, "wer": WerResult, "cer": CerResult}
 
 
 def _nrefs_moments(label, n: int) -> np.ndarray:
@@ -52,7 +53,8 @@ class Accumulator:
 
     Parameters
     ----------
-    metric : ``"rouge"``, ``"bleu"``, ``"chrf"`` or ``"ter"``.
+    metric : ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"``, ``"wer"`` or ``"cer"`` (BLEU, chrF, WER and
+        CER keep summed int64 statistics).
     n_total, first_row : ROUGE and TER only, optional: the number of pairs all workers will be fed
         and the global index of this worker's first pair, so the state sum-reduces (module docstring).
     **options : keyword arguments of :func:`ngramkit.rouge` / ``bleu`` / ``chrf`` / ``ter``.
@@ -180,8 +182,8 @@ class Accumulator:
 
     def compute(self):
         """The corpus score of every pair fed (and merged): ROUGE a ``{type: Score}`` of mean
-        precision / recall / F1 (what ``ngramkit.rouge(all).mean()`` gives); BLEU / chrF / TER a
-        :class:`BleuResult` / :class:`ChrfResult` / :class:`TerResult`."""
+        precision / recall / F1 (what ``ngramkit.rouge(all).mean()`` gives); BLEU / chrF / TER / WER /
+        CER their result type."""
         if self.n_total is not None and int(self.n_pairs[0]) != self.n_total:
             raise ValueError(f"compute: fed {int(self.n_pairs[0])} pairs, expected n_total={self.n_total}")
         if self.metric in _SUMMED:
