@@ -76,3 +76,28 @@ def test_compare_rows_and_resamples(dialogsum_pairs):
     assert result.row("model", "WER")["score"] == jiwer.wer(ref, hyp)
     assert result.row("model", "CER")["score"] == jiwer.cer(ref, hyp)
     assert 0 < result.row("model", "WER")["p_value"] <= 1
+
+
+def test_evaluate_wer_cer_drop_ins(dialogsum_pairs):
+    """evaluate's wer / cer scripts on jiwer 4: concatenate_texts gives jiwer's corpus rate, the
+    default sums each pair's counts (computed here with jiwer, as the scripts do)."""
+    from ngramkit.compat import evaluate
+
+    hyp, ref = dialogsum_pairs
+    for ours, process, rate in ((evaluate.wer, jiwer.process_words, "wer"),
+                                (evaluate.cer, jiwer.process_characters, "cer")):
+        assert ours(hyp, ref, concatenate_texts=True) == getattr(process(ref, hyp), rate)
+        incorrect = total = 0
+        for h, r in zip(hyp, ref):
+            m = process(r, h)
+            incorrect += m.substitutions + m.deletions + m.insertions
+            total += m.substitutions + m.deletions + m.hits
+        assert ours(hyp, ref) == incorrect / total
+    assert evaluate.wer(["this is the prediction", "there is an other sample"],
+                        ["this is the reference", "there is another one"]) == 0.5  # the script's docstring
+    assert evaluate.cer(["this is the prediction", "there is an other sample"],
+                        ["this is the reference", "there is another one"]) == 0.34146341463414637
+    with pytest.raises(ZeroDivisionError, match="references"):
+        evaluate.wer(["a"], [""])
+    with pytest.raises(TypeError, match="concatenate_texts"):
+        evaluate.cer(["a"], ["a"], concatenate_texts="yes")

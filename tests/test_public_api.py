@@ -37,7 +37,7 @@ MODULE_NAMES = {
     "ngramkit.compat.nltk": ["bleu_score"],
     "ngramkit.compat.nltk.bleu_score": ["SmoothingFunction", "corpus_bleu", "sentence_bleu", "modified_precision",
                                         "brevity_penalty", "closest_ref_length"],
-    "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf", "ter"],
+    "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf", "ter", "wer", "cer"],
     "ngramkit.compat.jiwer": ["wer", "mer", "wil", "wip", "cer", "process_words", "process_characters",
                               "visualize_alignment", "AlignmentChunk", "WordOutput", "CharacterOutput"],
 }

@@ -1,4 +1,4 @@
-"""Drop-ins for HF evaluate's ``rouge``, ``bleu``, ``sacrebleu``, ``chrf`` and ``ter`` metrics:
+"""Drop-ins for HF evaluate's ``rouge``, ``bleu``, ``sacrebleu``, ``chrf``, ``ter``, ``wer`` and ``cer`` metrics:
 ``evaluate.load(name).compute(...)`` as plain functions of the same arguments, returning the
 same dicts, computed by ngramkit's kernels (and without downloading metric scripts).
 
@@ -9,6 +9,8 @@ same dicts, computed by ngramkit's kernels (and without downloading metric scrip
   reference length, optional add-one smoothing on every order), 0-1 scale.
 * ``sacrebleu`` / ``chrf`` / ``ter``: sacrebleu's corpus BLEU / chrF / TER with every prediction
   having the same number of references, as evaluate requires.
+* ``wer`` / ``cer``: evaluate's scripts on jiwer 4 (``process_words`` / ``process_characters``):
+  the summed counts' rate, a float.
 """
 from __future__ import annotations
 
@@ -328,3 +330,36 @@ def ter(
     result = _kernel_ter(predictions, groups, normalized=normalized, no_punct=ignore_punct,
                          asian_support=support_zh_ja_chars, case_sensitive=case_sensitive, threads=threads)
     return {"score": result.score, "num_edits": int(result.num_edits), "ref_length": result.ref_length}
+
+
+def _error_rate(kernel, predictions, references, concatenate_texts, threads) -> float:
+    """evaluate's ``wer`` / ``cer`` on jiwer 4 (``process_words`` / ``process_characters``): with
+    ``concatenate_texts`` jiwer's corpus rate; otherwise Σ(S + D + I) / Σ(S + D + H) over the
+    pairs — the same number, except that evaluate then divides by zero when every reference is
+    empty (ZeroDivisionError here too)."""
+    check_bool(concatenate_texts, "concatenate_texts")
+    result = kernel(predictions, references, threads=threads)
+    if concatenate_texts:
+        return result.wer
+    total = result.substitutions + result.deletions + result.hits
+    if total == 0:
+        raise ZeroDivisionError("references: every reference is empty; evaluate's per-pair sum divides by zero "
+                                "(concatenate_texts=True gives jiwer's rate instead)")
+    return (result.substitutions + result.deletions + result.insertions) / total
+
+
+def wer(predictions: Sequence[str], references: Sequence[str], concatenate_texts: bool = False, *,
+        threads: int | None = None) -> float:
+    """What ``evaluate.load("wer").compute(predictions=..., references=...)`` returns: the word
+    error rate (a float) with jiwer's default word transform; one reference per prediction."""
+    from ..metrics.error_rates import wer as _kernel_wer
+
+    return _error_rate(_kernel_wer, predictions, references, concatenate_texts, threads)
+
+
+def cer(predictions: Sequence[str], references: Sequence[str], concatenate_texts: bool = False, *,
+        threads: int | None = None) -> float:
+    """What ``evaluate.load("cer").compute(...)`` returns with jiwer 4: the character error rate."""
+    from ..metrics.error_rates import cer as _kernel_cer
+
+    return _error_rate(_kernel_cer, predictions, references, concatenate_texts, threads)
