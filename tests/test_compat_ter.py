@@ -19,7 +19,7 @@ from sacrebleu.metrics import TER as SacreTER  # noqa: E402
 from ngramkit.compat import evaluate as ev  # noqa: E402
 from ngramkit.compat import sacrebleu as ours  # noqa: E402
 
-from test_bleu import read_segments  # noqa: E402
+from conftest import read_segments  # noqa: E402
 
 OPTION_NAMES = ("normalized", "no_punct", "asian_support", "case_sensitive")
 EVERY_OPTION = [dict(zip(OPTION_NAMES, flags)) for flags in itertools.product((False, True), repeat=4)]
