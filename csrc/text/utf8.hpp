@@ -121,4 +121,15 @@ inline std::size_t python_rstrip_length(const char* text, std::size_t len) {
     return end;
 }
 
+// Leading and trailing Python whitespace removed (str.strip()): [begin, end) byte range.
+inline void python_strip(const char* s, std::size_t len, std::size_t& begin, std::size_t& end) {
+    end = python_rstrip_length(s, len);
+    begin = 0;
+    while (begin < end) {
+        std::size_t i = begin;
+        if (!is_python_space(decode_utf8(s, end, i))) break;
+        begin = i;
+    }
+}
+
 }  // namespace ngramkit
