@@ -10,6 +10,11 @@
 // edits within [|n - m|, n + m] and 0 exactly for identical sequences; random Unicode through the
 // Tercom tokenizer (every option) must give single-space-separated valid UTF-8 and, through
 // text_statistics, the statistics of id_statistics on the interned words.
+// And the edit-distance kernel of WER/CER (csrc/metrics/edit_distance.hpp; equality with
+// rapidfuzz's opcodes is tested in Python): on id sequences of every size class (one 64-bit word,
+// the diagonal band, blocks, and rarely past the recorded-matrix limit where Hirschberg splits),
+// the counts must be a minimal alignment (a naive Levenshtein DP), add up to both lengths, and
+// agree with the editops and opcodes, whose runs must turn the reference into the hypothesis.
 //
 // Build and run (clang, from the repository root; documented in tests/fuzz/README.md):
 //   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc tests/fuzz/kernels_fuzzer.cpp -o /tmp/kernels_fuzzer
@@ -25,6 +30,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "metrics/edit_distance.hpp"
 #include "metrics/rouge.hpp"
 #include "metrics/ter.hpp"
 
@@ -249,6 +255,67 @@ void fuzz_tercom(Reader& in) {
     if (from_text[0] != from_ids[0] || from_text[1] != from_ids[1]) fail("TER text statistics differ from ids");
 }
 
+// ---- WER / CER edit distance -------------------------------------------------------------------
+std::int64_t naive_levenshtein(const Seq& a, const Seq& b) {
+    std::vector<std::int64_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = std::int64_t(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::int64_t diagonal = row[0];
+        row[0] = std::int64_t(i);
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::int64_t up = row[j];
+            row[j] = std::min({up + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+void fuzz_edit_distance(Reader& in) {
+    using ngramkit::edit::OpType;
+    const unsigned vocab = 1 + in.below(8);
+    static const std::size_t kSizes[] = {0, 8, 40, 70, 200, 700};  // word, band, blocks; rarely Hirschberg
+    auto row = [&]() {
+        const unsigned size_class = in.below(24) == 0 ? 5 : in.below(5);
+        Seq r(in.below(unsigned(kSizes[size_class] + 9)) + (size_class == 5 ? 1500 : 0));
+        for (auto& t : r) t = std::int32_t(in.below(vocab));
+        return r;
+    };
+    const Seq ref = row();
+    Seq hyp = in.below(3) == 0 ? ref : row();
+    if (!hyp.empty() && in.below(2)) hyp[in.below(unsigned(hyp.size()))] = std::int32_t(vocab);  // one edit
+    ngramkit::edit::Aligner aligner;
+    const auto c = aligner.counts(ref.data(), ref.size(), hyp.data(), hyp.size());
+    if (c.hits + c.substitutions + c.deletions != std::int64_t(ref.size()) ||
+        c.hits + c.substitutions + c.insertions != std::int64_t(hyp.size()) || c.hits < 0 || c.substitutions < 0)
+        fail("edit counts do not add up to the lengths");
+    if (c.substitutions + c.deletions + c.insertions != naive_levenshtein(ref, hyp))
+        fail("edit counts are not a minimal alignment");
+    std::int64_t subs = 0, dels = 0, ins = 0;
+    for (const auto& op : aligner.editops(ref.data(), ref.size(), hyp.data(), hyp.size())) {
+        subs += op.type == OpType::Replace;
+        dels += op.type == OpType::Delete;
+        ins += op.type == OpType::Insert;
+    }
+    if (subs != c.substitutions || dels != c.deletions || ins != c.insertions) fail("editops disagree with counts");
+    std::size_t src = 0, dest = 0;
+    for (const auto& op : aligner.opcodes(ref.data(), ref.size(), hyp.data(), hyp.size())) {
+        const std::size_t n_src = op.src_end - op.src_begin, n_dest = op.dest_end - op.dest_begin;
+        bool ok = op.src_begin == src && op.dest_begin == dest && op.src_end <= ref.size() && op.dest_end <= hyp.size();
+        if (ok && op.type == OpType::Equal)
+            ok = n_src == n_dest && std::equal(ref.begin() + std::ptrdiff_t(op.src_begin),
+                                               ref.begin() + std::ptrdiff_t(op.src_end),
+                                               hyp.begin() + std::ptrdiff_t(op.dest_begin));
+        if (ok && op.type == OpType::Replace) ok = n_src == n_dest && n_src > 0;
+        if (ok && op.type == OpType::Delete) ok = n_dest == 0 && n_src > 0;
+        if (ok && op.type == OpType::Insert) ok = n_src == 0 && n_dest > 0;
+        if (!ok) fail("opcodes do not turn the reference into the hypothesis");
+        src = op.src_end;
+        dest = op.dest_end;
+    }
+    if (src != ref.size() || dest != hyp.size()) fail("opcodes do not cover both sequences");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -343,6 +410,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Reader ter_in{data, size};  // the same bytes, read afresh
     fuzz_ter_ids(ter_in);
     fuzz_tercom(ter_in);
+    Reader edit_in{data, size};
+    fuzz_edit_distance(edit_in);
     return 0;
 }
 
