@@ -56,6 +56,20 @@ def int_at_least(minimum: int, what: str):
     return parse
 
 
+def int_or_float(value: str) -> int | float:
+    """An argparse ``type=``: an int when ``value`` is written as one (``1``), else a float
+    (``0.5``), so a metric named after its option (chrF's ``chrF{beta}``) reads as sacrebleu's:
+    ``--beta 1`` gives ``chrF1`` as ``sacrebleu --chrf-beta 1`` and ``CHRF(beta=1)`` do."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+
+
 def open_binary(path: str) -> BinaryIO:
     """The file's bytes (decompressed for the :data:`COMPRESSED_SUFFIXES`); ``-`` is stdin."""
     if path == "-":

@@ -15,6 +15,10 @@ from .outputs import write_stdout
 
 _non_negative = int_at_least(0, "non-negative")
 
+#: What ``ngramkit demo`` scores by default: the API's default types and rougeLsum, since the
+#: shipped pairs have their sentences on separate lines (the --help text is made from this).
+DEMO_ROUGE_TYPES = (*DEFAULT_ROUGE_TYPES, "rougeLsum")
+
 
 def _summary(result: RougeResult, bootstrap: int, seed: int) -> dict:
     out: dict = {"pairs": result.n_pairs}
@@ -55,8 +59,8 @@ def _print_per_pair(result: RougeResult, stream) -> None:
         print("\t".join(row), file=stream)
 
 
-def _add_scoring_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rouge-types", default=",".join(DEFAULT_ROUGE_TYPES),
+def _add_scoring_options(p: argparse.ArgumentParser, default_types=DEFAULT_ROUGE_TYPES) -> None:
+    p.add_argument("--rouge-types", default=",".join(default_types),
                    help=f"comma-separated, among {','.join(VALID_ROUGE_TYPES)} (default: %(default)s)")
     p.add_argument("--use-stemmer", action="store_true", help="Porter-stem tokens longer than 3 characters")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
@@ -80,7 +84,7 @@ def add_parsers(sub) -> None:
                          help="string that separates sentences within a line (e.g. '<q>'), for rougeLsum")
     _add_scoring_options(p_rouge)
     p_demo = sub.add_parser("demo", help="score the 25 REALSumm pairs shipped with ngramkit (BART vs reference)")
-    _add_scoring_options(p_demo)
+    _add_scoring_options(p_demo, DEMO_ROUGE_TYPES)
 
 
 def _inputs(args):
@@ -103,8 +107,6 @@ def _inputs(args):
 def run(args) -> int:
     """Run ``ngramkit rouge`` or ``ngramkit demo`` with parsed arguments; CliError for user errors."""
     types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
-    if args.command == "demo" and args.rouge_types == ",".join(DEFAULT_ROUGE_TYPES):
-        types = list(DEFAULT_ROUGE_TYPES) + ["rougeLsum"]
     predictions, references = _inputs(args)
     try:
         result = rouge(predictions, references, types, use_stemmer=args.use_stemmer, threads=args.threads,
