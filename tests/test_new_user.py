@@ -88,3 +88,113 @@ def test_cli_beta_rejects_non_numbers(files, capsys):
     with pytest.raises(SystemExit) as exc:
         cli_main(["score", "--metrics", "chrf", "--beta", "two", "--hyp", hyp, "--ref", ref])
     assert exc.value.code == 2 and "--beta" in capsys.readouterr().err
+
+
+# --- several reference columns in the table helpers ---------------------------------------------
+
+def _dialogsum_slice(dialogsum, n=40):
+    hyp, refs = dialogsum
+    return hyp[:n], [r[:n] for r in refs]
+
+
+def _expected_columns(hyps, ref_columns):
+    """Per-pair rouge-score score_multi F1 and sacrebleu sentence BLEU / chrF / TER of every row
+    against all its references."""
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"])
+    groups = [list(g) for g in zip(*ref_columns)]
+    rouge = [scorer.score_multi(g, h) for h, g in zip(hyps, groups)]
+    bleu = sacrebleu.BLEU(effective_order=True)
+    chrf, ter = sacrebleu.CHRF(), sacrebleu.TER()
+    return {
+        "rouge1_fmeasure": [s["rouge1"].fmeasure for s in rouge],
+        "rougeL_fmeasure": [s["rougeL"].fmeasure for s in rouge],
+        "bleu": [bleu.sentence_score(h, g).score for h, g in zip(hyps, groups)],
+        "chrf": [chrf.sentence_score(h, g).score for h, g in zip(hyps, groups)],
+        "ter": [ter.sentence_score(h, g).score for h, g in zip(hyps, groups)],
+    }, groups
+
+
+def _assert_columns(got, expected):
+    for name, values in expected.items():
+        assert list(got[name]) == pytest.approx(values, abs=1e-12), name
+
+
+METRICS = ("rouge", "bleu", "chrf", "ter")
+
+
+def test_dataset_scorer_several_reference_columns(dialogsum):
+    hyps, (r1, r2, r3) = _dialogsum_slice(dialogsum)
+    expected, groups = _expected_columns(hyps, [r2, r3])
+    scorer = __import__("ngramkit").dataset_scorer(METRICS, ref_col=["summary2", "summary3"])
+    got = scorer({"prediction": hyps, "summary2": r2, "summary3": r3})
+    _assert_columns(got, expected)
+    # a cell holding a list of references adds all of them, in column order
+    got = __import__("ngramkit").dataset_scorer(METRICS, ref_col=["a", "b"])(
+        {"prediction": hyps, "a": [[x] for x in r2], "b": r3})
+    _assert_columns(got, expected)
+
+
+def test_score_table_several_reference_columns(dialogsum):
+    import ngramkit
+
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    hyps, (r1, r2, r3) = _dialogsum_slice(dialogsum)
+    expected, groups = _expected_columns(hyps, [r1, r2, r3])
+    data = {"prediction": hyps, "s1": r1, "s2": r2, "s3": r3}
+    for table in (pa.table(data), pd.DataFrame(data)):
+        scores, results = ngramkit.score_table(table, METRICS, ref_col=["s1", "s2", "s3"])
+        got = {c: list(scores[c]) if hasattr(scores, "index") else scores.column(c).to_pylist() for c in expected}
+        _assert_columns(got, expected)
+        assert results["bleu"].score == pytest.approx(
+            sacrebleu.BLEU().corpus_score(hyps, [r1, r2, r3]).score, abs=1e-12)
+        assert results["chrf"].score == pytest.approx(
+            sacrebleu.CHRF().corpus_score(hyps, [r1, r2, r3]).score, abs=1e-12)
+    pl = pytest.importorskip("polars")
+    scores, _ = ngramkit.score_table(pl.DataFrame(data), METRICS, ref_col=["s1", "s2", "s3"])
+    _assert_columns({c: scores[c].to_list() for c in expected}, expected)
+
+
+@pytest.mark.parametrize("call", ["score_table", "dataset_scorer"])
+def test_several_reference_columns_refused_where_unsupported(call):
+    import ngramkit
+
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"prediction": ["a b"], "s1": ["a"], "s2": ["b"]})
+
+    def run(metrics, ref_col):
+        if call == "score_table":
+            return ngramkit.score_table(frame, metrics, ref_col=ref_col).scores
+        return ngramkit.dataset_scorer(metrics, ref_col=ref_col)(frame.to_dict("list"))
+
+    for metric in ("wer", "cer"):
+        with pytest.raises(ValueError, match=f"ref_col: {metric} take exactly one reference"):
+            run(("rouge", metric), ["s1", "s2"])
+    for bad, error in (([], TypeError), ([1], TypeError), ({"s1"}, TypeError), (["s1", "s1"], ValueError)):
+        with pytest.raises(error, match="ref_col"):
+            run("rouge", bad)
+    with pytest.raises(KeyError, match="'s9'"):
+        run("rouge", ["s1", "s9"])
+    assert list(run("wer", ["s1"])["wer"]) == [pytest.approx(1.0)]  # one name in a list is one column
+
+
+def test_dask_several_reference_columns(dialogsum):
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    import dask
+    import ngramkit.dask
+
+    hyps, (r1, r2, r3) = _dialogsum_slice(dialogsum, 12)
+    expected, groups = _expected_columns(hyps, [r2, r3])
+    frame = dd.from_pandas(pd.DataFrame({"prediction": hyps, "s2": r2, "s3": r3}), npartitions=3)
+    with dask.config.set(scheduler="synchronous"):
+        per_pair, corpus = ngramkit.dask.score(frame, METRICS, ref_col=["s2", "s3"])
+        _assert_columns(per_pair.compute(), expected)
+        assert corpus["bleu"]["score"] == pytest.approx(
+            sacrebleu.BLEU().corpus_score(hyps, [r2, r3]).score, abs=1e-12)
+        bag = __import__("dask.bag", fromlist=["bag"]).from_sequence(
+            [{"prediction": h, "s2": a, "s3": b} for h, a, b in zip(hyps, r2, r3)], npartitions=2)
+        per_pair, corpus = ngramkit.dask.score(bag, METRICS, ref_col=["s2", "s3"])
+        _assert_columns(per_pair.compute(), expected)
+    with pytest.raises(ValueError, match="ref_col"):
+        ngramkit.dask.score(frame, ("bleu", "wer"), ref_col=["s2", "s3"])
