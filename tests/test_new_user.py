@@ -198,3 +198,36 @@ def test_dask_several_reference_columns(dialogsum):
         _assert_columns(per_pair.compute(), expected)
     with pytest.raises(ValueError, match="ref_col"):
         ngramkit.dask.score(frame, ("bleu", "wer"), ref_col=["s2", "s3"])
+
+
+# --- compare: which test has which columns -----------------------------------------------------
+
+def test_compare_columns_by_test_as_documented_and_as_sacrebleu():
+    pytest.importorskip("pandas")
+    import ngramkit
+    from sacrebleu.significance import PairedTest
+
+    systems = {"base": HYPS, "other": REFS[:2] + ["a b c d e g"]}
+    refs = [REFS]
+    bleu = sacrebleu.BLEU()
+    named = list(systems.items())
+    _, ar = PairedTest(named, {"BLEU": bleu}, refs, test_type="ar", n_samples=50)()
+    _, bs = PairedTest(named, {"BLEU": bleu}, refs, test_type="bs", n_samples=50)()
+    assert all(r.mean is None and r.ci is None for r in ar["BLEU"])
+    assert all(r.mean is not None and r.ci is not None for r in bs["BLEU"])
+    documented = {"bs": ["system", "metric", "score", "delta", "p_value", "mean", "ci"],
+                  "ar": ["system", "metric", "score", "delta", "p_value"]}
+    for test, sacre in (("ar", ar), ("bs", bs)):
+        result = ngramkit.compare(systems, REFS, metrics="bleu", test=test, n_samples=50)
+        assert list(result.to_pandas().columns) == documented[test]
+        for name, expected in zip(systems, sacre["BLEU"]):
+            row = result.row(name, "BLEU")
+            if test == "ar":
+                assert row["mean"] is None and row["ci"] is None
+            else:
+                assert (row["mean"], row["ci"]) == pytest.approx((expected.mean, expected.ci), abs=1e-9)
+        for where in (ngramkit.Comparison.to_pandas.__doc__, ngramkit.compare.__doc__):
+            assert ", ".join(documented[test]) in " ".join(where.split())
+    readme = " ".join((__import__("pathlib").Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    for test, columns in documented.items():
+        assert f'`test="{test}"`: `{", ".join(columns)}`' in readme
