@@ -51,6 +51,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     g = p.add_argument_group("output")
     g.add_argument("--format", choices=("table", "json"), default="table", help="default: %(default)s")
     g.add_argument("--report", metavar="PATH", help="also write a self-contained HTML report to PATH")
+    g.add_argument("--report-metrics", metavar="NAMES", default=None,
+                   help="the report's 'pairs that differ most' tables: comma-separated metric rows (rouge1,BLEU,"
+                        "chrF2; 'rouge' for every ROUGE row; default: every metric)")
+    g.add_argument("--report-examples", type=_non_negative, metavar="N", default=20,
+                   help="pairs per 'differ most' table in the report (default: %(default)s; 0: none)")
     return p
 
 
@@ -119,8 +124,16 @@ def run(args) -> int:
     except (TypeError, ValueError, ImportError) as err:
         raise CliError(str(err)) from None
     if args.report:
+        from ..comparison.html_report import choose_example_metrics
+
+        try:
+            choose_example_metrics(result, args.report_metrics)
+        except (TypeError, ValueError) as err:
+            raise CliError(f"--report-metrics: {str(err).removeprefix('example_metrics: ')}") from None
         with AtomicOutput(args.report, "--report", ".html") as out:
-            result.report(out.temp)
+            result.report(out.temp, max_examples=args.report_examples, example_metrics=args.report_metrics)
+    elif args.report_metrics is not None:
+        raise CliError("--report-metrics: needs --report PATH")
     if args.format == "json":
         write_stdout(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     else:

@@ -283,11 +283,17 @@ class Comparison:
 
         return html_fragment(self)
 
-    def report(self, path) -> None:
-        """Write the self-contained HTML report (figures need matplotlib: ``ngramkit[plot]``)."""
+    def report(self, path, *, max_examples: int = 20, example_metrics=None) -> None:
+        """Write the self-contained HTML report (figures need matplotlib: ``ngramkit[plot]``).
+
+        ``max_examples``: rows of each "pairs that differ most" table (0: none). ``example_metrics``:
+        the metrics that get such tables — None (default): every metric row; else row names
+        (``"rouge1"``, ``"BLEU"``, ``"chrF2"``; case-insensitive; ``"rouge"`` / ``"chrf"`` for
+        their rows), a list or a comma-separated str. Texts longer than 400 characters or 8
+        lines show their beginning, the full text a click away."""
         from .html_report import write_report
 
-        write_report(self, path)
+        write_report(self, path, max_examples=max_examples, example_metrics=example_metrics)
 
 
 def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu", "chrf"), test: str = "bs",
