@@ -231,3 +231,82 @@ def test_compare_columns_by_test_as_documented_and_as_sacrebleu():
     readme = " ".join((__import__("pathlib").Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
     for test, columns in documented.items():
         assert f'`test="{test}"`: `{", ".join(columns)}`' in readme
+
+
+# --- the sacrebleu drop-in: __version__, tokenizers and the metric objects' attributes ----------
+
+def _segments(wmt23, n=150):
+    texts = []
+    for ref, systems in wmt23.values():
+        texts += ref[:n] + next(iter(systems.values()))[:n]
+    return texts + ["", " ", "  Hello,  World. \t", "a\u00a0b\u3000c", "<skipped> x&amp;y", "Ünïcödé — “quotes” 1,000.5"]
+
+
+def test_sacrebleu_dropin_version_is_the_mirrored_release():
+    from ngramkit.compat import sacrebleu as ours
+
+    assert isinstance(ours.__version__, str) and ours.__version__ == sacrebleu.__version__
+
+
+@pytest.mark.parametrize("tokenize", ["13a", "intl", "char", "zh", "none"])
+@pytest.mark.parametrize("lowercase", [False, True])
+def test_sacrebleu_dropin_bleu_tokenizer(wmt23, tokenize, lowercase):
+    from ngramkit.compat import sacrebleu as ours
+
+    theirs = sacrebleu.BLEU(tokenize=tokenize, lowercase=lowercase)
+    mine = ours.BLEU(tokenize=tokenize, lowercase=lowercase)
+    assert mine.tokenizer_signature == theirs.tokenizer_signature == theirs.tokenizer.signature() == \
+        mine.tokenizer.signature()
+    for text in _segments(wmt23):
+        assert mine.tokenizer(text) == theirs.tokenizer(text), repr(text)
+    with pytest.raises(TypeError, match="line"):
+        mine.tokenizer(None)
+
+
+@pytest.mark.parametrize("options", [{}, {"case_sensitive": True}, {"normalized": True}, {"no_punct": True},
+                                     {"normalized": True, "no_punct": True, "asian_support": True}])
+def test_sacrebleu_dropin_ter_tokenizer(wmt23, options):
+    from ngramkit.compat import sacrebleu as ours
+
+    theirs, mine = sacrebleu.TER(**options), ours.TER(**options)
+    assert mine.tokenizer_signature == theirs.tokenizer_signature == "tercom"
+    for text in _segments(wmt23, 60):
+        assert mine.tokenizer(text) == theirs.tokenizer(text), repr(text)
+
+
+def test_sacrebleu_dropin_metric_attributes():
+    from ngramkit.compat import sacrebleu as ours
+    from ngramkit.compat.sacrebleu.metrics import BLEU, CHRF, METRICS, TER  # noqa: F401
+
+    assert sorted(METRICS) == sorted(sacrebleu.metrics.METRICS)
+    for name in ("BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore"):
+        assert hasattr(ours.metrics, name) and hasattr(sacrebleu.metrics, name)
+    assert ours.BLEU.TOKENIZER_DEFAULT == sacrebleu.BLEU.TOKENIZER_DEFAULT
+    assert ours.BLEU.SMOOTH_DEFAULTS == sacrebleu.BLEU.SMOOTH_DEFAULTS
+    assert set(ours.BLEU.TOKENIZERS) <= set(sacrebleu.BLEU.TOKENIZERS)
+    assert (ours.CHRF.CHAR_ORDER, ours.CHRF.WORD_ORDER, ours.CHRF.BETA) == \
+        (sacrebleu.CHRF.CHAR_ORDER, sacrebleu.CHRF.WORD_ORDER, sacrebleu.CHRF.BETA)
+    pairs = [(ours.BLEU(lowercase=True, max_ngram_order=3, effective_order=True), sacrebleu.BLEU(
+              lowercase=True, max_ngram_order=3, effective_order=True)),
+             (ours.CHRF(word_order=2, char_order=5), sacrebleu.CHRF(word_order=2, char_order=5)),
+             (ours.TER(no_punct=True), sacrebleu.TER(no_punct=True))]
+    public = {"BLEU": ["effective_order", "lowercase", "max_ngram_order", "n_bootstrap", "seed", "smooth_method",
+                       "smooth_value", "tokenizer_signature", "trg_lang"],
+              "CHRF": ["beta", "char_order", "eps_smoothing", "lowercase", "n_bootstrap", "order", "seed",
+                       "whitespace", "word_order"],
+              "TER": ["asian_support", "case_sensitive", "n_bootstrap", "no_punct", "normalized", "seed",
+                      "tokenizer_signature"]}
+    for mine, theirs in pairs:
+        for attribute in public[type(theirs).__name__]:
+            assert getattr(mine, attribute) == getattr(theirs, attribute), attribute
+        assert hasattr(mine, "tokenizer") == hasattr(theirs, "tokenizer")
+        mine.corpus_score(HYPS, [REFS], n_bootstrap=10)
+        theirs.corpus_score(HYPS, [REFS], n_bootstrap=10)
+        assert (mine.n_bootstrap, mine.seed) == (theirs.n_bootstrap, theirs.seed)
+        assert str(mine.get_signature()).rsplit("|", 1)[0] == str(theirs.get_signature()).rsplit("|", 1)[0]
+
+
+def test_readme_no_longer_says_n_bootstrap_is_missing():
+    readme = " ".join((__import__("pathlib").Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert "is not offered yet" not in readme
+    assert "`corpus_score(n_bootstrap=N)`" in readme
