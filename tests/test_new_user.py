@@ -310,3 +310,56 @@ def test_readme_no_longer_says_n_bootstrap_is_missing():
     readme = " ".join((__import__("pathlib").Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
     assert "is not offered yet" not in readme
     assert "`corpus_score(n_bootstrap=N)`" in readme
+
+
+# --- ngramkit.compat.rouge_score.tokenizers ------------------------------------------------------
+
+ADVERSARIAL = ["", "   ", "!!!", "The RUNNING dogs ran, quickly!", "naïve café 123abc", "a\nb\tc", "ééé ß 東京",
+               "generously generalization's", "x" * 300, "it's 3.14 -- don't"]
+
+
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_rouge_score_default_tokenizer(dialogsum, use_stemmer):
+    from rouge_score import tokenizers as theirs_module
+
+    from ngramkit.compat.rouge_score import tokenizers
+
+    hyp, refs = dialogsum
+    theirs, mine = theirs_module.DefaultTokenizer(use_stemmer), tokenizers.DefaultTokenizer(use_stemmer=use_stemmer)
+    assert isinstance(mine, tokenizers.Tokenizer)
+    for text in hyp[:150] + refs[0][:150] + ADVERSARIAL:
+        assert mine.tokenize(text) == theirs.tokenize(text), repr(text)
+    with pytest.raises(TypeError, match="text"):
+        mine.tokenize(None)
+    with pytest.raises(TypeError, match="use_stemmer"):
+        tokenizers.DefaultTokenizer(use_stemmer="no")
+
+
+def test_rouge_score_tokenizer_base_class_and_scorer(dialogsum):
+    from rouge_score import tokenizers as theirs_module
+
+    from ngramkit.compat.rouge_score import rouge_scorer as mine_scorer, tokenizers
+
+    with pytest.raises(TypeError):
+        tokenizers.Tokenizer()  # abstract, as rouge-score's
+
+    def whitespace_class(base):
+        class Whitespace(base):
+            def tokenize(self, text):
+                return text.lower().split()
+        return Whitespace()
+
+    hyp, refs = dialogsum
+    types = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    cases = [(tokenizers.DefaultTokenizer(True), theirs_module.DefaultTokenizer(True)),
+             (tokenizers.DefaultTokenizer(), theirs_module.DefaultTokenizer()),
+             (whitespace_class(tokenizers.Tokenizer), whitespace_class(theirs_module.Tokenizer))]
+    for mine_tok, theirs_tok in cases:
+        mine = mine_scorer.RougeScorer(types, tokenizer=mine_tok)
+        theirs = rouge_scorer.RougeScorer(types, tokenizer=theirs_tok)
+        for h, r in zip(hyp[:60], refs[1][:60]):
+            assert mine.score(r, h) == theirs.score(r, h)
+    # rouge-score ignores use_stemmer when given a tokenizer: the tokenizer's own setting counts
+    mine = mine_scorer.RougeScorer(["rouge1"], use_stemmer=True, tokenizer=tokenizers.DefaultTokenizer(False))
+    theirs = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True, tokenizer=theirs_module.DefaultTokenizer(False))
+    assert mine.score("running dogs", "run dog") == theirs.score("running dogs", "run dog")
