@@ -363,3 +363,86 @@ def test_rouge_score_tokenizer_base_class_and_scorer(dialogsum):
     mine = mine_scorer.RougeScorer(["rouge1"], use_stemmer=True, tokenizer=tokenizers.DefaultTokenizer(False))
     theirs = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True, tokenizer=theirs_module.DefaultTokenizer(False))
     assert mine.score("running dogs", "run dog") == theirs.score("running dogs", "run dog")
+
+
+# --- ngramkit.compat.evaluate.load ---------------------------------------------------------------
+
+def _evaluate_references():
+    """The reference computations of evaluate's scripts (rouge-score, tensorflow/nmt's BLEU over
+    evaluate's 13a, sacrebleu, jiwer), as the compat tests replay them."""
+    import jiwer
+    from test_compat_evaluate import evaluate_reference as evaluate_rouge
+    from test_compat_evaluate_bleu import evaluate_bleu, evaluate_chrf, evaluate_sacrebleu
+    from test_compat_ter import evaluate_ter
+
+    def evaluate_error_rate(process, rate):
+        def compute(predictions, references, concatenate_texts=False):
+            if concatenate_texts:
+                return getattr(process(references, predictions), rate)
+            counts = [process(r, p) for p, r in zip(predictions, references)]
+            return sum(m.substitutions + m.deletions + m.insertions for m in counts) / sum(
+                m.substitutions + m.deletions + m.hits for m in counts)
+        return compute
+
+    return {"rouge": evaluate_rouge, "bleu": evaluate_bleu, "sacrebleu": evaluate_sacrebleu, "chrf": evaluate_chrf,
+            "ter": evaluate_ter, "wer": evaluate_error_rate(jiwer.process_words, "wer"),
+            "cer": evaluate_error_rate(jiwer.process_characters, "cer")}
+
+
+LOAD_OPTIONS = {"rouge": {"use_stemmer": True}, "bleu": {"max_order": 3, "smooth": True},
+                "sacrebleu": {"tokenize": "intl", "lowercase": True}, "chrf": {"word_order": 2, "beta": 3},
+                "ter": {"case_sensitive": True}, "wer": {"concatenate_texts": True}, "cer": {}}
+NAMES = {"rouge": "rouge", "bleu": "bleu", "sacrebleu": "sacrebleu", "chrf": "chr_f", "ter": "ter", "wer": "wer",
+         "cer": "cer"}
+
+
+@pytest.mark.parametrize("name", list(LOAD_OPTIONS))
+def test_evaluate_load_compute_equals_evaluates_script(dialogsum, name):
+    import numpy as np
+
+    from ngramkit.compat import evaluate
+
+    reference = _evaluate_references()[name]
+    hyp, refs = dialogsum
+    predictions, single = hyp[:80], refs[0][:80]
+    multi = [[a, b] for a, b in zip(refs[0][:80], refs[1][:80])]
+    module = evaluate.load(name)
+    assert module.name == NAMES[name]
+    cases = [(single, {}), (single, LOAD_OPTIONS[name])]
+    if name not in ("wer", "cer"):
+        cases.append((multi, LOAD_OPTIONS[name]))
+    for references, options in cases:
+        np.random.seed(7)
+        expected = reference(predictions, references, **options)
+        np.random.seed(7)
+        assert module.compute(predictions=predictions, references=references, **options) == expected
+        # accumulated: add / add_batch, then compute(); the module is empty afterwards
+        np.random.seed(7)
+        module.add(prediction=predictions[0], reference=references[0])
+        module.add_batch(predictions=predictions[1:50], references=references[1:50])
+        assert module.compute(predictions=predictions[50:], references=references[50:], **options) == expected
+        with pytest.raises(ValueError, match="no predictions"):
+            module.compute(**options)
+        # options given to load are compute's defaults
+        np.random.seed(7)
+        assert evaluate.load(name, **options).compute(predictions=predictions, references=references) == expected
+
+
+def test_evaluate_load_names_and_errors():
+    from ngramkit.compat import evaluate
+
+    with pytest.raises(ValueError, match="rouge, bleu, sacrebleu, chrf, ter, wer, cer"):
+        evaluate.load("meteor")
+    assert evaluate.load("evaluate-metric/rouge").name == "rouge"
+    assert evaluate.load("bleu", cache_dir="/nonexistent", keep_in_memory=True).name == "bleu"
+    with pytest.raises(TypeError, match="bleu.compute: unknown option 'use_stemmer'"):
+        evaluate.load("bleu").compute(predictions=["a"], references=["a"], use_stemmer=True)
+    with pytest.raises(TypeError, match="unknown option 'bogus'"):
+        evaluate.load("rouge", bogus=1)
+    with pytest.raises(ValueError, match="num_process"):
+        evaluate.load("rouge", num_process=2)
+    module = evaluate.load("chrf")
+    with pytest.raises(ValueError, match="Mismatch"):
+        module.add_batch(predictions=["a", "b"], references=["a"])
+    with pytest.raises(ValueError, match="both"):
+        module.compute(predictions=["a"])
