@@ -446,3 +446,57 @@ def test_evaluate_load_names_and_errors():
         module.add_batch(predictions=["a", "b"], references=["a"])
     with pytest.raises(ValueError, match="both"):
         module.compute(predictions=["a"])
+
+
+# --- empty input and byte-order marks --------------------------------------------------------------
+
+def test_empty_input_scores_zero_everywhere(tmp_path, capsys):
+    import ngramkit
+
+    empty = tmp_path / "e.txt"
+    empty.write_text("", encoding="utf-8")
+    # the references: sacrebleu scores an empty text 0.0; the API's ROUGE mean of no pairs is 0.0
+    for fn in (sacrebleu.corpus_bleu, sacrebleu.corpus_chrf, sacrebleu.corpus_ter):
+        assert fn([""], [[""]]).score == 0.0
+    assert all(s == (0.0, 0.0, 0.0) for s in ngramkit.rouge([], []).mean().values())
+    assert cli_main(["score", "--hyp", str(empty), "--ref", str(empty), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["pairs"] == 0
+    assert all(v == 0.0 for t, m in summary["rouge"].items() if t != "signature" for v in m.values())
+    assert summary["bleu"]["score"] == summary["chrf"]["score"] == 0.0
+    assert cli_main(["rouge", "-p", str(empty), "-r", str(empty), "--json"]) == 0
+    rouge_cli = json.loads(capsys.readouterr().out)
+    for t in ("rouge1", "rouge2", "rougeL"):
+        assert rouge_cli[t]["mean"] == summary["rouge"][t]
+    assert cli_main(["score", "--hyp", str(empty), "--ref", str(empty)]) == 0
+    assert "nan" not in capsys.readouterr().out
+
+
+def test_byte_order_mark_is_text_as_sacrebleu_reads_files(tmp_path, capsys):
+    from sacrebleu.utils import smart_open
+
+    hyp, ref = tmp_path / "h.txt", tmp_path / "r.txt"
+    hyp.write_bytes("\ufeffHello world\nfoo bar baz\n".encode("utf-8"))
+    ref.write_bytes("Hello world\nfoo bar baz\n".encode("utf-8"))
+    with smart_open(str(hyp)) as f:  # how the sacrebleu command reads its files
+        hyps = [line.rstrip("\n") for line in f]
+    assert hyps[0].startswith("\ufeff")
+    refs = ["Hello world", "foo bar baz"]
+    expected_bleu = sacrebleu.BLEU().corpus_score(hyps, [refs])
+    expected_chrf = sacrebleu.CHRF().corpus_score(hyps, [refs])
+    assert expected_bleu.score < 100  # the BOM is part of the first token
+    assert cli_main(["score", "--metrics", "bleu,chrf", "--hyp", str(hyp), "--ref", str(ref), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["bleu"]["score"] == pytest.approx(expected_bleu.score, abs=1e-12)
+    assert summary["chrf"]["score"] == pytest.approx(expected_chrf.score, abs=1e-12)
+    with pytest.raises(SystemExit):
+        cli_main(["score", "--help"])
+    assert "byte-order mark at the start of a line file is kept as text" in " ".join(capsys.readouterr().out.split())
+
+
+def test_byte_order_mark_before_a_csv_header_is_ignored(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_bytes("\ufeffprediction,reference\nthe cat sat,the cat sat down\n".encode("utf-8"))
+    expected = sacrebleu.CHRF().corpus_score(["the cat sat"], [["the cat sat down"]]).score
+    assert cli_main(["score", "--metrics", "chrf", "--hyp", str(table), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["chrf"]["score"] == pytest.approx(expected, abs=1e-12)

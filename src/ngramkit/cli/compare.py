@@ -7,7 +7,7 @@ import argparse
 import json
 import os
 
-from .files import CliError, FileError, int_at_least, read_lines
+from .files import LINE_FILES_HELP, CliError, FileError, int_at_least, read_lines
 from .outputs import AtomicOutput, write_stdout
 from .same_file import refuse_output_over_input
 from .score import _metrics, add_metric_options
@@ -27,7 +27,8 @@ _non_negative = int_at_least(0, "non-negative")
 def add_parser(sub) -> argparse.ArgumentParser:
     """Register the ``compare`` subcommand on an argparse subparsers object."""
     p = sub.add_parser("compare", help="compare systems on the same references: scores, intervals, paired tests",
-                       description="Compare several systems' outputs (one text per line) on the same references.",
+                       description="Compare several systems' outputs (one text per line) on the same references. "
+                                   + LINE_FILES_HELP,
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("systems", nargs="+", metavar="SYSTEM", help="system output files; the first is the baseline")
     p.add_argument("--ref", action="append", required=True,

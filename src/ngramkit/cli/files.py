@@ -1,8 +1,9 @@
 """Line-aligned input files for the command line: opening, counting and reading in chunks.
 
 A line is what ends in ``\\n`` (a last line without it counts too; ``\\r\\n`` is one break; a lone
-``\\r`` is text): a file holding only ``\\n`` has one empty line, an empty file none. ``-`` is
-stdin; ``*.gz``, ``*.bz2`` and ``*.xz`` are decompressed, ``*.zst`` too with zstandard installed
+``\\r`` is text): a file holding only ``\\n`` has one empty line, an empty file none. Text is
+UTF-8; a byte-order mark is kept as text (U+FEFF starting the first line), as sacrebleu reads its
+files. ``-`` is stdin; ``*.gz``, ``*.bz2`` and ``*.xz`` are decompressed, ``*.zst`` too with zstandard installed
 (``pip install zstandard``). Every problem a user can cause raises :class:`CliError` with one line
 naming the file; a file that cannot be read (missing, corrupt anywhere in its compressed data,
 undecodable) or written raises its subclass :class:`FileError`.
@@ -54,6 +55,12 @@ def int_at_least(minimum: int, what: str):
         return number
 
     return parse
+
+
+#: One sentence for every command's --help: how a line file is read.
+LINE_FILES_HELP = ("One text per line: a line ends in \\n (\\r\\n counts as one break; a lone \\r is text; a last "
+                   "line without \\n counts). Text is UTF-8; a byte-order mark is kept as text, as sacrebleu reads "
+                   "files.")
 
 
 def int_or_float(value: str) -> int | float:

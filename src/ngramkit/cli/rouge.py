@@ -10,7 +10,7 @@ import json
 from ..metrics.rouge import rouge
 from ..metrics.rouge_result import RougeResult
 from ..metrics.rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
-from .files import CliError, FileError, int_at_least, read_lines
+from .files import LINE_FILES_HELP, CliError, FileError, int_at_least, read_lines
 from .outputs import write_stdout
 
 _non_negative = int_at_least(0, "non-negative")
@@ -75,8 +75,7 @@ def _add_scoring_options(p: argparse.ArgumentParser, default_types=DEFAULT_ROUGE
 def add_parsers(sub) -> None:
     """Register the ``rouge`` and ``demo`` subcommands on an argparse subparsers object."""
     p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files",
-                             description="One text per line: a line ends in \\n (\\r\\n counts as one break; a lone "
-                                         "\\r is text; a last line without \\n counts).")
+                             description=LINE_FILES_HELP)
     p_rouge.add_argument("--predictions", "-p", required=True, help="file with one prediction per line")
     p_rouge.add_argument("--references", "-r", required=True, action="append",
                          help="file with one reference per line; repeat for several references per prediction")

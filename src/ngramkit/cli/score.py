@@ -24,7 +24,10 @@ input:
   lines. A line is what ends in \\n (\\r\\n counts as one break; a lone \\r is text; a last line
   without \\n counts). "-" reads stdin; *.gz, *.bz2 and *.xz files are decompressed, *.zst too
   with zstandard installed. A table file (*.jsonl, *.csv, *.parquet) is read with --hyp-col / --ref-col instead
-  (a reference column may hold a list of references).
+  (a reference column may hold a list of references; several --ref-col give several references).
+  Text is UTF-8; a byte-order mark at the start of a line file is kept as text, as sacrebleu reads
+  files (a BOM before a CSV header or a JSON record is ignored). Empty input: 0 pairs, every corpus
+  number 0.0.
 
 examples:
   ngramkit score --hyp preds.txt --ref refs.txt
