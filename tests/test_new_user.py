@@ -500,3 +500,45 @@ def test_byte_order_mark_before_a_csv_header_is_ignored(tmp_path, capsys):
     expected = sacrebleu.CHRF().corpus_score(["the cat sat"], [["the cat sat down"]]).score
     assert cli_main(["score", "--metrics", "chrf", "--hyp", str(table), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["chrf"]["score"] == pytest.approx(expected, abs=1e-12)
+
+
+# --- nltk drop-in: auto_reweigh on short hypotheses, by truth --------------------------------------
+
+def test_nltk_auto_reweigh_short_and_empty_hypotheses_equal_nltk():
+    """Corpora whose hypotheses total fewer than 4 tokens (0 included), every smoothing method,
+    default / list / other / several weights: nltk's value, type and exception, as nltk gives them."""
+    import random
+    import warnings
+
+    from nltk.translate import bleu_score as nltk_bleu
+
+    from ngramkit.compat.nltk import bleu_score as ours
+
+    rng, vocabulary = random.Random(18), list("abcde")
+    weights_choices = [(0.25,) * 4, [0.25] * 4, (0.5, 0.5), [(0.25,) * 4, (1 / 3,) * 3], (0.25,) * 4 + (0.0,), (1.0,)]
+
+    def outcome(module, fn, args, weights, method):
+        smoothing = getattr(module.SmoothingFunction(), f"method{method}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                value = getattr(module, fn)(*args, weights=weights, smoothing_function=smoothing, auto_reweigh=True)
+            except Exception as err:  # noqa: BLE001 - the same exception type is part of the contract
+                return ("raises", type(err).__name__)
+        return value, type(value)
+
+    checked = 0
+    for _ in range(600):
+        n = rng.randint(1, 3)
+        hyps = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 3))] for _ in range(n)]
+        refs = [[[rng.choice(vocabulary) for _ in range(rng.randint(0, 6))] for _ in range(rng.randint(1, 2))]
+                for _ in range(n)]
+        weights, method = rng.choice(weights_choices), rng.randint(0, 7)
+        for fn, args in (("corpus_bleu", (refs, hyps)), ("sentence_bleu", (refs[0], hyps[0]))):
+            assert outcome(ours, fn, args, weights, method) == outcome(nltk_bleu, fn, args, weights, method), \
+                (fn, args, weights, method)
+            checked += 1
+    assert checked == 1200
+    assert ours.sentence_bleu([[]], [], auto_reweigh=True) == nltk_bleu.sentence_bleu([[]], [], auto_reweigh=True) == 0
+    assert ours.corpus_bleu([[["a", "b"]]], [["a", "b"]], auto_reweigh=True) == \
+        nltk_bleu.corpus_bleu([[["a", "b"]]], [["a", "b"]], auto_reweigh=True)
