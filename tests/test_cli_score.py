@@ -160,7 +160,7 @@ def test_example_version_help(tmp_path):
 def test_empty_files(tmp_path):
     (tmp_path / "e.txt").write_text("")
     got = score_json("--hyp", "e.txt", "--ref", "e.txt", "--per-pair", "e.jsonl", cwd=tmp_path)
-    assert got["pairs"] == 0 and got["rouge"]["rouge1"]["fmeasure"] is None and got["bleu"]["score"] == 0.0
+    assert got["pairs"] == 0 and got["rouge"]["rouge1"]["fmeasure"] == 0.0 and got["bleu"]["score"] == 0.0
     assert (tmp_path / "e.jsonl").read_text() == ""
     pq = pytest.importorskip("pyarrow.parquet")
     score_json("--hyp", "e.txt", "--ref", "e.txt", "--per-pair", "e.parquet", cwd=tmp_path)

@@ -226,7 +226,7 @@ def test_token_ids_show_indices_and_scores_only(no_matplotlib):
     check_self_contained(text, page)
     assert page.score_rows == expected_score_rows(c)
     assert "95% CI" not in text and "Reference(s)" not in text and "base summary" not in text
-    assert text.count("<table class=\"nk-examples\">") == 2
+    assert text.count("<table class=\"nk-examples\">") == 2 * len(c.metrics)  # by default every metric
     assert "approximate randomization" in text
 
 
@@ -296,3 +296,77 @@ def test_compare_end_to_end(dialogsum, no_matplotlib):
     top = int(np.argmax(per_pair["human"] - per_pair["bart"]))
     assert html.escape(hyp[top]) in text and html.escape(refs[2][top]) in text
     assert html_fragment(c) == c._repr_html_()
+
+
+def _example_sections(text: str) -> list[str]:
+    return re.findall(r"<h2>Pairs that differ most \((.*?)\)</h2>", text)
+
+
+def test_example_metrics_are_chosen(no_matplotlib, tmp_path):
+    c = fake_comparison(metrics=("rouge1", "rouge2", "BLEU", "chrF2"))
+    assert _example_sections(render_html(c)) == ["rouge1", "rouge2", "BLEU", "chrF2"]
+    assert _example_sections(render_html(c, example_metrics=["BLEU"])) == ["BLEU"]
+    assert _example_sections(render_html(c, example_metrics="chrf2, rouge1")) == ["rouge1", "chrF2"]
+    assert _example_sections(render_html(c, example_metrics="rouge")) == ["rouge1", "rouge2"]
+    assert _example_sections(render_html(c, example_metrics="chrf")) == ["chrF2"]
+    # the BLEU tables rank by BLEU, not by the first metric
+    diff = c.sentence_scores["BLEU"]["tuned"] - c.sentence_scores["BLEU"]["base"]
+    wins, _ = _top_pairs(diff, 3)
+    part = render_html(c, max_examples=3, example_metrics="BLEU").split("Where tuned beats base most")[1]
+    assert [int(i) for i in re.findall(r'<tr><td class="num">(\d+)</td>', part)][:3] == list(wins)
+    for bad, error in (("TER", ValueError), ("", ValueError), (5, TypeError), ([b"BLEU"], TypeError)):
+        with pytest.raises(error, match="example_metrics"):
+            render_html(c, example_metrics=bad)
+    with pytest.raises(ValueError, match="max_examples"):
+        render_html(c, max_examples=-1)
+    assert _example_sections(render_html(c, max_examples=0)) == []
+
+
+def test_long_texts_are_clipped_with_the_full_text_a_click_away(no_matplotlib):
+    from ngramkit.comparison.html_report import MAX_TEXT_CHARS, MAX_TEXT_LINES
+
+    c = fake_comparison(n=6, metrics=("rouge1",))
+    top = int(np.argmax(c.sentence_scores["rouge1"]["tuned"] - c.sentence_scores["rouge1"]["base"]))
+    degenerate = "<b>x</b> & " * 2000                    # one long line
+    many_lines = "\n".join(f"line {k} <i>" for k in range(500))  # short, but hundreds of lines
+    c.hypotheses["tuned"][top] = degenerate
+    c.hypotheses["base"][top] = many_lines
+    c.references[top] = ["short & sweet", degenerate]
+    text = render_html(c, max_examples=6)
+    page = Page(text)
+    check_self_contained(text, page)
+    assert "<b>x" not in text and "<i>" not in text
+    details = re.findall(r'<details class="nk-clip"><summary><span class="nk-preview">(.*?) … </span>'
+                         r'<span class="nk-more">\[(.*?)\]</span></summary>(.*?)</details>', text, flags=re.DOTALL)
+    full_texts = [html.unescape(full) for _, _, full in details]
+    assert full_texts.count(degenerate) == 2 and full_texts.count(many_lines) == 1
+    for preview, more, full in details:
+        shown = html.unescape(preview)
+        assert html.unescape(full).startswith(shown)
+        assert len(shown) <= MAX_TEXT_CHARS and shown.count("\n") < MAX_TEXT_LINES
+    assert html.escape("short & sweet") in text and "short &amp; sweet</details>" not in text
+    assert f"{len(degenerate):,} characters" in text
+
+
+def test_cli_report_metrics(tmp_path, capsys):
+    from ngramkit.cli.main import main as cli_main
+
+    ref, a, b = tmp_path / "r.txt", tmp_path / "a.txt", tmp_path / "b.txt"
+    ref.write_text("the cat sat on the mat\na dog barked\nit rained\n", encoding="utf-8")
+    a.write_text("a cat sat on a mat\nthe dog barked\nrain\n", encoding="utf-8")
+    b.write_text("the cat sat on the mat\na dog barked loudly\nit rained all day\n", encoding="utf-8")
+    report = tmp_path / "report.html"
+    base = ["compare", "--ref", str(ref), "--n-samples", "20", "--metrics", "rouge,bleu,chrf", str(a), str(b)]
+    assert cli_main([*base, "--report", str(report), "--report-metrics", "BLEU,chrF2"]) == 0
+    assert _example_sections(report.read_text(encoding="utf-8")) == ["BLEU", "chrF2"]
+    assert cli_main([*base, "--report", str(report)]) == 0
+    assert _example_sections(report.read_text(encoding="utf-8")) == ["rouge1", "rouge2", "rougeL", "BLEU", "chrF2"]
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        cli_main([*base, "--report", str(tmp_path / "x.html"), "--report-metrics", "TER"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "--report-metrics: no metric 'TER'" in err and "BLEU" in err
+    assert not (tmp_path / "x.html").exists()
+    with pytest.raises(SystemExit) as exc:
+        cli_main([*base, "--report-metrics", "BLEU"])
+    assert exc.value.code == 2 and "needs --report" in capsys.readouterr().err

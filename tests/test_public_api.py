@@ -28,16 +28,18 @@ MODULE_NAMES = {
     "ngramkit.examples": ["realsumm_bart", "sentences_from_tags"],
     "ngramkit.compat.sacrebleu": ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore", "corpus_bleu",
                                   "sentence_bleu", "corpus_chrf", "sentence_chrf", "corpus_ter", "sentence_ter",
-                                  "raw_corpus_bleu", "metrics"],
-    "ngramkit.compat.sacrebleu.metrics": ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore"],
-    "ngramkit.compat.rouge_score": ["RougeScorer", "rouge_scorer", "scoring"],
+                                  "raw_corpus_bleu", "metrics", "tokenizers", "__version__"],
+    "ngramkit.compat.sacrebleu.metrics": ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore", "METRICS"],
+    "ngramkit.compat.sacrebleu.tokenizers": ["BaseTokenizer", "Tokenizer", "TercomTokenizer"],
+    "ngramkit.compat.rouge_score": ["RougeScorer", "rouge_scorer", "scoring", "tokenizers"],
+    "ngramkit.compat.rouge_score.tokenizers": ["Tokenizer", "DefaultTokenizer"],
     "ngramkit.compat.rouge_score.rouge_scorer": ["RougeScorer"],
     "ngramkit.compat.rouge_score.scoring": ["AggregateScore", "BaseScorer", "BootstrapAggregator", "Score",
                                             "fmeasure"],
     "ngramkit.compat.nltk": ["bleu_score"],
     "ngramkit.compat.nltk.bleu_score": ["SmoothingFunction", "corpus_bleu", "sentence_bleu", "modified_precision",
                                         "brevity_penalty", "closest_ref_length"],
-    "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf", "ter", "wer", "cer"],
+    "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf", "ter", "wer", "cer", "load"],
     "ngramkit.compat.jiwer": ["wer", "mer", "wil", "wip", "cer", "process_words", "process_characters",
                               "visualize_alignment", "AlignmentChunk", "WordOutput", "CharacterOutput"],
 }
@@ -49,7 +51,7 @@ CLI_OPTIONS = {
              "--smooth-method --smooth-value --threads --tokenize --use-stemmer --word-order",
     "compare": "--beta --char-order --chrf-whitespace --effective-order --eps-smoothing --format --lowercase "
                "--max-ngram-order --metrics --multi-reference --n-samples --names --paired-ar --paired-bs --ref "
-               "--report --rouge-measures --rouge-tokenize --rouge-types --seed --sentence-sep --smooth-method "
+               "--report --report-examples --report-metrics --rouge-measures --rouge-tokenize --rouge-types --seed --sentence-sep --smooth-method "
                "--smooth-value --threads --tokenize --use-stemmer --word-order",
     "rouge": "--bootstrap --json --per-pair --predictions --progress --references --rouge-types --seed "
              "--sentence-sep --threads --use-stemmer",

@@ -7,7 +7,7 @@ import argparse
 import json
 import os
 
-from .files import CliError, FileError, int_at_least, read_lines
+from .files import LINE_FILES_HELP, CliError, FileError, int_at_least, read_lines
 from .outputs import AtomicOutput, write_stdout
 from .same_file import refuse_output_over_input
 from .score import _metrics, add_metric_options
@@ -27,7 +27,8 @@ _non_negative = int_at_least(0, "non-negative")
 def add_parser(sub) -> argparse.ArgumentParser:
     """Register the ``compare`` subcommand on an argparse subparsers object."""
     p = sub.add_parser("compare", help="compare systems on the same references: scores, intervals, paired tests",
-                       description="Compare several systems' outputs (one text per line) on the same references.",
+                       description="Compare several systems' outputs (one text per line) on the same references. "
+                                   + LINE_FILES_HELP,
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("systems", nargs="+", metavar="SYSTEM", help="system output files; the first is the baseline")
     p.add_argument("--ref", action="append", required=True,
@@ -51,6 +52,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     g = p.add_argument_group("output")
     g.add_argument("--format", choices=("table", "json"), default="table", help="default: %(default)s")
     g.add_argument("--report", metavar="PATH", help="also write a self-contained HTML report to PATH")
+    g.add_argument("--report-metrics", metavar="NAMES", default=None,
+                   help="the report's 'pairs that differ most' tables: comma-separated metric rows (rouge1,BLEU,"
+                        "chrF2; 'rouge' for every ROUGE row; default: every metric)")
+    g.add_argument("--report-examples", type=_non_negative, metavar="N", default=20,
+                   help="pairs per 'differ most' table in the report (default: %(default)s; 0: none)")
     return p
 
 
@@ -119,8 +125,16 @@ def run(args) -> int:
     except (TypeError, ValueError, ImportError) as err:
         raise CliError(str(err)) from None
     if args.report:
+        from ..comparison.html_report import choose_example_metrics
+
+        try:
+            choose_example_metrics(result, args.report_metrics)
+        except (TypeError, ValueError) as err:
+            raise CliError(f"--report-metrics: {str(err).removeprefix('example_metrics: ')}") from None
         with AtomicOutput(args.report, "--report", ".html") as out:
-            result.report(out.temp)
+            result.report(out.temp, max_examples=args.report_examples, example_metrics=args.report_metrics)
+    elif args.report_metrics is not None:
+        raise CliError("--report-metrics: needs --report PATH")
     if args.format == "json":
         write_stdout(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     else:

@@ -1,8 +1,9 @@
 """Line-aligned input files for the command line: opening, counting and reading in chunks.
 
 A line is what ends in ``\\n`` (a last line without it counts too; ``\\r\\n`` is one break; a lone
-``\\r`` is text): a file holding only ``\\n`` has one empty line, an empty file none. ``-`` is
-stdin; ``*.gz``, ``*.bz2`` and ``*.xz`` are decompressed, ``*.zst`` too with zstandard installed
+``\\r`` is text): a file holding only ``\\n`` has one empty line, an empty file none. Text is
+UTF-8; a byte-order mark is kept as text (U+FEFF starting the first line), as sacrebleu reads its
+files. ``-`` is stdin; ``*.gz``, ``*.bz2`` and ``*.xz`` are decompressed, ``*.zst`` too with zstandard installed
 (``pip install zstandard``). Every problem a user can cause raises :class:`CliError` with one line
 naming the file; a file that cannot be read (missing, corrupt anywhere in its compressed data,
 undecodable) or written raises its subclass :class:`FileError`.
@@ -54,6 +55,26 @@ def int_at_least(minimum: int, what: str):
         return number
 
     return parse
+
+
+#: One sentence for every command's --help: how a line file is read.
+LINE_FILES_HELP = ("One text per line: a line ends in \\n (\\r\\n counts as one break; a lone \\r is text; a last "
+                   "line without \\n counts). Text is UTF-8; a byte-order mark is kept as text, as sacrebleu reads "
+                   "files.")
+
+
+def int_or_float(value: str) -> int | float:
+    """An argparse ``type=``: an int when ``value`` is written as one (``1``), else a float
+    (``0.5``), so a metric named after its option (chrF's ``chrF{beta}``) reads as sacrebleu's:
+    ``--beta 1`` gives ``chrF1`` as ``sacrebleu --chrf-beta 1`` and ``CHRF(beta=1)`` do."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
 
 
 def open_binary(path: str) -> BinaryIO:

@@ -10,10 +10,14 @@ import json
 from ..metrics.rouge import rouge
 from ..metrics.rouge_result import RougeResult
 from ..metrics.rouge_types import DEFAULT_ROUGE_TYPES, VALID_ROUGE_TYPES
-from .files import CliError, FileError, int_at_least, read_lines
+from .files import LINE_FILES_HELP, CliError, FileError, int_at_least, read_lines
 from .outputs import write_stdout
 
 _non_negative = int_at_least(0, "non-negative")
+
+#: What ``ngramkit demo`` scores by default: the API's default types and rougeLsum, since the
+#: shipped pairs have their sentences on separate lines (the --help text is made from this).
+DEMO_ROUGE_TYPES = (*DEFAULT_ROUGE_TYPES, "rougeLsum")
 
 
 def _summary(result: RougeResult, bootstrap: int, seed: int) -> dict:
@@ -55,8 +59,8 @@ def _print_per_pair(result: RougeResult, stream) -> None:
         print("\t".join(row), file=stream)
 
 
-def _add_scoring_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rouge-types", default=",".join(DEFAULT_ROUGE_TYPES),
+def _add_scoring_options(p: argparse.ArgumentParser, default_types=DEFAULT_ROUGE_TYPES) -> None:
+    p.add_argument("--rouge-types", default=",".join(default_types),
                    help=f"comma-separated, among {','.join(VALID_ROUGE_TYPES)} (default: %(default)s)")
     p.add_argument("--use-stemmer", action="store_true", help="Porter-stem tokens longer than 3 characters")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
@@ -71,8 +75,7 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
 def add_parsers(sub) -> None:
     """Register the ``rouge`` and ``demo`` subcommands on an argparse subparsers object."""
     p_rouge = sub.add_parser("rouge", help="score line-aligned prediction and reference files",
-                             description="One text per line: a line ends in \\n (\\r\\n counts as one break; a lone "
-                                         "\\r is text; a last line without \\n counts).")
+                             description=LINE_FILES_HELP)
     p_rouge.add_argument("--predictions", "-p", required=True, help="file with one prediction per line")
     p_rouge.add_argument("--references", "-r", required=True, action="append",
                          help="file with one reference per line; repeat for several references per prediction")
@@ -80,7 +83,7 @@ def add_parsers(sub) -> None:
                          help="string that separates sentences within a line (e.g. '<q>'), for rougeLsum")
     _add_scoring_options(p_rouge)
     p_demo = sub.add_parser("demo", help="score the 25 REALSumm pairs shipped with ngramkit (BART vs reference)")
-    _add_scoring_options(p_demo)
+    _add_scoring_options(p_demo, DEMO_ROUGE_TYPES)
 
 
 def _inputs(args):
@@ -103,8 +106,6 @@ def _inputs(args):
 def run(args) -> int:
     """Run ``ngramkit rouge`` or ``ngramkit demo`` with parsed arguments; CliError for user errors."""
     types = [t.strip() for t in args.rouge_types.split(",") if t.strip()]
-    if args.command == "demo" and args.rouge_types == ",".join(DEFAULT_ROUGE_TYPES):
-        types = list(DEFAULT_ROUGE_TYPES) + ["rougeLsum"]
     predictions, references = _inputs(args)
     try:
         result = rouge(predictions, references, types, use_stemmer=args.use_stemmer, threads=args.threads,

@@ -11,7 +11,7 @@ from ..metrics.registry import METRICS
 from ..metrics.rouge_types import DEFAULT_ROUGE_TYPES
 from ..pipelines.streaming import StreamScorer
 from . import tempfiles
-from .files import CliError, FileError, count_lines, int_at_least, line_chunks, spool_stdin
+from .files import CliError, FileError, count_lines, int_at_least, int_or_float, line_chunks, spool_stdin
 from .outputs import write_stdout
 from .per_pair import PerPairWriter
 from .same_file import refuse_output_over_input
@@ -24,7 +24,10 @@ input:
   lines. A line is what ends in \\n (\\r\\n counts as one break; a lone \\r is text; a last line
   without \\n counts). "-" reads stdin; *.gz, *.bz2 and *.xz files are decompressed, *.zst too
   with zstandard installed. A table file (*.jsonl, *.csv, *.parquet) is read with --hyp-col / --ref-col instead
-  (a reference column may hold a list of references).
+  (a reference column may hold a list of references; several --ref-col give several references).
+  Text is UTF-8; a byte-order mark at the start of a line file is kept as text, as sacrebleu reads
+  files (a BOM before a CSV header or a JSON record is ignored). Empty input: 0 pairs, every corpus
+  number 0.0.
 
 examples:
   ngramkit score --hyp preds.txt --ref refs.txt
@@ -64,7 +67,8 @@ def add_metric_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("chrF (as ngramkit.chrf / sacrebleu)")
     g.add_argument("--char-order", type=int, default=6, help="default: %(default)s")
     g.add_argument("--word-order", type=int, default=0, help="default: %(default)s (2: chrF++)")
-    g.add_argument("--beta", type=float, default=2, help="default: %(default)s")
+    g.add_argument("--beta", type=int_or_float, default=2,
+                   help="recall weight; names the score chrF{beta} as sacrebleu (default: %(default)s)")
     g.add_argument("--eps-smoothing", action="store_true", help="sacrebleu's eps smoothing")
     g.add_argument("--chrf-whitespace", action="store_true", help="keep whitespace in character n-grams")
     g = p.add_argument_group("BLEU and chrF")
@@ -280,17 +284,18 @@ def print_table(summary: dict, stream) -> None:
                   f"hits = {e['hits']} substitutions = {e['substitutions']} deletions = {e['deletions']} "
                   f"insertions = {e['insertions']}; lower is better, as jiwer)", file=stream)
     if "bootstrap" in summary:
-        print_bootstrap(summary["bootstrap"], stream)
+        print_bootstrap(summary["bootstrap"], stream, summary.get("chrf", {}).get("name", "chrF"))
 
 
-def print_bootstrap(b: dict, stream) -> None:
-    """The bootstrap section of the table: every number's mean and interval."""
+def print_bootstrap(b: dict, stream, chrf_name: str = "chrF") -> None:
+    """The bootstrap section of the table: every number's mean and interval (chrF labelled
+    ``chrf_name``, as in the summary above it)."""
     print(f"bootstrap: {b['n_samples']} Poisson resamples, seed {b['seed']}, {b['confidence']:.0%} intervals "
           f"(low mean high)", file=stream)
     for name, entry in b.get("rouge", {}).items():
         cells = "  ".join(f"{f[0].upper()} {_fmt(v['low'])} {_fmt(v['mean'])} {_fmt(v['high'])}" for f, v in entry.items())
         print(f"  {name:<10} {cells}", file=stream)
-    for metric, label, digits in (("bleu", "BLEU", 2), ("chrf", "chrF", 2), ("wer", "WER", 4), ("cer", "CER", 4)):
+    for metric, label, digits in (("bleu", "BLEU", 2), ("chrf", chrf_name, 2), ("wer", "WER", 4), ("cer", "CER", 4)):
         if metric in b:
             v = b[metric]["score"]
             print(f"  {label:<10} {v['low']:.{digits}f} {v['mean']:.{digits}f} {v['high']:.{digits}f}", file=stream)

@@ -67,7 +67,7 @@ def _jsonl_rows(path: str) -> Iterator[dict]:
 
 def _csv_rows(path: str) -> Iterator[dict]:
     with open_binary(path) as f, read_errors(path):
-        text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+        text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")  # a BOM before the header is not a column name
         try:
             yield from csv.DictReader(text)
         except UnicodeDecodeError as err:

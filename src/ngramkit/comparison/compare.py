@@ -212,8 +212,12 @@ class Comparison:
         Resamples (bs) or trials (ar). ``seed``: the generator seed (None: fresh entropy).
     table : list[dict]
         One row per (system, metric), systems outer: ``system``, ``metric``, ``score``, ``delta``
-        (score minus the baseline's), ``p_value`` (NaN for the baseline), and for ``bs`` ``mean``
-        and ``ci`` (the half-width of the 95% interval around ``mean``, as sacrebleu), else None.
+        (score minus the baseline's), ``p_value`` (NaN for the baseline), ``mean`` and ``ci``.
+        ``test="bs"``: ``mean`` is the bootstrap estimate of the true mean and ``ci`` the
+        half-width of the 95% interval around it, as sacrebleu's paired bootstrap. ``test="ar"``:
+        both None, as in sacrebleu's paired approximate randomization (its ``Result.mean`` /
+        ``.ci`` are None unless it is asked for an extra bootstrap; randomization trials swap
+        outputs between systems, which says nothing about one system's interval).
         ROUGE scores are on rouge-score's 0–1 scale, BLEU, chrF and TER on sacrebleu's 0–100.
     sentence_scores : dict[str, dict[str, numpy.ndarray]]
         Metric -> system -> float64 (n_pairs,) per-pair scores (ROUGE F1, sentence BLEU with
@@ -248,8 +252,11 @@ class Comparison:
                        f"metrics {self.metrics}")
 
     def to_pandas(self):
-        """A pandas DataFrame, one row per (system, metric): ``system, metric, score, delta,
-        p_value`` and, for the bootstrap test, ``mean, ci``."""
+        """A pandas DataFrame, one row per (system, metric). Columns by test:
+
+        * ``test="bs"``: ``system, metric, score, delta, p_value, mean, ci``;
+        * ``test="ar"``: ``system, metric, score, delta, p_value`` (no interval: see ``table``).
+        """
         import pandas as pd
 
         columns = ["system", "metric", "score", "delta", "p_value"] + (["mean", "ci"] if self.test == "bs" else [])
@@ -276,11 +283,17 @@ class Comparison:
 
         return html_fragment(self)
 
-    def report(self, path) -> None:
-        """Write the self-contained HTML report (figures need matplotlib: ``ngramkit[plot]``)."""
+    def report(self, path, *, max_examples: int = 20, example_metrics=None) -> None:
+        """Write the self-contained HTML report (figures need matplotlib: ``ngramkit[plot]``).
+
+        ``max_examples``: rows of each "pairs that differ most" table (0: none). ``example_metrics``:
+        the metrics that get such tables — None (default): every metric row; else row names
+        (``"rouge1"``, ``"BLEU"``, ``"chrF2"``; case-insensitive; ``"rouge"`` / ``"chrf"`` for
+        their rows), a list or a comma-separated str. Texts longer than 400 characters or 8
+        lines show their beginning, the full text a click away."""
         from .html_report import write_report
 
-        write_report(self, path)
+        write_report(self, path, max_examples=max_examples, example_metrics=example_metrics)
 
 
 def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu", "chrf"), test: str = "bs",
@@ -298,8 +311,10 @@ def compare(systems, references, metrics: Iterable[str] | str = ("rouge", "bleu"
     metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"``, ``"wer"``, ``"cer"`` (the last
         three lower is better; p-values are two-sided, as sacrebleu's; WER/CER resamples are
         finalized from their summed counts, jiwer's corpus formula).
-    test : ``"bs"`` paired bootstrap resampling (with each system's mean and 95% interval) or
-        ``"ar"`` paired approximate randomization.
+    test : ``"bs"`` paired bootstrap resampling (p-values, and each system's mean and 95%
+        interval: ``to_pandas()`` columns ``system, metric, score, delta, p_value, mean, ci``) or
+        ``"ar"`` paired approximate randomization (p-values only, as sacrebleu's: columns
+        ``system, metric, score, delta, p_value``).
     n_samples : resamples (bs) or trials (ar); None: sacrebleu's defaults, 1000 and 10000.
     seed : seed of ``numpy.random.default_rng`` (sacrebleu's ``SACREBLEU_SEED``, default 12345);
         None draws fresh entropy. Unlike sacrebleu, seed 0 is a seed like any other.

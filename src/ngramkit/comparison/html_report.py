@@ -29,7 +29,11 @@ __all__ = ["format_value", "html_fragment", "render_html", "write_report"]
 SIGNIFICANCE_LEVEL = 0.05
 MAX_SCATTER_POINTS = 20_000
 RASTERIZE_ABOVE = 300
-MAX_TEXT_CHARS = 1_500
+#: A text longer than this many characters or lines shows its beginning; the rest is one click
+#: away (``<details>``), up to MAX_FULL_TEXT_CHARS characters.
+MAX_TEXT_CHARS = 400
+MAX_TEXT_LINES = 8
+MAX_FULL_TEXT_CHARS = 100_000
 
 _TEST_NAMES = {"bs": "paired bootstrap resampling", "ar": "paired approximate randomization"}
 _SYSTEM_COLORS = ("#4d4d4d", "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#000000")
@@ -56,34 +60,71 @@ _CSS = """
 .ngramkit-report .nk-note { color: #555; font-style: italic; }
 .ngramkit-report .nk-figure svg { max-width: 100%; height: auto; }
 .ngramkit-report pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; }
+.ngramkit-report details.nk-clip > summary { cursor: pointer; }
+.ngramkit-report details.nk-clip > summary .nk-more { color: #0072b2; font-style: italic; white-space: nowrap; }
+.ngramkit-report details.nk-clip[open] > summary .nk-preview { display: none; }
 """
 
 
-def render_html(comparison: Any, *, max_examples: int = 20) -> str:
-    """One self-contained HTML5 document reporting ``comparison``."""
+def render_html(comparison: Any, *, max_examples: int = 20, example_metrics: Any = None) -> str:
+    """One self-contained HTML5 document reporting ``comparison``.
+
+    ``max_examples``: rows per "pairs that differ most" table (0: no such tables).
+    ``example_metrics``: the metrics with such tables — None (default) every metric row of the
+    comparison; else metric row names (``"rouge1"``, ``"BLEU"``, ``"chrF2"``; case-insensitive;
+    a family name such as ``"rouge"`` or ``"chrf"`` stands for its rows), as a list or one
+    comma-separated string. An unknown name raises ValueError listing the choices."""
     title = "ngramkit comparison: " + ", ".join(comparison.systems)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{_esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"{_report_body(comparison, max_examples)}</body>\n</html>\n"
+        f"{_report_body(comparison, max_examples, example_metrics)}</body>\n</html>\n"
     )
 
 
-def html_fragment(comparison: Any, *, max_examples: int = 20) -> str:
+def html_fragment(comparison: Any, *, max_examples: int = 20, example_metrics: Any = None) -> str:
     """The report without the ``<html>``/``<head>`` wrapper (for Jupyter's ``_repr_html_``)."""
-    return f"<style>{_CSS}</style>\n{_report_body(comparison, max_examples)}"
+    return f"<style>{_CSS}</style>\n{_report_body(comparison, max_examples, example_metrics)}"
 
 
-def write_report(comparison: Any, path: Any, *, max_examples: int = 20) -> None:
+def write_report(comparison: Any, path: Any, *, max_examples: int = 20, example_metrics: Any = None) -> None:
     """Write :func:`render_html` of ``comparison`` to ``path`` (UTF-8)."""
-    Path(path).write_text(render_html(comparison, max_examples=max_examples), encoding="utf-8")
+    text = render_html(comparison, max_examples=max_examples, example_metrics=example_metrics)
+    Path(path).write_text(text, encoding="utf-8")
 
 
-def _report_body(c: Any, max_examples: int) -> str:
+def _report_body(c: Any, max_examples: int, example_metrics: Any = None) -> str:
     """The report's content inside one ``div.ngramkit-report``."""
-    parts = [_header_html(c), _table_html(c), _figures_html(c), _examples_html(c, max_examples)]
+    if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 0:
+        raise ValueError(f"max_examples: expected a non-negative int, got {max_examples!r}")
+    chosen = choose_example_metrics(c, example_metrics)  # a bad choice fails before any drawing
+    parts = [_header_html(c), _table_html(c), _figures_html(c), _examples_html(c, max_examples, chosen)]
     return "<div class=\"ngramkit-report\">\n" + "\n".join(parts) + "</div>\n"
+
+
+def choose_example_metrics(c: Any, chosen: Any) -> list[str]:
+    """The metric rows (of those with per-pair scores) that get "pairs that differ most" tables:
+    all for None, else those named (see :func:`render_html`), in the comparison's order."""
+    available = _plotted_metrics(c)
+    if chosen is None:
+        return available
+    names = chosen.split(",") if isinstance(chosen, str) else chosen
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise TypeError(f"example_metrics: expected None, a comma-separated str or a list of metric names, "
+                        f"got {chosen!r}")
+    names = [n.strip() for n in names if n.strip()]
+    if not names:
+        raise ValueError(f"example_metrics: no metric named; choose among {', '.join(available)}")
+    picked = set()
+    for name in names:
+        found = [m for m in available if m.lower() == name.lower()] or \
+                [m for m in available if m.lower().startswith(name.lower()) and name.lower() in ("rouge", "chrf")]
+        if not found:
+            raise ValueError(f"example_metrics: no metric {name!r} in this comparison; choose among "
+                             f"{', '.join(available)}")
+        picked.update(found)
+    return [m for m in available if m in picked]
 
 
 def _esc(text: Any) -> str:
@@ -387,12 +428,18 @@ def _subsample(n: int) -> np.ndarray:
     return np.sort(np.random.default_rng(0).choice(n, MAX_SCATTER_POINTS, replace=False))
 
 
-def _examples_html(c: Any, max_examples: int) -> str:
-    """Per non-baseline system, the pairs of the first metric where it wins and loses most."""
-    metrics = _plotted_metrics(c)
+def _examples_html(c: Any, max_examples: int, metrics: list[str]) -> str:
+    """Per chosen metric and non-baseline system, the pairs where it wins and loses most."""
     if len(c.systems) < 2 or not metrics or max_examples <= 0:
         return ""
-    metric, base = metrics[0], _baseline(c)
+    parts = []
+    for metric in metrics:
+        parts.append(_metric_examples_html(c, metric, max_examples))
+    return "".join(parts)
+
+
+def _metric_examples_html(c: Any, metric: str, max_examples: int) -> str:
+    base = _baseline(c)
     scores = c.sentence_scores[metric]
     parts = [f"<h2>Pairs that differ most ({_esc(metric)})</h2>\n",
              "<p class=\"nk-note\">Pair numbers count from 0 (line index of the input).</p>\n"]
@@ -443,16 +490,34 @@ def _examples_table(c: Any, metric: str, system: str, indices: np.ndarray) -> st
             + "\n".join(rows) + "\n</tbody></table>\n")
 
 
-def _clip(text: Any) -> str:
-    """The text, cut to MAX_TEXT_CHARS characters with a note of how much was left out."""
+def _preview_end(text: str) -> int:
+    """Where the shown beginning of ``text`` ends: MAX_TEXT_CHARS characters or MAX_TEXT_LINES
+    lines, whichever comes first (``len(text)`` when the whole text fits)."""
+    end = min(len(text), MAX_TEXT_CHARS)
+    newline = -1
+    for _ in range(MAX_TEXT_LINES):
+        newline = text.find("\n", newline + 1, end)
+        if newline < 0:
+            return end
+    return newline
+
+
+def _clipped(text: Any) -> str:
+    """Escaped HTML of a text: whole when short, else its beginning and a ``<details>`` that
+    opens on the full text (itself cut at MAX_FULL_TEXT_CHARS, saying how much is left out)."""
     text = str(text)
-    if len(text) <= MAX_TEXT_CHARS:
-        return text
-    return f"{text[:MAX_TEXT_CHARS]} … [{len(text) - MAX_TEXT_CHARS:,} more characters]"
+    end = _preview_end(text)
+    if end >= len(text):
+        return _esc(text)
+    full = text if len(text) <= MAX_FULL_TEXT_CHARS else (
+        f"{text[:MAX_FULL_TEXT_CHARS]} … [{len(text) - MAX_FULL_TEXT_CHARS:,} more characters not shown]")
+    more = f"{len(text):,} characters, {text.count(chr(10)) + 1:,} lines: show all"
+    return (f"<details class=\"nk-clip\"><summary><span class=\"nk-preview\">{_esc(text[:end])} … </span>"
+            f"<span class=\"nk-more\">[{_esc(more)}]</span></summary>{_esc(full)}</details>")
 
 
 def _text_cell(text: Any) -> str:
-    return f"<td class=\"nk-text\">{_esc(_clip(text))}</td>"
+    return f"<td class=\"nk-text\">{_clipped(text)}</td>"
 
 
 def _references_cell(refs: Any) -> str:
@@ -460,5 +525,5 @@ def _references_cell(refs: Any) -> str:
     refs = [refs] if isinstance(refs, str) else list(refs)
     if len(refs) == 1:
         return _text_cell(refs[0])
-    items = "".join(f"<li>{_esc(_clip(r))}</li>" for r in refs)
+    items = "".join(f"<li>{_clipped(r)}</li>" for r in refs)
     return f"<td class=\"nk-text\"><ol>{items}</ol></td>"

@@ -363,3 +363,34 @@ def cer(predictions: Sequence[str], references: Sequence[str], concatenate_texts
     from ..metrics.error_rates import cer as _kernel_cer
 
     return _error_rate(_kernel_cer, predictions, references, concatenate_texts, threads)
+
+
+#: ``load`` names -> (the module's ``name`` as evaluate reports it, the drop-in function).
+_MODULES = {"rouge": ("rouge", rouge), "bleu": ("bleu", bleu), "sacrebleu": ("sacrebleu", sacrebleu),
+            "chrf": ("chr_f", chrf), "ter": ("ter", ter), "wer": ("wer", wer), "cer": ("cer", cer)}
+# evaluate.load arguments about where scripts and caches live: nothing is downloaded or cached here
+_STORAGE_ARGUMENTS = ("cache_dir", "keep_in_memory", "experiment_id", "download_config", "download_mode",
+                      "revision", "module_type")
+
+
+def load(path: str, config_name: str | None = None, *, process_id: int = 0, num_process: int = 1, **kwargs):
+    """``evaluate.load(path)`` for ``rouge``, ``bleu``, ``sacrebleu``, ``chrf``, ``ter``, ``wer`` and
+    ``cer`` (also as ``evaluate-metric/<name>``): an :class:`EvaluationModule` whose
+    ``compute(predictions=..., references=..., **options)`` returns evaluate's result, computed by
+    ngramkit. Other keyword arguments are the metric's options (evaluate's newer config style,
+    ``load("sacrebleu", tokenize="intl")``; ``seed`` for rouge's bootstrap), used as defaults of
+    ``compute``; evaluate's storage arguments (``cache_dir``, ``keep_in_memory``, ...) are accepted
+    and have nothing to do. An unknown name raises ValueError listing the names."""
+    from .evaluation_module import EvaluationModule
+
+    name = path.removeprefix("evaluate-metric/") if isinstance(path, str) else path
+    if name not in _MODULES:
+        raise ValueError(f"load: no ngramkit drop-in for {path!r}; choose among {', '.join(_MODULES)}")
+    if config_name not in (None, "default"):
+        raise ValueError(f"load: {name} has only the 'default' config, not {config_name!r}")
+    if (process_id, num_process) != (0, 1):
+        raise ValueError("load: process_id / num_process (evaluate's distributed evaluation) are not supported; "
+                         "score all pairs in one process, or combine ngramkit results")
+    options = {k: v for k, v in kwargs.items() if k not in _STORAGE_ARGUMENTS}
+    module_name, function = _MODULES[name]
+    return EvaluationModule(module_name, function, options)

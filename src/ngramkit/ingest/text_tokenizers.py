@@ -60,3 +60,56 @@ def lowercased(texts: list, lowercase: bool) -> list:
     if not lowercase:
         return texts
     return [t.lower() if isinstance(t, str) else t for t in texts]
+
+
+def _checked_line(line) -> str:
+    if not isinstance(line, str):
+        raise TypeError(f"line: expected a str, got {type(line).__name__}")
+    return line
+
+
+# ``none`` and ``char`` as strings: sacrebleu keeps every space (``char`` puts one between any two
+# characters, spaces included), which the C++ kernels, making tokens for scoring, drop.
+_STRING_TOKENIZERS: dict[str, Callable[[str], str]] = {
+    "none": _checked_line,
+    "char": lambda line: " ".join(_checked_line(line)),
+}
+
+
+def line_tokenizer(name: str) -> Callable[[str], str]:
+    """sacrebleu's tokenizer ``name`` as a function of one line: ``str -> str``, the tokens joined
+    by single spaces, as sacrebleu's ``BLEU(tokenize=name).tokenizer(line)`` (no lowercasing: BLEU
+    lowercases before its tokenizer). The C++ tokenizers for the native names, sacrebleu's own for
+    the delegated ones (ImportError naming what to install)."""
+    name = check_tokenizer_name(name)
+    if name in DELEGATED_TOKENIZERS:
+        return delegated_tokenizer(name)[0]
+    if name in _STRING_TOKENIZERS:
+        return _STRING_TOKENIZERS[name]
+    code = NATIVE_TOKENIZERS[name]
+
+    def tokenize(line: str) -> str:
+        from .. import _core
+        from .inputs import text_buffers
+
+        return _core.sacrebleu_tokenize(*text_buffers([_checked_line(line)], "line"), code)[0]
+
+    return tokenize
+
+
+def tercom_line_tokenizer(normalized: bool, no_punct: bool, asian_support: bool,
+                          case_sensitive: bool) -> Callable[[str], str]:
+    """sacrebleu's ``TercomTokenizer(normalized, no_punct, asian_support, case_sensitive)`` as a
+    function of one line (``str -> str``): ``str.lower()`` unless case-sensitive, the options'
+    normalization and punctuation removal, whitespace runs collapsed to single spaces."""
+
+    def tokenize(line: str) -> str:
+        from .. import _core
+        from .inputs import text_buffers
+
+        if not _checked_line(line):
+            return ""
+        text = line if case_sensitive else line.lower()
+        return _core.tercom_tokenize(*text_buffers([text], "line"), normalized, no_punct, asian_support)[0]
+
+    return tokenize

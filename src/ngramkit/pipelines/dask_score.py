@@ -31,6 +31,7 @@ import numpy as np
 from ..metrics.registry import DEFAULT_METRICS, check_metrics, split_options
 from ..stats.poisson_bootstrap import check_bootstrap
 from .streaming import StreamScorer
+from .reference_columns import merge_reference_columns, reference_columns
 from .tables import _column, score_columns
 
 __all__ = ["score"]
@@ -108,26 +109,32 @@ def _reject_stringified_lists(refs, ref_col: str, sample: int = 5) -> None:
         "False}), use an Arrow list<string> column (Parquet), or a Bag of records.")
 
 
-def _pairs(part, kind: str, hyp_col: str, ref_col: str):
-    """(hypotheses, references) of one partition (a pandas DataFrame or a list of records)."""
+def _pairs(part, kind: str, hyp_col: str, ref_col: tuple[str, ...]):
+    """(hypotheses, references) of one partition (a pandas DataFrame or a list of records);
+    ``ref_col``: the reference column names (several: per-row groups of all their references)."""
     if kind == "frame":
-        refs = _text_or_arrow(part, ref_col)
-        _reject_stringified_lists(refs, ref_col)
+        columns = [_text_or_arrow(part, name) for name in ref_col]
+        for name, refs in zip(ref_col, columns):
+            _reject_stringified_lists(refs, name)
+        refs = columns[0] if len(ref_col) == 1 else merge_reference_columns(columns, ref_col)
         return _text_or_arrow(part, hyp_col), refs
     hyps, refs = [], []
     for i, record in enumerate(part):
         try:
             hyps.append(record[hyp_col])
-            refs.append(record[ref_col])
+            refs.append(record[ref_col[0]] if len(ref_col) == 1 else [record[name] for name in ref_col])
         except (KeyError, TypeError, IndexError):
-            missing = hyp_col if not hasattr(record, "keys") or hyp_col not in record else ref_col
+            keys = record.keys() if hasattr(record, "keys") else ()
+            missing = next((c for c in (hyp_col, *ref_col) if c not in keys), hyp_col)
             raise KeyError(f"{_NAME}: record {i} of a partition has no {missing!r} "
                            f"(hyp_col / ref_col; record: {type(record).__name__})") from None
+    if len(ref_col) > 1:
+        refs = merge_reference_columns(list(zip(*refs)) or [[] for _ in ref_col], ref_col)
     return hyps, refs
 
 
 def _partition_sums(part, kind: str, first_row: int, n_total: int, metrics: list[str], options: dict,
-                    threads: int | None, hyp_col: str, ref_col: str, bootstrap: int = 0,
+                    threads: int | None, hyp_col: str, ref_col: tuple[str, ...], bootstrap: int = 0,
                     seed: int | None = None) -> StreamScorer:
     """One corpus task: the StreamScorer of one partition (sums only, no per-pair columns)."""
     hyps, refs = _pairs(part, kind, hyp_col, ref_col)
@@ -139,7 +146,7 @@ def _partition_sums(part, kind: str, first_row: int, n_total: int, metrics: list
 
 
 def _partition_scores(part, kind: str, metrics: list[str], options: dict, threads: int | None, hyp_col: str,
-                      ref_col: str, first_row: int = 0):
+                      ref_col: tuple[str, ...], first_row: int = 0):
     """One per-pair task: float64 columns as a pandas DataFrame (the partition's index; a Bag's
     rows numbered from ``first_row``)."""
     import pandas as pd
@@ -165,7 +172,7 @@ def _summary(scorer: StreamScorer) -> dict:
     return scorer.summary()
 
 
-def score(frame, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str = "reference", *,
+def score(frame, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str | list[str] = "reference", *,
           threads: int | None = None, split_every: int = 8, bootstrap: int = 0, seed: int | None = None,
           **options) -> tuple[Any, dict]:
     """Score every pair of a Dask DataFrame (or Bag of records) on the cluster.
@@ -182,7 +189,8 @@ def score(frame, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: 
         ``str()``, which would be scored as one reference text (a partition whose first five
         references all read back as lists of strings raises ValueError instead).
     metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"`` (default: the first three).
-    hyp_col, ref_col : column (record key) names.
+    hyp_col, ref_col : column (record key) names; ``ref_col`` may be a list of names: several
+        references per row, those of every column in order (ROUGE, BLEU, chrF, TER).
     threads : kernel threads per task. Default: :func:`task_threads` (a worker's ``nthreads``
         shared among its running tasks, so a worker never runs more kernel threads than it has
         threads). Give workers ``nthreads=1`` and pass ``threads=k`` to let k cores work on each
@@ -224,7 +232,10 @@ def score(frame, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: 
         resolve_threads(threads)
     if not isinstance(split_every, int) or isinstance(split_every, bool) or split_every < 2:
         raise ValueError(f"split_every: expected an int >= 2, got {split_every!r}")
-    for name, value in (("hyp_col", hyp_col), ("ref_col", ref_col)):
+    if not isinstance(hyp_col, str):
+        raise TypeError(f"{_NAME}: hyp_col: expected a column name, got {hyp_col!r}")
+    ref_col = reference_columns(ref_col, metrics, _NAME)
+    for name, value in (("hyp_col", hyp_col), *(("ref_col", c) for c in ref_col)):
         if kind == "frame" and value not in frame.columns:
             raise KeyError(f"{name}: no column {value!r} (columns: {', '.join(map(str, frame.columns))})")
     # one pair on the driver: bad option values fail here, and it gives the column names

@@ -220,13 +220,15 @@ class StreamScorer:
 
     def summary(self) -> dict:
         """Plain-Python summary with stable keys: ``pairs``, then per metric its scores and
-        ``signature`` (ROUGE: ``{type: {precision, recall, fmeasure}}``, means over pairs, ``None``
-        when there are no pairs; BLEU / chrF: their ``to_dict()``)."""
+        ``signature`` (ROUGE: ``{type: {precision, recall, fmeasure}}``, means over pairs; BLEU /
+        chrF / TER / WER / CER: their ``to_dict()``). With no pairs every corpus number is 0.0 (and
+        ``pairs`` is 0): as ``ngramkit.rouge([], []).mean()``, the accumulators and ``ngramkit
+        rouge``, and as sacrebleu scores an empty text (BLEU, chrF, TER 0.0)."""
         out: dict[str, Any] = {"pairs": self.n_pairs}
         if "rouge" in self.metrics:
             if self._rouge_mean is None:  # no pairs: the API's empty result gives types and signature
                 self._add_rouge([], [])
-            means = self._rouge_mean.mean().tolist()
+            means = self._rouge_mean.mean().tolist() if self.n_pairs else [0.0] * (3 * len(self._rouge_types))
             entry: dict[str, Any] = {}
             for i, t in enumerate(self._rouge_types):
                 entry[t] = {f: _nan_to_none(means[3 * i + j]) for j, f in enumerate(("precision", "recall", "fmeasure"))}

@@ -23,6 +23,7 @@ from ..metrics.error_rates import cer, wer
 from ..metrics.registry import DEFAULT_METRICS, check_metrics, split_options
 from ..metrics.rouge import rouge
 from ..metrics.ter import sentence_scores as ter_sentence_scores, ter
+from .reference_columns import merge_reference_columns, reference_columns
 
 
 class TableScores(NamedTuple):
@@ -96,7 +97,14 @@ def _kind(table) -> str:
                     f"got {type(table).__name__}")
 
 
-def score_table(table, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str = "reference",
+def _references(get_column, names: tuple[str, ...]):
+    """The reference column, or the per-row groups of several (``get_column(name)`` reads one)."""
+    if len(names) == 1:
+        return get_column(names[0])
+    return merge_reference_columns([get_column(n) for n in names], names)
+
+
+def score_table(table, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str | list[str] = "reference",
                 **options) -> TableScores:
     """Score every row of a table: ``hyp_col`` against ``ref_col``.
 
@@ -105,7 +113,10 @@ def score_table(table, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref
     table : pyarrow.Table | pyarrow.RecordBatch | pandas.DataFrame | polars.DataFrame
     metrics : among ``"rouge"``, ``"bleu"``, ``"chrf"``, ``"ter"``, ``"wer"``, ``"cer"`` (default: the
         first three).
-    hyp_col, ref_col : column names (references: one per row, or a list per row).
+    hyp_col : the hypothesis column's name.
+    ref_col : the reference column's name (each cell one reference, or a list of references), or a
+        list of names: several references per row, those of every column in order, scored as the
+        API scores several references (ROUGE, BLEU, chrF, TER; WER and CER take one: ValueError).
     **options : ROUGE's ``rouge_types``, ``use_stemmer``, ``rouge_tokenize`` (its ``tokenize``),
         ``multi_reference``, ``split_summaries``; BLEU's ``tokenize``, ``smooth_method``,
         ``smooth_value``, ``max_ngram_order``, ``effective_order``; chrF's ``char_order``,
@@ -119,7 +130,11 @@ def score_table(table, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref
         index); ``results``: corpus results per metric.
     """
     kind = _kind(table)
-    columns, results = score_columns(_column(table, hyp_col, kind), _column(table, ref_col, kind), metrics, **options)
+    if not isinstance(hyp_col, str):
+        raise TypeError(f"score_table: hyp_col: expected a column name, got {hyp_col!r}")
+    names = reference_columns(ref_col, check_metrics(metrics), "score_table")
+    references = _references(lambda name: _column(table, name, kind), names)
+    columns, results = score_columns(_column(table, hyp_col, kind), references, metrics, **options)
     if kind == "arrow":
         import pyarrow as pa
 
@@ -135,21 +150,27 @@ def score_table(table, metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref
     return TableScores(out, results)
 
 
-def dataset_scorer(metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str = "reference", prefix: str = "",
-                   **options) -> Callable[[dict], dict]:
+def dataset_scorer(metrics=DEFAULT_METRICS, hyp_col: str = "prediction", ref_col: str | list[str] = "reference",
+                   prefix: str = "", **options) -> Callable[[dict], dict]:
     """A function for ``datasets.Dataset.map(fn, batched=True)`` that adds per-pair score columns
-    (names as in :func:`score_columns`, with ``prefix``) to every batch.
+    (names as in :func:`score_columns`, with ``prefix``) to every batch. ``ref_col``: one column
+    name or several, as in :func:`score_table`.
 
     >>> ds = ds.map(ngramkit.dataset_scorer(("rouge", "bleu"), hyp_col="pred", ref_col="summary"), batched=True)
+    >>> ds = ds.map(ngramkit.dataset_scorer("rouge", ref_col=["summary1", "summary2"]), batched=True)
     """
     metrics = check_metrics(metrics)
     split_options(metrics, options)  # unknown options fail here, not inside map
+    if not isinstance(hyp_col, str):
+        raise TypeError(f"dataset_scorer: hyp_col: expected a column name, got {hyp_col!r}")
+    names = reference_columns(ref_col, metrics, "dataset_scorer")
 
     def score_batch(batch: dict) -> dict:
-        for name in (hyp_col, ref_col):
+        for name in (hyp_col, *names):
             if name not in batch:
                 raise KeyError(f"dataset_scorer: no column {name!r} (columns: {', '.join(batch)})")
-        columns, _ = score_columns(list(batch[hyp_col]), list(batch[ref_col]), metrics, **options)
+        references = _references(lambda name: list(batch[name]), names)
+        columns, _ = score_columns(list(batch[hyp_col]), references, metrics, **options)
         return {prefix + k: v.tolist() for k, v in columns.items()}
 
     return score_batch

@@ -19,6 +19,7 @@ from ...metrics.rouge_result import RougeResult
 from ...metrics.rouge_types import rouge_type_codes
 from ...stats.scores import Score
 from . import scoring
+from .tokenizers import DefaultTokenizer
 
 
 def _check_text(value, name: str) -> str:
@@ -44,6 +45,8 @@ class RougeScorer(scoring.BaseScorer):
         self._use_stemmer = check_bool(use_stemmer, "use_stemmer")
         self._split_summaries = check_bool(split_summaries, "split_summaries")
         check_tokenizer_object(tokenizer)
+        if type(tokenizer) is DefaultTokenizer:  # rouge-score's own tokenizer: the C++ one, as without it
+            self._use_stemmer, tokenizer = tokenizer.use_stemmer, None
         self._tokenizer = tokenizer or None
         # one pair per call (the usual loop): straight into the kernel, the same numbers
         self._pair = None

@@ -4,7 +4,11 @@ Swap ``import sacrebleu`` for ``from ngramkit.compat import sacrebleu``: ``corpu
 ``sentence_bleu``, ``corpus_chrf``, ``sentence_chrf``, ``corpus_ter``, ``sentence_ter`` and
 ``sacrebleu.metrics.BLEU`` / ``CHRF`` / ``TER`` (also importable as ``ngramkit.compat.sacrebleu.BLEU``) take
 sacrebleu's argument layout and return results with sacrebleu's fields, ``str()`` and
-``format()``, with the same numbers.
+``format()``, with the same numbers. The metric objects carry sacrebleu's attributes too
+(``BLEU().tokenizer`` — a callable tokenizing one line —, ``tokenizer_signature``, ``n_bootstrap``,
+``seed``, ``CHRF().order``, ``TER().tokenizer``; ``BLEU.TOKENIZERS``, ``SMOOTH_DEFAULTS``, ...),
+``sacrebleu.metrics.METRICS`` and ``sacrebleu.tokenizers`` exist, and ``__version__`` is the
+sacrebleu version whose behaviour this layer mirrors (and is tested against).
 
 References come as sacrebleu's *streams*: ``references[k][i]`` is the k-th reference of hypothesis
 ``i``; ``None`` leaves hypothesis ``i`` with one reference fewer, ``""`` is a real (empty)
@@ -20,12 +24,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...ingest.arguments import MAX_RESAMPLES, check_bool, check_int
+from ...ingest.text_tokenizers import TOKENIZER_NAMES
 from ...metrics.bleu import BleuResult, bleu as _bleu
 from ...metrics.chrf import ChrfResult, chrf as _chrf
 from ...stats.signature import Signature
 
 __all__ = ["BLEU", "CHRF", "TER", "BLEUScore", "CHRFScore", "TERScore", "corpus_bleu", "sentence_bleu",
-           "corpus_chrf", "sentence_chrf", "corpus_ter", "sentence_ter", "metrics"]
+           "corpus_chrf", "sentence_chrf", "corpus_ter", "sentence_ter", "metrics", "tokenizers", "__version__"]
+
+#: The sacrebleu release whose behaviour (scores, signatures' fields, argument layout) this layer
+#: mirrors and is tested against; signatures themselves say ``version:ngramkit-<version>``.
+__version__ = "2.6.0"
 
 #: tokenizers sacrebleu picks from ``trg_lang`` when ``tokenize`` is not given
 _LANGUAGE_TOKENIZERS = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}
@@ -166,6 +175,8 @@ class _Metric:
 
     def __init__(self, references):
         self.num_refs: int | str | None = None
+        self.n_bootstrap: int | None = None  # as sacrebleu: set by a corpus_score with n_bootstrap > 1
+        self.seed: str | None = None
         self._cached = None
         if references is not None:
             self._cached = references
@@ -187,7 +198,7 @@ class _Metric:
 
     def _with_run_fields(self, signature: Signature) -> Signature:
         """sacrebleu's field order: nrefs, then bs and seed once a bootstrap ran, then the metric's."""
-        fields = {"nrefs": self.num_refs, "bs": getattr(self, "n_bootstrap", None), "seed": getattr(self, "seed", None)}
+        fields = {"nrefs": self.num_refs, "bs": self.n_bootstrap, "seed": self.seed}
         fields.update((k, v) for k, v in signature.info.items() if k != "nrefs")
         return Signature(fields, signature.short_keys)
 
@@ -217,7 +228,11 @@ class _Metric:
 
 class BLEU(_Metric):
     """sacrebleu's ``BLEU`` metric class (same constructor, ``corpus_score``, ``sentence_score``,
-    ``get_signature``)."""
+    ``get_signature``; ``tokenizer``: the tokenizer as a callable ``str -> str``, made on first use)."""
+
+    TOKENIZERS = TOKENIZER_NAMES
+    TOKENIZER_DEFAULT = "13a"
+    SMOOTH_DEFAULTS = {"none": None, "floor": 0.1, "add-k": 1, "exp": None}
 
     def __init__(self, lowercase: bool = False, force: bool = False, tokenize: str | None = None,
                  smooth_method: str = "exp", smooth_value: float | None = None, max_ngram_order: int = 4,
@@ -230,6 +245,19 @@ class BLEU(_Metric):
         self.max_ngram_order, self.effective_order, self.trg_lang = max_ngram_order, effective_order, trg_lang
         # validate now, as sacrebleu does in its constructor
         _bleu([], [], **self._options())
+
+    @property
+    def tokenizer(self):
+        """sacrebleu's ``BLEU().tokenizer``: one line -> its tokens joined by spaces (no lowercasing)."""
+        if getattr(self, "_tokenizer", None) is None:
+            from .tokenizers import Tokenizer
+
+            self._tokenizer = Tokenizer(self.tokenize)
+        return self._tokenizer
+
+    @property
+    def tokenizer_signature(self) -> str:
+        return self.tokenizer.signature()
 
     def _options(self) -> dict:
         return dict(tokenize=self.tokenize, smooth_method=self.smooth_method, smooth_value=self.smooth_value,
@@ -245,7 +273,9 @@ class BLEU(_Metric):
 
 
 class CHRF(_Metric):
-    """sacrebleu's ``CHRF`` metric class (chrF / chrF++)."""
+    """sacrebleu's ``CHRF`` metric class (chrF / chrF++); ``order`` is ``char_order + word_order``."""
+
+    CHAR_ORDER, WORD_ORDER, BETA = 6, 0, 2
 
     def __init__(self, char_order: int = 6, word_order: int = 0, beta: int = 2, lowercase: bool = False,
                  whitespace: bool = False, eps_smoothing: bool = False, references=None):
@@ -253,6 +283,7 @@ class CHRF(_Metric):
         self.char_order, self.word_order, self.beta = char_order, word_order, beta
         self.lowercase, self.whitespace, self.eps_smoothing = lowercase, whitespace, eps_smoothing
         _chrf([], [], **self._options())
+        self.order = char_order + word_order
 
     def _options(self) -> dict:
         return dict(char_order=self.char_order, word_order=self.word_order, beta=self.beta,
@@ -266,7 +297,7 @@ class CHRF(_Metric):
 
 
 from .ter import TER, TERScore, corpus_ter, sentence_ter  # noqa: E402
-from . import metrics  # noqa: E402  (sacrebleu.metrics.BLEU / CHRF / TER, as in sacrebleu)
+from . import metrics, tokenizers  # noqa: E402  (sacrebleu.metrics.BLEU / CHRF / TER, as in sacrebleu)
 
 
 def corpus_bleu(hypotheses, references, smooth_method="exp", smooth_value=None, force=False, lowercase=False,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ...metrics.ter import TerResult, make_config, ter as _ter
 from ...stats.signature import Signature
 from . import _Metric, _Score
+from .tokenizers import TercomTokenizer
 
 
 class TERScore(_Score):
@@ -28,7 +29,8 @@ class TERScore(_Score):
 
 class TER(_Metric):
     """sacrebleu's ``TER`` metric class (same constructor, ``corpus_score`` with ``n_bootstrap``,
-    ``sentence_score``, ``get_signature``)."""
+    ``sentence_score``, ``get_signature``; ``tokenizer``: its Tercom tokenizer, a callable
+    ``str -> str``)."""
 
     def __init__(self, normalized: bool = False, no_punct: bool = False, asian_support: bool = False,
                  case_sensitive: bool = False, references=None):
@@ -36,6 +38,8 @@ class TER(_Metric):
         self.normalized, self.no_punct = normalized, no_punct
         self.asian_support, self.case_sensitive = asian_support, case_sensitive
         make_config(normalized, no_punct, asian_support, case_sensitive)  # validate now, as sacrebleu's constructor
+        self.tokenizer = TercomTokenizer(normalized, no_punct, asian_support, case_sensitive)
+        self.tokenizer_signature = self.tokenizer.signature()
 
     def _options(self) -> dict:
         return dict(normalized=self.normalized, no_punct=self.no_punct, asian_support=self.asian_support,
