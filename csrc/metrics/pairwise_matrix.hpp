@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Score matrices from counted texts: per pool (one source's candidates), every text's n-grams are
 // counted once (pairwise_counts.hpp); cell [i, j] takes the clipped matches
-// m_k = Σ_g min(count_i(g), count_j(g)) per order k by scattering text i's counts into a dense
-// array indexed by n-gram id and reading text j's entries against it, then finalizes the sentence
-// score with the metric's own formula (chrf_f_score, bleu_score). Matches are symmetric in i and
-// j, so a pool scored against itself computes each unordered pair once.
+// m_k = Σ_g min(count_i(g), count_j(g)) per order k, gathered row by row through an inverted index
+// of the references (only n-grams both texts hold are visited), then finalizes the sentence score
+// with the metric's own formula (chrf_f_score, bleu_score). Matches are symmetric in i and j, so
+// a pool scored against itself computes each unordered pair once.
 #pragma once
 
 #include <algorithm>
@@ -63,56 +63,72 @@ struct BleuCell {
 
 namespace pairwise_detail {
 
-// One thread's buffers for the cells of a pool: dense is all zero between rows.
-struct CellScratch {
-    std::vector<std::uint32_t> dense;
-    std::vector<std::int64_t> matches, stats;
+// Per n-gram id, the reference texts that hold it (ascending) and their counts: an inverted index
+// of a pool's references, so a row visits only the (reference, n-gram) pairs that can match.
+struct Postings {
+    std::vector<std::size_t> start;  // n_ids + 1
+    std::vector<std::uint32_t> text, count;
+
+    void build(const CountedPool& c, std::size_t ref_base, std::size_t n_ref) {
+        start.assign(c.n_ids + 1, 0);
+        const std::size_t first = c.begin(ref_base, 0), last = c.end(ref_base + n_ref - 1, c.n_orders - 1);
+        for (std::size_t x = first; x < last; ++x) ++start[std::size_t(c.ids[x]) + 1];
+        for (std::size_t g = 0; g < c.n_ids; ++g) start[g + 1] += start[g];
+        text.resize(last - first);
+        count.resize(last - first);
+        cursor_.assign(start.begin(), start.end() - 1);
+        for (std::size_t j = 0; j < n_ref; ++j)
+            for (std::size_t x = c.begin(ref_base + j, 0), e = c.end(ref_base + j, c.n_orders - 1); x < e; ++x) {
+                const std::size_t at = cursor_[c.ids[x]]++;
+                text[at] = static_cast<std::uint32_t>(j);
+                count[at] = c.counts[x];
+            }
+    }
+
+private:
+    std::vector<std::size_t> cursor_;
 };
 
-inline void scatter(const CountedPool& c, std::size_t t, std::uint32_t* dense, bool set) {
-    const std::size_t b = c.begin(t, 0), e = c.end(t, c.n_orders - 1);
-    for (std::size_t x = b; x < e; ++x) dense[c.ids[x]] = set ? c.counts[x] : 0;
-}
-
-// m[k] = Σ over text r's n-grams of order k of min(count in r, dense count). An order's matches
-// are 0 once the previous order of the same stream matched nothing (every n-gram's prefix would).
-inline void matches(const CountedPool& c, const NgramSpec& spec, std::size_t r, const std::uint32_t* dense,
-                    std::int64_t* m) {
-    std::size_t k = 0;
-    for (int s = 0; s < 2; ++s) {
-        bool dead = false;
-        for (int n = 0; n < spec.orders[s]; ++n, ++k) {
-            std::int64_t sum = 0;
-            if (!dead) {
-                const std::uint32_t* ids = c.ids.data();
-                const std::uint32_t* counts = c.counts.data();
-                for (std::size_t x = c.begin(r, k), e = c.end(r, k); x < e; ++x)
-                    sum += std::min(dense[ids[x]], counts[x]);
-            }
-            m[k] = sum;
-            dead = sum == 0;
-        }
-    }
-}
+// One thread's buffers for the rows of a pool: acc (n_ref x orders clipped matches) is all zero
+// between rows.
+struct CellScratch {
+    std::vector<std::int64_t> acc, stats;
+};
 
 // Rows [begin, end) of a pool's matrix: hypotheses are texts 0..n_hyp-1 of c, references texts
-// ref_base..ref_base+n_ref-1 (ref_base 0 and symmetric: the pool against itself, j >= i only).
+// ref_base..ref_base+n_ref-1 (ref_base 0 and symmetric: the pool against itself, j >= i only,
+// each cell's transpose from the same matches). Row i adds min(count_i(g), count_j(g)) for every
+// reference j in g's postings, per order, then finalizes its cells.
 template <class Cell>
-void pool_rows(const CountedPool& c, const NgramSpec& spec, const Cell& cell, std::size_t n_ref, std::size_t ref_base,
+void pool_rows(const CountedPool& c, const Postings& post, const Cell& cell, std::size_t n_ref, std::size_t ref_base,
                bool symmetric, std::size_t begin, std::size_t end, double* out, std::size_t stride,
                CellScratch& ws) {
-    if (ws.dense.size() < c.n_ids) ws.dense.resize(c.n_ids, 0);
-    ws.matches.resize(c.n_orders);
-    std::int64_t* m = ws.matches.data();
+    const std::size_t n_orders = c.n_orders;
+    if (ws.acc.size() < n_ref * n_orders) ws.acc.assign(n_ref * n_orders, 0);
+    std::int64_t* acc = ws.acc.data();
+    const std::uint32_t* ptext = post.text.data();
+    const std::uint32_t* pcount = post.count.data();
     for (std::size_t i = begin; i < end; ++i) {
-        scatter(c, i, ws.dense.data(), true);
+        for (std::size_t k = 0; k < n_orders; ++k) {
+            for (std::size_t x = c.begin(i, k), e = c.end(i, k); x < e; ++x) {
+                const std::uint32_t ci = c.counts[x];
+                const std::size_t pb = post.start[c.ids[x]], pe = post.start[std::size_t(c.ids[x]) + 1];
+                if (symmetric) {  // postings ascend: walk down while j >= i
+                    for (std::size_t q = pe; q > pb && ptext[q - 1] >= i; --q)
+                        acc[std::size_t(ptext[q - 1]) * n_orders + k] += std::min(ci, pcount[q - 1]);
+                } else {
+                    for (std::size_t q = pb; q < pe; ++q)
+                        acc[std::size_t(ptext[q]) * n_orders + k] += std::min(ci, pcount[q]);
+                }
+            }
+        }
         for (std::size_t j = symmetric ? i : 0; j < n_ref; ++j) {
+            std::int64_t* m = acc + j * n_orders;
             const std::size_t r = ref_base + j;
-            matches(c, spec, r, ws.dense.data(), m);
             out[i * stride + j] = cell(c, i, r, m, ws.stats);
             if (symmetric && j != i) out[j * stride + i] = cell(c, r, i, m, ws.stats);
+            std::fill(m, m + n_orders, 0);
         }
-        scatter(c, i, ws.dense.data(), false);
     }
 }
 
@@ -172,6 +188,7 @@ struct PoolWorker {
     PoolUnits pool_units;
     PoolCounter counter;
     CountedPool counted;
+    Postings postings;
     CellScratch scratch;
     std::vector<std::int64_t> sums;
 
@@ -189,6 +206,11 @@ struct PoolWorker {
         if (!b.symmetric()) add_rows(*b.refs, b.ref_pools[p], b.ref_pools[p + 1]);
         counter.count(pool_units, spec, counted);
     }
+
+    template <class T>
+    void index(const PoolBatches<T>& b, std::size_t p) {
+        if (b.n_ref(p) > 0) postings.build(counted, b.symmetric() ? 0 : b.n_hyp(p), b.n_ref(p));
+    }
 };
 
 }  // namespace pairwise_detail
@@ -204,25 +226,28 @@ void pairwise_matrices(const PoolBatches<T>& b, const Units& proto, const NgramS
     using Worker = pairwise_detail::PoolWorker<Units>;
     auto score_rows = [&](Worker& w, std::size_t p, std::size_t begin, std::size_t end, pairwise_detail::CellScratch& s) {
         const bool sym = b.symmetric();
-        pairwise_detail::pool_rows(w.counted, spec, cell, b.n_ref(p), sym ? 0 : b.n_hyp(p), sym, begin, end,
+        pairwise_detail::pool_rows(w.counted, w.postings, cell, b.n_ref(p), sym ? 0 : b.n_hyp(p), sym, begin, end,
                                    out + out_offsets[p], static_cast<std::size_t>(strides[p]), s);
     };
     if (threads > 1 && b.n_pools >= 2 * static_cast<std::size_t>(threads)) {
         parallel_chunks(
-            b.n_pools, threads, 1, [&proto] { return Worker{proto, {}, {}, {}, {}, {}}; },
+            b.n_pools, threads, 1, [&proto] { return Worker{proto, {}, {}, {}, {}, {}, {}}; },
             [&](Worker& w, std::size_t begin, std::size_t end) {
                 for (std::size_t p = begin; p < end; ++p) {
+                    if (b.n_hyp(p) == 0 || b.n_ref(p) == 0) continue;
                     w.load(b, p, spec);
+                    w.index(b, p);
                     score_rows(w, p, 0, b.n_hyp(p), w.scratch);
                 }
             },
             interrupted);
         return;
     }
-    Worker w{proto, {}, {}, {}, {}, {}};
+    Worker w{proto, {}, {}, {}, {}, {}, {}};
     for (std::size_t p = 0; p < b.n_pools; ++p) {
         if (b.n_hyp(p) == 0 || b.n_ref(p) == 0) continue;
         w.load(b, p, spec);
+        w.index(b, p);
         parallel_chunks(
             b.n_hyp(p), threads, 1, [] { return pairwise_detail::CellScratch{}; },
             [&](pairwise_detail::CellScratch& s, std::size_t begin, std::size_t end) { score_rows(w, p, begin, end, s); },
@@ -240,7 +265,7 @@ void pairwise_aggregate_stats(const PoolBatches<T>& b, const Units& proto, const
     using Worker = pairwise_detail::PoolWorker<Units>;
     const std::size_t width = 2 + 3 * spec.n_orders();
     parallel_chunks(
-        b.n_pools, threads, 1, [&proto] { return Worker{proto, {}, {}, {}, {}, {}}; },
+        b.n_pools, threads, 1, [&proto] { return Worker{proto, {}, {}, {}, {}, {}, {}}; },
         [&](Worker& w, std::size_t begin, std::size_t end) {
             for (std::size_t p = begin; p < end; ++p) {
                 if (b.n_hyp(p) == 0) continue;
