@@ -25,11 +25,11 @@ from pathlib import Path
 
 os.environ["RAYON_NUM_THREADS"] = "1"  # fastchrf on one thread: read when its pool starts
 
-import fastchrf  # noqa: E402
-import numpy as np  # noqa: E402
-import sacrebleu  # noqa: E402
+import fastchrf
+import numpy as np
+import sacrebleu
 
-import ngramkit  # noqa: E402
+import ngramkit
 
 
 def timed(fn, runs: int = 3):

@@ -12,11 +12,12 @@ import pytest
 
 sacrebleu = pytest.importorskip("sacrebleu")
 
-from ngramkit import _core  # noqa: E402
-from ngramkit.compat import fastchrf as compat_fastchrf  # noqa: E402
-from ngramkit.pipelines.pairwise import mbr, pairwise, pairwise_pools  # noqa: E402
+from ngramkit import _core
+from ngramkit.compat import fastchrf as compat_fastchrf
+from ngramkit.pipelines.pairwise import mbr, pairwise, pairwise_pools
 
-ADVERSARIAL = ["", " ", "\t\n ", "a", "ａ", "😀😀 😀", "the the the the the", "a a a a a a a a", "(hi)", "!!", "hi!",
+ADVERSARIAL = ["", " ", "\t\n ", "a", "ａ", "😀😀 😀", "the the the the the", "a a a a a a a a", "(hi)", "!!",
+               "hi!",
                "!hi", "é e\u0301", "\u00a0x\u2028y\u3000z", "x\ud800y", "Ünïcödé, wörds; here.", "a.b,c"]
 
 
@@ -41,7 +42,8 @@ def _sacre_bleu(hyps, refs, **options):
 
 
 CHRF_OPTIONS = [{}, {"word_order": 2}, {"char_order": 3, "word_order": 1, "beta": 1}, {"lowercase": True},
-                {"whitespace": True, "word_order": 2}, {"eps_smoothing": True}, {"eps_smoothing": True, "word_order": 2},
+                {"whitespace": True, "word_order": 2}, {"eps_smoothing": True},
+                {"eps_smoothing": True, "word_order": 2},
                 {"char_order": 0, "word_order": 2}]
 
 
@@ -105,7 +107,8 @@ def test_pools_list_and_padded_equal_per_pool_matrices(wmt_slice):
         listed = pairwise_pools(pools, ref_pools, metric, threads=2)
         padded = pairwise_pools(pools, ref_pools, metric, threads=1, padded=True)
         assert padded.scores.shape == (3, max(map(len, pools)), len(refs))
-        assert padded.n_hypotheses.tolist() == [5, len(hyps) - 5, 1] and padded.n_references.tolist() == [2, len(refs), 3]
+        assert padded.n_hypotheses.tolist() == [5, len(hyps) - 5, 1]
+        assert padded.n_references.tolist() == [2, len(refs), 3]
         for p, (h, r) in enumerate(zip(pools, ref_pools)):
             want = pairwise(h, r, metric)
             assert np.array_equal(listed[p], want)
@@ -161,8 +164,8 @@ def test_kernel_buffers_are_validated():
     with pytest.raises(TypeError, match="out"):
         _core.pairwise_chrf(*args, np.empty(4, np.float32), np.zeros(1, np.int64), np.full(1, 2, np.int64), 1)
     with pytest.raises(ValueError, match="hypotheses"):
-        _core.pairwise_bleu_ids(np.array([1, -2], np.int32), np.array([0, 2], np.int64), np.array([0, 1], np.int64), None,
-                                None, None, 4, 3, 0.0, True, False, np.empty(1), np.zeros(1, np.int64),
+        _core.pairwise_bleu_ids(np.array([1, -2], np.int32), np.array([0, 2], np.int64), np.array([0, 1], np.int64),
+                                None, None, None, 4, 3, 0.0, True, False, np.empty(1), np.zeros(1, np.int64),
                                 np.ones(1, np.int64), 1)
     out = np.empty(4)
     _core.pairwise_chrf(*args, out, np.zeros(1, np.int64), np.full(1, 2, np.int64), 1)

@@ -88,18 +88,20 @@ Layout layout(const Sides<T>& s, const py::array& out, const py::array& out_offs
     const auto size = static_cast<std::int64_t>(out.size());
     for (std::size_t p = 0; p < n; ++p) {
         const auto h = static_cast<std::int64_t>(b.n_hyp(p)), r = static_cast<std::int64_t>(b.n_ref(p));
-        if (o[p] < 0 || st[p] < r) throw py::value_error("out_offsets, strides: pool " + std::to_string(p) + " out of range");
+        const std::string pool = "out_offsets, strides: pool " + std::to_string(p);
+        if (o[p] < 0 || st[p] < r) throw py::value_error(pool + " out of range");
         const std::int64_t end = h == 0 || r == 0 ? o[p] : o[p] + (h - 1) * st[p] + r;
         const std::int64_t limit = p + 1 < n ? o[p + 1] : size;
         if (end > limit || end > size)
-            throw py::value_error("out_offsets, strides: pool " + std::to_string(p) + " overlaps the next or ends past out");
+            throw py::value_error(pool + " overlaps the next or ends past out");
     }
     return Layout{static_cast<double*>(py::array(out).mutable_data()), o, st};
 }
 
 std::optional<RaggedView<char>> optional_text(const py::object& bytes, const py::object& offsets) {
     if (bytes.is_none()) return std::nullopt;
-    return text_view(py::reinterpret_borrow<py::array>(bytes), py::reinterpret_borrow<py::array>(offsets), "references");
+    return text_view(py::reinterpret_borrow<py::array>(bytes), py::reinterpret_borrow<py::array>(offsets),
+                     "references");
 }
 
 std::optional<RaggedView<std::int32_t>> optional_ids(const py::object& ids, const py::object& offsets) {
@@ -227,7 +229,8 @@ void ngramkit::bindings::bind_pairwise(py::module_& m) {
           py::arg("hypothesis_pools"), py::arg("ref_bytes"), py::arg("ref_offsets"), py::arg("reference_pools"),
           py::arg("tokenizer"), py::arg("max_order"), py::arg("smooth"), py::arg("smooth_value"),
           py::arg("effective_order"), py::arg("compensated_sum"), py::arg("out"), py::arg("out_offsets"),
-          py::arg("strides"), py::arg("threads"), "sacrebleu sentence BLEU matrices over text (layout as pairwise_chrf).");
+          py::arg("strides"), py::arg("threads"),
+          "sacrebleu sentence BLEU matrices over text (layout as pairwise_chrf).");
     m.def("pairwise_bleu_ids", &bleu_id_matrices, py::arg("hyp_ids"), py::arg("hyp_offsets"),
           py::arg("hypothesis_pools"), py::arg("ref_ids"), py::arg("ref_offsets"), py::arg("reference_pools"),
           py::arg("max_order"), py::arg("smooth"), py::arg("smooth_value"), py::arg("effective_order"),

@@ -66,7 +66,8 @@ public:
         const std::size_t n_texts = in.n_texts(), n_orders = spec.n_orders();
         std::uint64_t keys = 0;
         for (int s = 0; s < 2; ++s)
-            for (std::size_t t = 0; t < n_texts; ++t) keys += ngrams_up_to(in.length(s, t), std::uint64_t(spec.orders[s]));
+            for (std::size_t t = 0; t < n_texts; ++t)
+                keys += ngrams_up_to(in.length(s, t), std::uint64_t(spec.orders[s]));
         if (keys >= DenseIdMap::kAbsent - 2) throw std::length_error("pairwise: too many n-grams in one pool");
         map_.reset(static_cast<std::size_t>(keys));
         out.n_orders = n_orders;

@@ -224,7 +224,8 @@ void pairwise_matrices(const PoolBatches<T>& b, const Units& proto, const NgramS
                        const std::int64_t* out_offsets, const std::int64_t* strides, double* out, int threads,
                        const std::function<bool()>& interrupted = {}) {
     using Worker = pairwise_detail::PoolWorker<Units>;
-    auto score_rows = [&](Worker& w, std::size_t p, std::size_t begin, std::size_t end, pairwise_detail::CellScratch& s) {
+    using Scratch = pairwise_detail::CellScratch;
+    auto score_rows = [&](Worker& w, std::size_t p, std::size_t begin, std::size_t end, Scratch& s) {
         const bool sym = b.symmetric();
         pairwise_detail::pool_rows(w.counted, w.postings, cell, b.n_ref(p), sym ? 0 : b.n_hyp(p), sym, begin, end,
                                    out + out_offsets[p], static_cast<std::size_t>(strides[p]), s);
@@ -249,8 +250,8 @@ void pairwise_matrices(const PoolBatches<T>& b, const Units& proto, const NgramS
         w.load(b, p, spec);
         w.index(b, p);
         parallel_chunks(
-            b.n_hyp(p), threads, 1, [] { return pairwise_detail::CellScratch{}; },
-            [&](pairwise_detail::CellScratch& s, std::size_t begin, std::size_t end) { score_rows(w, p, begin, end, s); },
+            b.n_hyp(p), threads, 1, [] { return Scratch{}; },
+            [&](Scratch& s, std::size_t begin, std::size_t end) { score_rows(w, p, begin, end, s); },
             interrupted);
     }
 }
@@ -270,8 +271,9 @@ void pairwise_aggregate_stats(const PoolBatches<T>& b, const Units& proto, const
             for (std::size_t p = begin; p < end; ++p) {
                 if (b.n_hyp(p) == 0) continue;
                 w.load(b, p, spec);
-                pairwise_detail::pool_aggregate(w.counted, b.n_hyp(p), b.n_ref(p), b.symmetric() ? 0 : b.n_hyp(p), w.sums,
-                                                out + static_cast<std::size_t>(b.hyp_pools[p] - b.hyp_pools[0]) * width);
+                const auto row = static_cast<std::size_t>(b.hyp_pools[p] - b.hyp_pools[0]);
+                pairwise_detail::pool_aggregate(w.counted, b.n_hyp(p), b.n_ref(p), b.symmetric() ? 0 : b.n_hyp(p),
+                                                w.sums, out + row * width);
             }
         },
         interrupted);

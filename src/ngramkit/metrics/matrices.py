@@ -129,12 +129,15 @@ def chrf_matrices(hyp_pools: list, ref_pools: list | None, config: ChrfConfig, t
     hyp, ref, _ = _sides(hyp_pools, ref_pools, "chrf", config.lowercase, None, threads)
     out, offsets, strides, n_hyp, n_ref = _layout(hyp, ref, padded)
     _core.pairwise_chrf(hyp.values, hyp.offsets, hyp.pools, *_ref_args(ref), config.char_order, config.word_order,
-                        float(config.beta ** 2), config.whitespace, config.eps_smoothing, out, offsets, strides, threads)
+                        float(config.beta ** 2), config.whitespace, config.eps_smoothing, out, offsets, strides,
+                        threads)
     return _result(out, offsets, n_hyp, n_ref, padded)
 
 
-def bleu_matrices(hyp_pools: list, ref_pools: list | None, config: BleuConfig, threads: int, padded: bool = False, text_options: tuple = ()):
-    """sacrebleu sentence BLEU matrices (text or token ids), laid out as :func:`chrf_matrices`."""
+def bleu_matrices(hyp_pools: list, ref_pools: list | None, config: BleuConfig, threads: int, padded: bool = False,
+                  text_options: tuple = ()):
+    """sacrebleu sentence BLEU matrices (text or token ids), laid out as :func:`chrf_matrices`;
+    ``text_options``: the names of given options that only apply to text (an error with ids)."""
     from .. import _core
 
     hyp, ref, kind = _sides(hyp_pools, ref_pools, "bleu", config.lowercase, config, threads, text_options)
@@ -205,7 +208,8 @@ def _chrf_of_real_statistics(stats: np.ndarray, r: np.ndarray, config: ChrfConfi
         return np.where(total != 0, 100 * f, 0.0)
 
 
-def aggregate_bleu(hyp_pools: list, ref_pools: list | None, config: BleuConfig, threads: int, text_options: tuple = ()) -> list[np.ndarray]:
+def aggregate_bleu(hyp_pools: list, ref_pools: list | None, config: BleuConfig, threads: int,
+                   text_options: tuple = ()) -> list[np.ndarray]:
     """BLEU against expected n-gram counts (DeNero et al., 2009, consensus BLEU) per hypothesis.
 
     With references r_1..r_R (uniform weights) the expected count of n-gram g is

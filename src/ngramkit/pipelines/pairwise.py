@@ -15,9 +15,7 @@ import numpy as np
 
 from ..ingest.arguments import check_bool, reject_unordered
 from ..ingest.threads import resolve_threads
-from ..metrics import bleu as _bleu_metric
-from ..metrics import chrf as _chrf_metric
-from ..metrics import matrices
+from ..metrics import bleu as _bleu_metric, chrf as _chrf_metric, matrices
 from ..metrics.bleu import sentence_bleu
 from ..metrics.chrf import sentence_chrf
 from ..metrics.matrices import PaddedMatrices
