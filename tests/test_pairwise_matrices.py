@@ -94,6 +94,9 @@ def test_bleu_token_ids_equal_sacrebleu_on_the_same_words():
     want = _sacre_bleu(words, words, tokenize="none")
     assert np.array_equal(pairwise(ids, None, "bleu"), want)
     assert np.array_equal(pairwise(ids[:3], ids, "bleu"), want[:3])
+    aggregated = mbr([ids[:4], ids[3:]], None, "bleu", aggregate=True, threads=2).utilities
+    want = mbr([words[:4], words[3:]], None, "bleu", aggregate=True, tokenize="none", threads=1).utilities
+    assert all(np.array_equal(a, b) for a, b in zip(aggregated, want))
     with pytest.raises(TypeError, match="chrF"):
         pairwise(ids, None, "chrf")
     with pytest.raises(ValueError, match="tokenize"):
