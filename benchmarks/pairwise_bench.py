@@ -12,7 +12,8 @@ The sacrebleu loop (``sentence_chrf`` / ``BLEU(effective_order=True).sentence_sc
 timed on ``--sacrebleu-cells`` sampled cells and extrapolated to the whole workload. ngramkit's
 cells are checked equal to sacrebleu on the sampled cells (and to fastchrf's matrices).
 The thread ratio is shown next to a control, the existing per-pair ``sentence_chrf`` kernel on
-the same cells, because on a shared machine two threads may not get two cores.
+the same cells, because on a shared machine two threads may not get two cores, and next to the
+ratio of CPU times (total work with 2 threads over 1).
 Memory: the output (8 bytes per cell) plus, per pool being scored, each text's n-gram counts.
 """
 from __future__ import annotations
@@ -77,6 +78,11 @@ def main() -> None:
     t_bleu, bleu = timed(lambda: ngramkit.pairwise_pools(pools, None, "bleu", threads=1))
     t_two, chrf_two = timed(lambda: ngramkit.pairwise_pools(pools, None, "chrf", threads=2))
     t_pp_two, _ = timed(lambda: ngramkit.pairwise_pools(pools, None, "chrf", word_order=2, threads=2))
+    cpu = {}
+    for threads in (1, 2):
+        start = time.process_time()
+        ngramkit.pairwise_pools(pools, None, "chrf", threads=threads)
+        cpu[threads] = time.process_time() - start
     flat_h = [h for p in pools for h in p for _ in p]
     flat_r = [r for p in pools for _ in p for r in p]
     t_ctl_one, _ = timed(lambda: ngramkit.sentence_chrf(flat_h, flat_r, threads=1))
@@ -117,6 +123,7 @@ def main() -> None:
           f"(chrF++: {t_pp / t_pp_two:.2f}x)")
     print(f"control: sentence_chrf pairs   {t_ctl_one * 1e3:10.1f} ms   2 threads {t_ctl_one / t_ctl_two:.2f}x one "
           "(what this machine gives two threads now)")
+    print(f"CPU time, chrF 2 threads / 1   {cpu[2] / cpu[1]:10.2f}      (1.00: the work splits with no serial overhead)")
     print(f"output {n_cells * 8 / 1e6:.1f} MB float64")
 
 

@@ -54,7 +54,7 @@ def _side(pools: list, name: str, lowercase: bool, tokenize: BleuConfig | None, 
     """Flatten pools into one kernel batch (text: lowercased / pre-tokenized as configured)."""
     offsets = _pool_lengths(pools, name)
     flat = [item for pool in pools for item in pool]
-    if any(isinstance(item, str) for item in flat[:1]) or not flat:
+    if not flat or isinstance(flat[0], str):
         try:
             texts = lowercased(flat, lowercase)
             if tokenize is not None:
