@@ -73,6 +73,14 @@ def test_bleu_zh_on_chinese(wmt23):
     assert np.array_equal(pairwise(hyps, None, "bleu", tokenize="zh"), _sacre_bleu(hyps, hyps, tokenize="zh"))
 
 
+def test_bleu_ja_mecab_through_sacrebleus_tokenizer(wmt23):
+    pytest.importorskip("MeCab")
+    ref, systems = wmt23["en-ja"]
+    hyps = [systems[n][5] for n in sorted(systems)[:3]] + [ref[5]]
+    assert np.array_equal(pairwise(hyps, None, "bleu", tokenize="ja-mecab"),
+                          _sacre_bleu(hyps, hyps, tokenize="ja-mecab"))
+
+
 @pytest.mark.parametrize("options", [{}, {"word_order": 2}, {"whitespace": True, "word_order": 2},
                                      {"eps_smoothing": True}, {"lowercase": True, "word_order": 1}])
 def test_chrf_adversarial_texts(options):
