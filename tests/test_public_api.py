@@ -18,7 +18,7 @@ TOP_LEVEL = {
     "TokenBatch", "VALID_ROUGE_TYPES", "bleu", "bootstrap_interval", "chrf", "compare", "dataset_scorer",
     "mean_score", "rouge", "score_columns", "score_table", "scores_from_statistics", "sentence_bleu",
     "sentence_chrf", "tokenize", "TerResult", "ter", "sentence_ter",
-    "MbrResult", "mbr", "near_duplicates", "pairwise", "pairwise_pools", "self_bleu",
+    "MbrResult", "PaddedMatrices", "mbr", "near_duplicates", "pairwise", "pairwise_pools", "self_bleu",
     "CerResult", "ErrorRateResult", "WerResult", "cer", "wer",
     "Accumulator", "accumulator",
 }
@@ -40,6 +40,7 @@ MODULE_NAMES = {
     "ngramkit.compat.nltk.bleu_score": ["SmoothingFunction", "corpus_bleu", "sentence_bleu", "modified_precision",
                                         "brevity_penalty", "closest_ref_length"],
     "ngramkit.compat.evaluate": ["rouge", "bleu", "sacrebleu", "chrf", "ter", "wer", "cer", "load"],
+    "ngramkit.compat.fastchrf": ["pairwise_chrf", "aggregate_chrf"],
     "ngramkit.compat.jiwer": ["wer", "mer", "wil", "wip", "cer", "process_words", "process_characters",
                               "visualize_alignment", "AlignmentChunk", "WordOutput", "CharacterOutput"],
 }

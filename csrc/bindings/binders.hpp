@@ -13,5 +13,6 @@ void bind_chrf(pybind11::module_& m);
 void bind_ter(pybind11::module_& m);
 void bind_stats(pybind11::module_& m);
 void bind_error_rates(pybind11::module_& m);
+void bind_pairwise(pybind11::module_& m);
 
 }  // namespace ngramkit::bindings

@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
     nb::bind_ter(m);
     nb::bind_stats(m);
     nb::bind_error_rates(m);
+    nb::bind_pairwise(m);
 }

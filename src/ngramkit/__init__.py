@@ -35,6 +35,7 @@ _EXPORTS = {
     "Accumulator": "pipelines.accumulators", "accumulator": "pipelines.accumulators",
     "MbrResult": "pipelines.pairwise", "mbr": "pipelines.pairwise", "near_duplicates": "pipelines.pairwise",
     "pairwise": "pipelines.pairwise", "pairwise_pools": "pipelines.pairwise",
+    "PaddedMatrices": "metrics.matrices",
     "TableScores": "pipelines.tables", "dataset_scorer": "pipelines.tables", "score_columns": "pipelines.tables",
     "score_table": "pipelines.tables",
     "bootstrap_interval": "stats.bootstrap", "mean_score": "stats.bootstrap",
@@ -79,6 +80,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from .metrics.rouge_types import VALID_ROUGE_TYPES  # noqa: F401
     from .metrics.ter import TerResult, sentence_ter, ter  # noqa: F401
     from .pipelines.accumulators import Accumulator, accumulator  # noqa: F401
+    from .metrics.matrices import PaddedMatrices  # noqa: F401
     from .pipelines.pairwise import MbrResult, mbr, near_duplicates, pairwise, pairwise_pools  # noqa: F401
     from .pipelines.tables import TableScores, dataset_scorer, score_columns, score_table  # noqa: F401
     from .stats.bootstrap import bootstrap_interval, mean_score  # noqa: F401

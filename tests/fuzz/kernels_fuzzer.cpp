@@ -15,6 +15,10 @@
 // the diagonal band, blocks, and rarely past the recorded-matrix limit where Hirschberg splits),
 // the counts must be a minimal alignment (a naive Levenshtein DP), add up to both lengths, and
 // agree with the editops and opcodes, whose runs must turn the reference into the hypothesis.
+// Score matrices (csrc/metrics/pairwise_*.hpp): random id pools (BLEU) and random bytes as text
+// (chrF++) must give, in every cell, on 1 and 2 threads, against themselves and against given
+// references, exactly the per-pair kernels' sentence scores (bleu_pair_stats + bleu_score,
+// chrf_text_stats).
 //
 // Build and run (clang, from the repository root; documented in tests/fuzz/README.md):
 //   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc tests/fuzz/kernels_fuzzer.cpp -o /tmp/kernels_fuzzer
@@ -31,6 +35,8 @@
 #include <vector>
 
 #include "metrics/edit_distance.hpp"
+#include "metrics/pairwise_matrix.hpp"
+#include "metrics/pairwise_units.hpp"
 #include "metrics/rouge.hpp"
 #include "metrics/ter.hpp"
 
@@ -212,6 +218,84 @@ std::string random_text(Reader& in) {
         else ngramkit::append_utf8(out, 1 + in.byte() * 251u % 0xD7FF);  // below the surrogates
     }
     return out;
+}
+
+// ---- score matrices ----------------------------------------------------------------------------
+void fuzz_pairwise(Reader& in) {
+    const unsigned vocab = 1 + in.below(5);
+    std::vector<Seq> rows(in.below(7));
+    std::string text;
+    std::vector<std::int64_t> text_off(1, 0);
+    for (auto& r : rows) {
+        r.resize(in.below(10));
+        for (auto& t : r) t = std::int32_t(in.below(vocab));
+        for (unsigned k = in.below(12); k > 0; --k)  // letters, spaces, punctuation and stray high bytes
+            text.push_back(char(in.below(3) == 0   ? ' '
+                                : in.below(5) == 0 ? '!'
+                                                   : 'a' + in.below(4) + (in.below(9) == 0 ? 0x60 : 0)));
+        text_off.push_back(std::int64_t(text.size()));
+    }
+    Seq ids, ids2;
+    std::vector<std::int64_t> off, off2;
+    flatten(rows, ids, off);
+    std::vector<Seq> twice(rows);
+    twice.insert(twice.end(), rows.begin(), rows.end());
+    flatten(twice, ids2, off2);  // the references of "given" pools: every row, once per pool
+    std::string text2 = text + text;
+    std::vector<std::int64_t> text_off2(text_off);
+    for (std::size_t k = 1; k < text_off.size(); ++k) text_off2.push_back(std::int64_t(text.size()) + text_off[k]);
+    const std::size_t n = rows.size();
+    const std::int64_t split = std::int64_t(in.below(unsigned(n) + 1));  // pools: rows [0, split) and [split, n)
+    std::vector<std::int64_t> pools{0, split, std::int64_t(n)};
+    ngramkit::RaggedView<std::int32_t> iv{ids.data(), ids.size(), off.data(), n};
+    ngramkit::RaggedView<char> tv{text.data(), text.size(), text_off.data(), n};
+    ngramkit::RaggedView<std::int32_t> iv2{ids2.data(), ids2.size(), off2.data(), 2 * n};
+    ngramkit::RaggedView<char> tv2{text2.data(), text2.size(), text_off2.data(), 2 * n};
+    const int order = 1 + int(in.below(4));
+    const ngramkit::BleuCell bleu{order, ngramkit::BleuSmooth(in.below(4)), 0.1 * in.below(3), in.below(2) == 0, false};
+    const ngramkit::ChrfParams cp{int(in.below(4)), 1 + int(in.below(2)), 4.0, in.below(2) == 0, in.below(2) == 0};
+    const ngramkit::ChrfCell chrf{cp};
+    for (int sym = 0; sym < 2; ++sym) {
+        // layout: pool 0 (split x n_ref0) then pool 1, rows of stride n_ref_p
+        const std::int64_t r0 = sym ? split : std::int64_t(n), r1 = sym ? std::int64_t(n) - split : std::int64_t(n);
+        std::vector<std::int64_t> out_off{0, split * r0}, strides{r0, r1};
+        const std::vector<std::int64_t> all{0, std::int64_t(n), 2 * std::int64_t(n)};
+        for (int threads = 1; threads <= 2; ++threads) {
+            std::vector<double> got(std::size_t(split * r0 + (std::int64_t(n) - split) * r1), -1.0);
+            ngramkit::PoolBatches<std::int32_t> ib{&iv, pools.data(), sym ? nullptr : &iv2, sym ? nullptr : all.data(),
+                                                   2};
+            ngramkit::pairwise_matrices(ib, ngramkit::IdUnits{}, ngramkit::NgramSpec{{order, 0}}, bleu, out_off.data(),
+                                        strides.data(), got.data(), threads);
+            std::vector<double> got_chrf(got.size(), -1.0);
+            ngramkit::PoolBatches<char> tb{&tv, pools.data(), sym ? nullptr : &tv2, sym ? nullptr : all.data(), 2};
+            ngramkit::pairwise_matrices(tb, ngramkit::ChrfUnits(cp.whitespace, true),
+                                        ngramkit::NgramSpec{{cp.char_order, cp.word_order}}, chrf, out_off.data(),
+                                        strides.data(), got_chrf.data(), threads);
+            ngramkit::BleuWorkspace ws;
+            for (std::int64_t i = 0; i < std::int64_t(n); ++i) {
+                const int p = i < split ? 0 : 1;
+                const std::int64_t first = sym ? pools[p] : 0, n_ref = p == 0 ? r0 : r1;
+                for (std::int64_t j = 0; j < n_ref; ++j) {
+                    const std::size_t cell = std::size_t(out_off[p] + (i - pools[p]) * strides[p] + j);
+                    ngramkit::IdSpan ref = ngramkit::id_span(iv, std::size_t(first + j));
+                    std::vector<std::int64_t> st(2 + 2 * std::size_t(order));
+                    ngramkit::bleu_pair_stats(ngramkit::id_span(iv, std::size_t(i)), &ref, 1, order, ws, st.data());
+                    const double want = ngramkit::bleu_score(st.data(), order, bleu.smooth, bleu.smooth_value,
+                                                             bleu.effective_order, false);
+                    if (!(got[cell] == want)) fail("pairwise BLEU differs from bleu_pair_stats + bleu_score");
+                    std::vector<std::int64_t> cs(3 * cp.orders()), chosen(1), groups{0, 1};
+                    double f = -1.0;
+                    const std::int64_t rb = text_off[first + j], re = text_off[first + j + 1];
+                    std::vector<std::int64_t> ro{0, re - rb};
+                    ngramkit::RaggedView<char> one_ref{text.data() + rb, std::size_t(re - rb), ro.data(), 1};
+                    std::vector<std::int64_t> po{0, text_off[i + 1] - text_off[i]};
+                    ngramkit::RaggedView<char> one_pred{text.data() + text_off[i], std::size_t(po[1]), po.data(), 1};
+                    ngramkit::chrf_text_stats(one_pred, one_ref, groups.data(), cp, 1, cs.data(), &f, chosen.data());
+                    if (!(got_chrf[cell] == f)) fail("pairwise chrF differs from chrf_text_stats");
+                }
+            }
+        }
+    }
 }
 
 void fuzz_tercom(Reader& in) {
@@ -412,6 +496,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz_tercom(ter_in);
     Reader edit_in{data, size};
     fuzz_edit_distance(edit_in);
+    Reader matrix_in{data, size};
+    fuzz_pairwise(matrix_in);
     return 0;
 }
 

@@ -207,6 +207,16 @@ class BleuResult(CorpusResult):
         return f"BleuResult({self.format()})"
 
 
+def tokenized_for_kernel(texts: list, config: BleuConfig) -> tuple[list, int]:
+    """(texts, tokenizer code) for the C++ kernels: a native tokenizer's code with the texts as
+    given, or for an external tokenizer (sacrebleu's own) the texts tokenized by it and "none"."""
+    code = NATIVE_TOKENIZERS.get(config.tokenize)
+    if code is not None:
+        return texts, code
+    tokenizer, _ = delegated_tokenizer(config.tokenize)
+    return [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in texts], NATIVE_TOKENIZERS["none"]
+
+
 def bleu_statistics(pairs: Pairs, config: BleuConfig, threads: int) -> np.ndarray:
     """int64 (n_predictions, 2 + 2N) statistics of ingested pairs."""
     from .. import _core
@@ -221,14 +231,8 @@ def bleu_statistics(pairs: Pairs, config: BleuConfig, threads: int) -> np.ndarra
     for start in range(0, len(pairs), CHUNK_SIZE):
         stop = min(len(pairs), start + CHUNK_SIZE)
         chunk = pairs.slice(start, stop)
-        hyps = lowercased(chunk.predictions.texts, config.lowercase)
-        refs = lowercased(chunk.references.texts, config.lowercase)
-        code = NATIVE_TOKENIZERS.get(config.tokenize)
-        if code is None:  # an external tokenizer: sacrebleu tokenizes, the kernel splits on whitespace
-            tokenizer, _ = delegated_tokenizer(config.tokenize)
-            hyps = [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in hyps]
-            refs = [tokenizer(t.rstrip()) if isinstance(t, str) else t for t in refs]
-            code = NATIVE_TOKENIZERS["none"]
+        hyps, code = tokenized_for_kernel(lowercased(chunk.predictions.texts, config.lowercase), config)
+        refs, code = tokenized_for_kernel(lowercased(chunk.references.texts, config.lowercase), config)
         hyp_buf, ref_buf = text_buffers(hyps, "hypotheses", threads), text_buffers(refs, "references", threads)
         _core.bleu_text(*hyp_buf, *ref_buf, chunk.groups, code, order, threads, out=stats[start:stop])
     return stats
