@@ -108,18 +108,19 @@ struct GramLists {
 
 namespace detail {
 
-// For ids of one level (kDead where a gram cannot be shared), the number of texts holding each
-// id, and then kDead for the ids held by one text only. `seen` marks ids per text (n_ids entries).
+// Sets to kDead the gram ids of one order (`level`: the id at each start position, ids < n_ids,
+// kDead where a gram cannot be shared) that only one text holds.
 inline void drop_single_text_grams(const RougeTexts& texts, std::size_t order, std::vector<std::uint32_t>& level,
                                    std::size_t n_ids) {
-    std::vector<std::uint32_t> df(n_ids, 0), last(n_ids, ~std::uint32_t(0));
+    std::vector<std::uint32_t> df(n_ids, 0);
+    std::vector<std::size_t> last(n_ids, ~std::size_t(0));
     const std::size_t n = texts.size();
     for (std::size_t t = 0; t < n; ++t) {
         const std::size_t count = ngram_count(texts.length(t), static_cast<int>(order));
         const std::uint32_t* g = level.data() + texts.offsets[t];
         for (std::size_t i = 0; i < count; ++i) {
             if (g[i] == kDead || last[g[i]] == t) continue;
-            last[g[i]] = static_cast<std::uint32_t>(t);
+            last[g[i]] = t;
             ++df[g[i]];
         }
     }
