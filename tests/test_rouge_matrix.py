@@ -236,3 +236,22 @@ def test_bad_input_names_the_argument():
         rouge_matrix(["a"], ["b"], sentence_separator=3)
     with pytest.raises(TypeError, match="texts"):
         near_duplicates({"a", "b"}, metric="chrf")
+
+
+def test_bounded_memory_lcs_forms_give_the_same_cells():
+    from ngramkit import _core
+
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(30)]
+    texts = ["\n".join(" ".join(rng.choice(vocab) for _ in range(rng.randrange(20, 50))) for _ in range(3))
+             for _ in range(5)]
+    want = _want(texts, texts[1:], ["rougeL", "rougeLsum"], "fmeasure")
+    old = _core._set_lcs_memory_limits(1, 1)  # compact match masks, checkpointed traceback
+    try:
+        for name in ("rougeL", "rougeLsum"):
+            assert (rouge_matrix(texts, texts[1:], name) == want[name]).all(), name
+        kept, best = near_duplicates(texts, 0.2)
+    finally:
+        _core._set_lcs_memory_limits(*old)
+    assert (kept.tolist(), best.tolist()) == _oracle_filter(
+        texts, 0.2, lambda t, p: rouge_scorer.RougeScorer(["rougeL"]).score(t, p)["rougeL"].fmeasure)
