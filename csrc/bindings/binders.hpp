@@ -8,6 +8,7 @@ namespace ngramkit::bindings {
 void bind_ingest(pybind11::module_& m);
 void bind_text(pybind11::module_& m);
 void bind_rouge(pybind11::module_& m);
+void bind_rouge_matrix(pybind11::module_& m);
 void bind_bleu(pybind11::module_& m);
 void bind_chrf(pybind11::module_& m);
 void bind_ter(pybind11::module_& m);

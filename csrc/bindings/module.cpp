@@ -11,6 +11,7 @@ PYBIND11_MODULE(_core, m) {
     nb::bind_ingest(m);
     nb::bind_text(m);
     nb::bind_rouge(m);
+    nb::bind_rouge_matrix(m);
     nb::bind_bleu(m);
     nb::bind_chrf(m);
     nb::bind_ter(m);

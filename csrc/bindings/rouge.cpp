@@ -119,19 +119,6 @@ py::array_t<std::int64_t> rouge_text(const py::array& pred_bytes, const py::arra
     return out;
 }
 
-// rouge.scores_from_statistics for one (hits, pred, ref) row: p = hits / max(pred, 1),
-// r = hits / max(ref, 1), F = 2 * p * r / (p + r) or 0 — each operation rounded as numpy rounds
-// it, in the same order (the build uses -ffp-contract=off, so nothing is fused).
-inline void rouge_prf_row(const std::int64_t* s, double* prf) {
-    const double hits = static_cast<double>(s[0]);
-    const double p = hits / static_cast<double>(std::max<std::int64_t>(s[1], 1));
-    const double r = hits / static_cast<double>(std::max<std::int64_t>(s[2], 1));
-    const double total = p + r;
-    prf[0] = p;
-    prf[1] = r;
-    prf[2] = total > 0 ? 2 * p * r / total : 0.0;
-}
-
 // ---- one pair of Python str, straight into the batch kernel (the per-call fast path) ----
 //
 // rouge-score users call score(target, prediction) once per pair; the batch path's fixed cost

@@ -269,6 +269,22 @@ inline void score_pair_tables(const TokenSeq& pred, const TokenSeq& ref, const R
                               PairWorkspace& ws, std::size_t id_bound, std::int64_t* ngram_matches,
                               std::int64_t& lcs, std::int64_t& lsum);
 
+// rouge.scores_from_statistics of one pair: p = hits / max(pred, 1), r = hits / max(ref, 1),
+// F = 2 * p * r / (p + r) or 0 -- each operation rounded as numpy (and rouge-score's Python)
+// rounds it, in the same order (the build uses -ffp-contract=off, so nothing is fused).
+inline void rouge_prf_of(std::int64_t hits, std::int64_t pred, std::int64_t ref, double* prf) {
+    const double h = static_cast<double>(hits);
+    const double p = h / static_cast<double>(std::max<std::int64_t>(pred, 1));
+    const double r = h / static_cast<double>(std::max<std::int64_t>(ref, 1));
+    const double total = p + r;
+    prf[0] = p;
+    prf[1] = r;
+    prf[2] = total > 0 ? 2 * p * r / total : 0.0;
+}
+
+// The same for one (hits, prediction total, reference total) row of statistics.
+inline void rouge_prf_row(const std::int64_t* s, double* prf) { rouge_prf_of(s[0], s[1], s[2], prf); }
+
 // Writes req.types.size() x 3 statistics for one pair to `out`. Ids are first renumbered 0..k-1
 // within the pair: through an array of id_bound entries when `id_bound` > 0 says every id is below
 // it (interned text), else through a hash table; short interned pairs use their ids as they are.

@@ -19,9 +19,10 @@ from ..metrics import bleu as _bleu_metric, chrf as _chrf_metric, matrices
 from ..metrics.bleu import sentence_bleu
 from ..metrics.chrf import sentence_chrf
 from ..metrics.matrices import PaddedMatrices
-from ..metrics.rouge import rouge
 from ..metrics.rouge_types import VALID_ROUGE_TYPES
 from ..metrics.ter import sentence_ter
+from .near_duplicates import near_duplicates  # noqa: F401  (re-exported: its home is near_duplicates.py)
+from .rouge_matrix import rouge_matrix
 
 _CHRF_OPTIONS = ("char_order", "word_order", "beta", "lowercase", "whitespace", "eps_smoothing")
 _BLEU_OPTIONS = ("tokenize", "smooth_method", "smooth_value", "lowercase", "max_ngram_order", "effective_order")
@@ -45,12 +46,9 @@ def _ter(hyps, refs, threads, options) -> np.ndarray:
 
 def _rouge(name: str) -> Callable:
     def score(hyps, refs, threads, options) -> np.ndarray:
-        options = dict(options)
-        measure = options.pop("measure", "fmeasure")
-        if measure not in ("precision", "recall", "fmeasure"):
-            raise ValueError(f"measure: expected 'precision', 'recall' or 'fmeasure', got {measure!r}")
-        result = rouge(hyps, refs, [name], threads=threads, **options)
-        return np.asarray(getattr(result[name], measure), dtype=np.float64)
+        # every hypothesis against every reference at once, each text tokenized once
+        return rouge_matrix(hyps, None if refs is hyps else refs, name, threads=threads, **options)
+    score.scores_matrix = True  # _matrix: takes (hyps, refs) and returns the (H, R) matrix
     return score
 
 
@@ -83,6 +81,8 @@ def _as_list(texts: Any, name: str) -> list:
 def _matrix(scorer, hyps: list, refs: list, threads, options) -> np.ndarray:
     if not hyps or not refs:
         return np.zeros((len(hyps), len(refs)), dtype=np.float64)
+    if getattr(scorer, "scores_matrix", False):
+        return scorer(hyps, refs, threads, options)
     expanded_h = [h for h in hyps for _ in refs]
     expanded_r = refs * len(hyps)
     return np.asarray(scorer(expanded_h, expanded_r, threads, options), dtype=np.float64).reshape(len(hyps), len(refs))
@@ -238,24 +238,3 @@ def mbr(candidates: Any, references: Any = None, metric: str = "chrf", *, aggreg
         utilities = [matrix.mean(axis=1) for matrix in matrix_list]
     pick = np.argmin if metric in _LOWER_IS_BETTER else np.argmax
     return MbrResult(np.array([int(pick(u)) for u in utilities], dtype=np.int64), utilities)
-
-
-def near_duplicates(texts: Any, threshold: float = 0.7, metric: str = "rougeL", *, threads: int | None = None,
-                    **options) -> tuple[np.ndarray, np.ndarray]:
-    """Self-instruct filter in order: keep a text when its score against every kept text is below
-    ``threshold``. Returns (kept indices int64, max score of each text against the texts kept
-    before it, float64 (n,), 0 for the first)."""
-    scorer = _lookup(metric, options)
-    if metric in _LOWER_IS_BETTER:
-        raise ValueError(f"metric: {metric!r} is an error rate (lower means more alike); near_duplicates "
-                         "needs a similarity such as 'rougeL', 'bleu' or 'chrf'")
-    items = _as_list(texts, "texts")
-    kept: list[int] = []
-    best = np.zeros(len(items), dtype=np.float64)
-    for i, text in enumerate(items):
-        if kept:
-            row = _matrix(scorer, [text], [items[k] for k in kept], threads, options)[0]
-            best[i] = row.max()
-        if not kept or best[i] < threshold:
-            kept.append(i)
-    return np.array(kept, dtype=np.int64), best
