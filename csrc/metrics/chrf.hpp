@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/dense_ids.hpp"
 #include "core/parallel.hpp"
 #include "core/ragged.hpp"
+#include "metrics/chrf_counts.hpp"
 #include "text/interner.hpp"
 #include "text/utf8.hpp"
 
@@ -86,8 +86,20 @@ struct Units {
     std::vector<std::uint32_t> words;
 };
 
-// Per-thread state. Character and word n-grams of the prediction get dense ids in one map: a
-// unigram's key is (root, unit), an n-gram's key is (id of its (n-1)-gram prefix + 2, last unit).
+// Predictions whose n-grams of all orders number at most this are counted in one table sized for
+// all of them; longer ones one order at a time in a table sized by the distinct n-grams of that
+// order, so memory stays a few dozen bytes per character.
+constexpr std::uint64_t kShortKeys = std::uint64_t(1) << 17;
+
+// How a prediction is matched against its references.
+enum class Plan {
+    kShared,    // short, several references: the prediction's table built once, matched with each
+    kPaired,    // short, one reference: per order only the n-grams that can match, in one table
+    kPerOrder,  // long: as kPaired, with a table per order
+};
+
+// Per-thread state. A unigram's key is (root, unit); an n-gram's key is (slot of its (n-1)-gram
+// prefix + 3, last unit): character and word n-grams of every order share one table.
 class ChrfWorkspace {
 public:
     explicit ChrfWorkspace(const ChrfParams& params) : p_(params) {}
@@ -104,13 +116,16 @@ public:
         if (ref_begin == ref_end) return;
 
         split(pred, pred_len, hyp_);
-        index_prediction();
+        const std::uint64_t keys = ngrams_up_to(hyp_.chars.size(), std::uint64_t(p_.char_order)) +
+                                   ngrams_up_to(hyp_.words.size(), std::uint64_t(p_.word_order));
+        const Plan plan = keys > kShortKeys ? Plan::kPerOrder : ref_end - ref_begin > 1 ? Plan::kShared : Plan::kPaired;
+        if (plan == Plan::kShared) index_prediction(static_cast<std::size_t>(keys));
         candidate_.resize(width);
         double best = -1.0;
         for (std::int64_t j = ref_begin; j < ref_end; ++j) {
             const auto b = refs.offsets[j], e = refs.offsets[j + 1];
             split(refs.values + b, static_cast<std::size_t>(e - b), ref_);
-            reference_stats(candidate_.data());
+            reference_stats(candidate_.data(), plan, static_cast<std::size_t>(keys));
             const double f = chrf_f_score(candidate_.data(), p_);
             if (f > best) {
                 best = f;
@@ -122,14 +137,10 @@ public:
     }
 
 private:
-    static constexpr std::uint64_t kCharRoot = 0, kWordRoot = 1;
-
-    struct Count {
-        std::uint32_t hyp = 0;
-        std::uint32_t ref = 0;
-    };
+    static constexpr std::uint64_t kCharRoot = 1, kWordRoot = 2;
 
     static std::uint64_t key(std::uint64_t prefix, std::uint32_t unit) { return (prefix << 32) | unit; }
+    static std::uint64_t prefix_of(std::uint32_t slot) { return std::uint64_t(slot) + 3; }
 
     // Decodes once: code points (Python whitespace dropped unless p_.whitespace) and, for chrF++,
     // the words of str.split() with one ASCII punctuation mark split off the end, else the start.
@@ -180,69 +191,116 @@ private:
         }
     }
 
-    void index_prediction() {
-        const std::uint64_t keys = ngrams_up_to(hyp_.chars.size(), std::uint64_t(p_.char_order)) +
-                                   ngrams_up_to(hyp_.words.size(), std::uint64_t(p_.word_order));
-        if (keys >= DenseIdMap::kAbsent - 2) throw std::length_error("chrF: too many n-grams in one prediction");
-        map_.reset(static_cast<std::size_t>(keys));
-        counts_.clear();
-        insert_ngrams(hyp_.chars, p_.char_order, kCharRoot);
-        insert_ngrams(hyp_.words, p_.word_order, kWordRoot);
+    void index_prediction(std::size_t keys) {
+        table_.reset(keys, 4);
+        insert_ngrams(hyp_.chars, std::size_t(p_.char_order), kCharRoot);
+        insert_ngrams(hyp_.words, std::size_t(p_.word_order), kWordRoot);
     }
 
-    // One order at a time (the lookups of a level are independent of each other): level[i] holds
-    // the id of the n-gram starting at i, replaced in place by the id of the (n+1)-gram.
-    void insert_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root) {
+    // Every order at once (the lookups of an order are independent of each other): level_[i] holds
+    // the slot of the n-gram starting at i, replaced in place by the (n+1)-gram's.
+    void insert_ngrams(const std::vector<std::uint32_t>& units, std::size_t order, std::uint64_t root) {
         const std::size_t n_units = units.size();
         level_.resize(n_units);
-        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+        for (std::size_t n = 0; n < order && n < n_units; ++n) {
             for (std::size_t i = 0; i + n < n_units; ++i) {
-                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(level_[i]) + 2;
-                const std::uint32_t id = map_.id(key(prefix, units[i + n]));
-                if (id == counts_.size()) counts_.emplace_back();
-                ++counts_[id].hyp;
-                level_[i] = id;
+                const std::uint64_t prefix = n == 0 ? root : prefix_of(level_[i]);
+                level_[i] = table_.add_hyp(key(prefix, units[i + n]));
             }
         }
     }
 
-    // Clipped matches per order. Only the reference positions whose n-gram the prediction has
-    // go on to order n + 1: an n-gram whose prefix the prediction lacks cannot match.
-    void match_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root,
-                      std::int64_t* stats) {
+    // Clipped matches of orders n_from + 1 .. n_to. Only the reference positions whose n-gram the
+    // prediction has go on to order n + 1 (alive_, kept between calls): an n-gram whose prefix the
+    // prediction lacks cannot match. Returns whether any position is still alive.
+    bool match_ngrams(const std::vector<std::uint32_t>& units, std::size_t n_from, std::size_t n_to,
+                      std::uint64_t root, std::int64_t* stats) {
         const std::size_t n_units = units.size();
-        alive_.clear();
-        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+        for (std::size_t n = n_from; n < n_to && n < n_units; ++n) {
             std::int64_t matches = 0;
             std::size_t kept = 0;
             const std::size_t candidates = n == 0 ? n_units : alive_.size();
             if (n == 0) alive_.resize(n_units);
+            if (touched_.size() < n_touched_ + candidates) touched_.resize(n_touched_ + candidates);
             for (std::size_t k = 0; k < candidates; ++k) {
                 const std::uint32_t i = n == 0 ? std::uint32_t(k) : alive_[k].position;
                 if (i + n >= n_units) continue;
-                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(alive_[k].id) + 2;
-                const std::uint32_t id = map_.find(key(prefix, units[i + n]));
-                if (id == DenseIdMap::kAbsent) continue;
-                Count& c = counts_[id];
-                matches += c.ref < c.hyp;
-                if (c.ref++ == 0) touched_.push_back(id);
-                alive_[kept++] = Alive{i, id};
+                const std::uint64_t kk = key(n == 0 ? root : prefix_of(alive_[k].slot), units[i + n]);
+                const std::uint32_t pos = table_.find(kk);
+                NgramCounts::Slot& c = table_[pos];
+                const bool hit = c.key == kk;
+                matches += hit & (c.ref < c.hyp);
+                touched_[n_touched_] = pos;
+                n_touched_ += hit & (c.ref == 0);
+                c.ref += hit;
+                alive_[kept] = Alive{i, pos};
+                kept += hit;
             }
             alive_.resize(kept);
             stats[3 * n + 2] = matches;
-            if (kept == 0) break;
+            if (kept == 0) return false;
         }
+        return true;
     }
 
     // [hyp, ref, match] per order of the prediction against ref_; hyp is 0 where the reference
-    // has no n-gram of that order.
-    void reference_stats(std::int64_t* stats) {
+    // has no n-gram of that order. `keys`: the prediction's n-grams of all orders.
+    void reference_stats(std::int64_t* stats, Plan plan, std::size_t keys) {
+        std::int64_t* word_stats = stats + 3 * std::size_t(p_.char_order);
         fill_totals(hyp_.chars.size(), ref_.chars.size(), p_.char_order, stats);
-        fill_totals(hyp_.words.size(), ref_.words.size(), p_.word_order, stats + 3 * std::size_t(p_.char_order));
-        match_ngrams(ref_.chars, p_.char_order, kCharRoot, stats);
-        match_ngrams(ref_.words, p_.word_order, kWordRoot, stats + 3 * std::size_t(p_.char_order));
-        for (const std::uint32_t id : touched_) counts_[id].ref = 0;
-        touched_.clear();
+        fill_totals(hyp_.words.size(), ref_.words.size(), p_.word_order, word_stats);
+        if (plan == Plan::kShared) {
+            match_ngrams(ref_.chars, 0, std::size_t(p_.char_order), kCharRoot, stats);
+            match_ngrams(ref_.words, 0, std::size_t(p_.word_order), kWordRoot, word_stats);
+            for (std::size_t k = 0; k < n_touched_; ++k) table_[touched_[k]].ref = 0;
+        } else {
+            const bool per_order = plan == Plan::kPerOrder;
+            if (!per_order) table_.reset(keys, 4);  // a short text's table: L1-sized, load <= 1/4
+            paired_orders(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats, per_order);
+            paired_orders(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats, per_order);
+        }
+        n_touched_ = 0;
+    }
+
+    // The prediction against one reference, an order at a time: the prediction's n-grams at the
+    // positions whose (n-1)-gram the reference has (no other can match, and the prediction's
+    // totals come from its length), then the reference's where the prediction has the (n-1)-gram.
+    // per_order: a new table for each order, doubled (and the order counted again) when it fills.
+    void paired_orders(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
+                       std::size_t order, std::uint64_t root, std::int64_t* stats, bool per_order) {
+        std::size_t room = std::min<std::size_t>(hyp.size(), 4096);
+        for (std::size_t n = 0; n < order && n < hyp.size() && n < ref.size(); ++n) {
+            const std::size_t candidates = n == 0 ? hyp.size() : hyp_alive_.size();
+            next_hyp_.resize(candidates);
+            std::size_t kept = 0;
+            for (bool done = false; !done;) {
+                if (per_order) table_.reset(room);
+                kept = 0;
+                done = true;
+                for (std::size_t k = 0; k < candidates; ++k) {
+                    const std::uint32_t i = n == 0 ? std::uint32_t(k) : hyp_alive_[k].position;
+                    if (i + n >= hyp.size()) continue;
+                    if (per_order && table_.full()) {
+                        room = std::min(2 * room, candidates);
+                        done = false;
+                        break;
+                    }
+                    const std::uint64_t prefix = n == 0 ? root : prefix_of(hyp_alive_[k].slot);
+                    next_hyp_[kept++] = Alive{i, table_.add_hyp(key(prefix, hyp[i + n]))};
+                }
+            }
+            const bool any = match_ngrams(ref, n, n + 1, root, stats);
+            n_touched_ = 0;  // this reference's counts go with the table
+            if (!any) break;
+            hyp_alive_.resize(kept);
+            std::size_t alive = 0;
+            for (std::size_t k = 0; k < kept; ++k) {
+                hyp_alive_[alive] = next_hyp_[k];
+                alive += table_[next_hyp_[k].slot].ref > 0;
+            }
+            hyp_alive_.resize(alive);
+        }
+        if (per_order) table_.reset(0);
     }
 
     static void fill_totals(std::size_t hyp_len, std::size_t ref_len, int order, std::int64_t* stats) {
@@ -258,15 +316,15 @@ private:
     ChrfParams p_;
     Units hyp_, ref_;
     StringInterner vocabulary_;
-    DenseIdMap map_;
-    std::vector<Count> counts_;
-    std::vector<std::uint32_t> touched_;
+    NgramCounts table_;
     std::vector<std::uint32_t> level_;
+    std::vector<std::uint32_t> touched_;  // slots whose ref count is set (first n_touched_)
+    std::size_t n_touched_ = 0;
     struct Alive {
         std::uint32_t position;
-        std::uint32_t id;
+        std::uint32_t slot;
     };
-    std::vector<Alive> alive_;
+    std::vector<Alive> alive_, hyp_alive_, next_hyp_;  // reference, prediction positions still alive
     std::vector<std::int64_t> candidate_;
 };
 
