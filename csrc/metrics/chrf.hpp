@@ -94,8 +94,8 @@ constexpr std::uint64_t kShortKeys = std::uint64_t(1) << 17;
 // How a prediction is matched against its references.
 enum class Plan {
     kShared,    // short, several references: the prediction's table built once, matched with each
-    kPaired,    // short, one reference: per order only the n-grams that can match, in one table
-    kPerOrder,  // long: as kPaired, with a table per order
+    kPaired,    // short, one reference: per order only the n-grams that can match
+    kPerOrder,  // long: as kPaired, the table sized by distinct n-grams
 };
 
 // Per-thread state. A unigram's key is (root, unit); an n-gram's key is (slot of its (n-1)-gram
@@ -125,7 +125,7 @@ public:
         for (std::int64_t j = ref_begin; j < ref_end; ++j) {
             const auto b = refs.offsets[j], e = refs.offsets[j + 1];
             split(refs.values + b, static_cast<std::size_t>(e - b), ref_);
-            reference_stats(candidate_.data(), plan, static_cast<std::size_t>(keys));
+            reference_stats(candidate_.data(), plan);
             const double f = chrf_f_score(candidate_.data(), p_);
             if (f > best) {
                 best = f;
@@ -146,18 +146,29 @@ private:
     // the words of str.split() with one ASCII punctuation mark split off the end, else the start.
     void split(const char* s, std::size_t len, Units& out) {
         if (std::uint64_t(len) >= (std::uint64_t(1) << 32)) throw std::length_error("chrF: a text of 4 GiB or more");
-        out.chars.clear();
+        out.chars.resize(len);  // at most one code point a byte
         out.words.clear();
-        const bool want_words = p_.word_order > 0;
+        std::uint32_t* chars = out.chars.data();
+        std::size_t n_chars = 0;
+        const bool keep_space = p_.whitespace;
+        std::size_t i = 0;
+        if (p_.word_order == 0) {
+            while (i < len) {
+                const std::uint32_t cp = decode_utf8(s, len, i);
+                chars[n_chars] = cp;
+                n_chars += keep_space || !space_code_point(cp);
+            }
+            out.chars.resize(n_chars);
+            return;
+        }
         std::size_t word_begin = 0, word_cps = 0;
         std::uint32_t first = 0, last = 0;
-        std::size_t i = 0;
         while (i < len) {
             const std::size_t at = i;
             const std::uint32_t cp = decode_utf8(s, len, i);
-            const bool space = is_python_space(cp);
-            if (!space || p_.whitespace) out.chars.push_back(cp);
-            if (!want_words) continue;
+            const bool space = space_code_point(cp);
+            chars[n_chars] = cp;
+            n_chars += keep_space || !space;
             if (space) {
                 if (word_cps) add_word(s, word_begin, at, word_cps, first, last, out.words);
                 word_cps = 0;
@@ -170,6 +181,14 @@ private:
             }
         }
         if (word_cps) add_word(s, word_begin, len, word_cps, first, last, out.words);
+        out.chars.resize(n_chars);
+    }
+
+    // is_python_space, without a branch for ASCII.
+    static bool space_code_point(std::uint32_t cp) {
+        constexpr std::uint64_t kAsciiSpaces = (std::uint64_t(0x1F) << 9) | (std::uint64_t(0x1F) << 28);
+        if (cp < 0x80) return (cp < 64) & ((kAsciiSpaces >> (cp & 63)) & 1);
+        return is_python_space(cp);
     }
 
     // A punctuation code point is ASCII, hence exactly the byte at the word's start or end.
@@ -219,8 +238,8 @@ private:
         for (std::size_t n = n_from; n < n_to && n < n_units; ++n) {
             std::int64_t matches = 0;
             std::size_t kept = 0;
-            const std::size_t candidates = n == 0 ? n_units : alive_.size();
-            if (n == 0) alive_.resize(n_units);
+            const std::size_t candidates = n == 0 ? n_units : n_alive_;
+            if (n == 0) at_least(alive_, n_units);
             if (touched_.size() < n_touched_ + candidates) touched_.resize(n_touched_ + candidates);
             for (std::size_t k = 0; k < candidates; ++k) {
                 const std::uint32_t i = n == 0 ? std::uint32_t(k) : alive_[k].position;
@@ -236,7 +255,7 @@ private:
                 alive_[kept] = Alive{i, pos};
                 kept += hit;
             }
-            alive_.resize(kept);
+            n_alive_ = kept;
             stats[3 * n + 2] = matches;
             if (kept == 0) return false;
         }
@@ -244,8 +263,8 @@ private:
     }
 
     // [hyp, ref, match] per order of the prediction against ref_; hyp is 0 where the reference
-    // has no n-gram of that order. `keys`: the prediction's n-grams of all orders.
-    void reference_stats(std::int64_t* stats, Plan plan, std::size_t keys) {
+    // has no n-gram of that order.
+    void reference_stats(std::int64_t* stats, Plan plan) {
         std::int64_t* word_stats = stats + 3 * std::size_t(p_.char_order);
         fill_totals(hyp_.chars.size(), ref_.chars.size(), p_.char_order, stats);
         fill_totals(hyp_.words.size(), ref_.words.size(), p_.word_order, word_stats);
@@ -254,10 +273,9 @@ private:
             match_ngrams(ref_.words, 0, std::size_t(p_.word_order), kWordRoot, word_stats);
             for (std::size_t k = 0; k < n_touched_; ++k) table_[touched_[k]].ref = 0;
         } else {
-            const bool per_order = plan == Plan::kPerOrder;
-            if (!per_order) table_.reset(keys, 4);  // a short text's table: L1-sized, load <= 1/4
-            paired_orders(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats, per_order);
-            paired_orders(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats, per_order);
+            const bool long_text = plan == Plan::kPerOrder;
+            paired_orders(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats, long_text);
+            paired_orders(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats, long_text);
         }
         n_touched_ = 0;
     }
@@ -265,22 +283,24 @@ private:
     // The prediction against one reference, an order at a time: the prediction's n-grams at the
     // positions whose (n-1)-gram the reference has (no other can match, and the prediction's
     // totals come from its length), then the reference's where the prediction has the (n-1)-gram.
-    // per_order: a new table for each order, doubled (and the order counted again) when it fills.
+    // A table per order: for a short text sized for every candidate (L1-sized, load <= 1/4); for a
+    // long one by the distinct n-grams, doubled (and the order counted again) when it fills.
     void paired_orders(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
-                       std::size_t order, std::uint64_t root, std::int64_t* stats, bool per_order) {
+                       std::size_t order, std::uint64_t root, std::int64_t* stats, bool long_text) {
         std::size_t room = std::min<std::size_t>(hyp.size(), 4096);
         for (std::size_t n = 0; n < order && n < hyp.size() && n < ref.size(); ++n) {
-            const std::size_t candidates = n == 0 ? hyp.size() : hyp_alive_.size();
-            next_hyp_.resize(candidates);
+            const std::size_t candidates = n == 0 ? hyp.size() : n_hyp_alive_;
+            if (!long_text) room = candidates;
+            at_least(next_hyp_, candidates);
             std::size_t kept = 0;
             for (bool done = false; !done;) {
-                if (per_order) table_.reset(room);
+                table_.reset(room, long_text ? 2 : 4);
                 kept = 0;
                 done = true;
                 for (std::size_t k = 0; k < candidates; ++k) {
                     const std::uint32_t i = n == 0 ? std::uint32_t(k) : hyp_alive_[k].position;
                     if (i + n >= hyp.size()) continue;
-                    if (per_order && table_.full()) {
+                    if (table_.full()) {
                         room = std::min(2 * room, candidates);
                         done = false;
                         break;
@@ -292,15 +312,20 @@ private:
             const bool any = match_ngrams(ref, n, n + 1, root, stats);
             n_touched_ = 0;  // this reference's counts go with the table
             if (!any) break;
-            hyp_alive_.resize(kept);
             std::size_t alive = 0;
             for (std::size_t k = 0; k < kept; ++k) {
-                hyp_alive_[alive] = next_hyp_[k];
-                alive += table_[next_hyp_[k].slot].ref > 0;
+                const Alive a = next_hyp_[k];
+                next_hyp_[alive] = a;
+                alive += table_[a.slot].ref > 0;
             }
-            hyp_alive_.resize(alive);
+            hyp_alive_.swap(next_hyp_);
+            n_hyp_alive_ = alive;
         }
-        if (per_order) table_.reset(0);
+    }
+
+    template <class T>
+    static void at_least(std::vector<T>& v, std::size_t n) {
+        if (v.size() < n) v.resize(n);
     }
 
     static void fill_totals(std::size_t hyp_len, std::size_t ref_len, int order, std::int64_t* stats) {
@@ -324,7 +349,9 @@ private:
         std::uint32_t position;
         std::uint32_t slot;
     };
-    std::vector<Alive> alive_, hyp_alive_, next_hyp_;  // reference, prediction positions still alive
+    // Positions still alive (the first n_alive_, n_hyp_alive_): the reference's, the prediction's.
+    std::vector<Alive> alive_, hyp_alive_, next_hyp_;
+    std::size_t n_alive_ = 0, n_hyp_alive_ = 0;
     std::vector<std::int64_t> candidate_;
 };
 
