@@ -231,7 +231,9 @@ private:
 
     // Clipped matches of orders n_from + 1 .. n_to. Only the reference positions whose n-gram the
     // prediction has go on to order n + 1 (alive_, kept between calls): an n-gram whose prefix the
-    // prediction lacks cannot match. Returns whether any position is still alive.
+    // prediction lacks cannot match. Returns whether any position is still alive. kTrack: list the
+    // slots whose reference count is set in touched_ (for a table that outlives the reference).
+    template <bool kTrack>
     bool match_ngrams(const std::vector<std::uint32_t>& units, std::size_t n_from, std::size_t n_to,
                       std::uint64_t root, std::int64_t* stats) {
         const std::size_t n_units = units.size();
@@ -240,7 +242,7 @@ private:
             std::size_t kept = 0;
             const std::size_t candidates = n == 0 ? n_units : n_alive_;
             if (n == 0) at_least(alive_, n_units);
-            if (touched_.size() < n_touched_ + candidates) touched_.resize(n_touched_ + candidates);
+            if (kTrack) at_least(touched_, n_touched_ + candidates);
             for (std::size_t k = 0; k < candidates; ++k) {
                 const std::uint32_t i = n == 0 ? std::uint32_t(k) : alive_[k].position;
                 if (i + n >= n_units) continue;
@@ -249,8 +251,10 @@ private:
                 NgramCounts::Slot& c = table_[pos];
                 const bool hit = c.key == kk;
                 matches += hit & (c.ref < c.hyp);
-                touched_[n_touched_] = pos;
-                n_touched_ += hit & (c.ref == 0);
+                if (kTrack) {
+                    touched_[n_touched_] = pos;
+                    n_touched_ += hit & (c.ref == 0);
+                }
                 c.ref += hit;
                 alive_[kept] = Alive{i, pos};
                 kept += hit;
@@ -269,39 +273,43 @@ private:
         fill_totals(hyp_.chars.size(), ref_.chars.size(), p_.char_order, stats);
         fill_totals(hyp_.words.size(), ref_.words.size(), p_.word_order, word_stats);
         if (plan == Plan::kShared) {
-            match_ngrams(ref_.chars, 0, std::size_t(p_.char_order), kCharRoot, stats);
-            match_ngrams(ref_.words, 0, std::size_t(p_.word_order), kWordRoot, word_stats);
+            match_ngrams<true>(ref_.chars, 0, std::size_t(p_.char_order), kCharRoot, stats);
+            match_ngrams<true>(ref_.words, 0, std::size_t(p_.word_order), kWordRoot, word_stats);
             for (std::size_t k = 0; k < n_touched_; ++k) table_[touched_[k]].ref = 0;
+            n_touched_ = 0;
         } else {
             const bool long_text = plan == Plan::kPerOrder;
             paired_orders(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats, long_text);
             paired_orders(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats, long_text);
         }
-        n_touched_ = 0;
     }
 
     // The prediction against one reference, an order at a time: the prediction's n-grams at the
     // positions whose (n-1)-gram the reference has (no other can match, and the prediction's
     // totals come from its length), then the reference's where the prediction has the (n-1)-gram.
     // A table per order: for a short text sized for every candidate (L1-sized, load <= 1/4); for a
-    // long one by the distinct n-grams, doubled (and the order counted again) when it fills.
+    // long one by the distinct n-grams (load <= 3/4), doubled (and the order counted again) when
+    // it fills.
     void paired_orders(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
                        std::size_t order, std::uint64_t root, std::int64_t* stats, bool long_text) {
-        std::size_t room = std::min<std::size_t>(hyp.size(), 4096);
+        std::size_t slots = 4096;
         for (std::size_t n = 0; n < order && n < hyp.size() && n < ref.size(); ++n) {
             const std::size_t candidates = n == 0 ? hyp.size() : n_hyp_alive_;
-            if (!long_text) room = candidates;
             at_least(next_hyp_, candidates);
             std::size_t kept = 0;
             for (bool done = false; !done;) {
-                table_.reset(room, long_text ? 2 : 4);
+                if (long_text) {
+                    table_.reset_slots(slots, slots / 4 * 3);
+                } else {
+                    table_.reset(candidates, 4);
+                }
                 kept = 0;
                 done = true;
                 for (std::size_t k = 0; k < candidates; ++k) {
                     const std::uint32_t i = n == 0 ? std::uint32_t(k) : hyp_alive_[k].position;
                     if (i + n >= hyp.size()) continue;
                     if (table_.full()) {
-                        room = std::min(2 * room, candidates);
+                        slots *= 2;
                         done = false;
                         break;
                     }
@@ -309,9 +317,7 @@ private:
                     next_hyp_[kept++] = Alive{i, table_.add_hyp(key(prefix, hyp[i + n]))};
                 }
             }
-            const bool any = match_ngrams(ref, n, n + 1, root, stats);
-            n_touched_ = 0;  // this reference's counts go with the table
-            if (!any) break;
+            if (!match_ngrams<false>(ref, n, n + 1, root, stats)) break;
             std::size_t alive = 0;
             for (std::size_t k = 0; k < kept; ++k) {
                 const Alive a = next_hyp_[k];

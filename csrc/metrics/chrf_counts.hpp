@@ -25,17 +25,22 @@ public:
     };
 
     // Empties the table and sizes it for up to `max_keys` distinct keys, at least `spread` slots
-    // a key (a power of two; more slots, fewer collisions).
-    void reset(std::size_t max_keys, std::size_t spread = 2) {
+    // a key (more slots, fewer collisions).
+    void reset(std::size_t max_keys, std::size_t spread) {
+        std::size_t slots = 16;
+        while (slots < spread * max_keys) slots <<= 1;
+        reset_slots(slots, max_keys);
+    }
+
+    // Empties the table and gives it `slots` slots (a power of two) for up to `limit` < slots keys.
+    void reset_slots(std::size_t slots, std::size_t limit) {
         for (std::size_t k = 0; k < n_used_; ++k) slots_[used_[k]] = Slot{0, 0, 0};
         n_used_ = 0;
-        if (max_keys >= (std::size_t(1) << 31)) throw std::length_error("chrF: too many distinct n-grams");
-        std::size_t want = 16;
-        while (want < spread * max_keys) want <<= 1;
-        if (want > slots_.size()) slots_.assign(want, Slot{0, 0, 0});
-        if (max_keys + 1 > used_.size()) used_.resize(max_keys + 1);
-        mask_ = want - 1;
-        limit_ = max_keys;
+        if (slots > (std::size_t(1) << 31)) throw std::length_error("chrF: too many distinct n-grams");
+        if (slots > slots_.size()) slots_.assign(slots, Slot{0, 0, 0});
+        if (limit + 1 > used_.size()) used_.resize(limit + 1);
+        mask_ = slots - 1;
+        limit_ = limit;
     }
 
     // Whether `limit` distinct keys are in: the caller must reset() larger before adding more.
