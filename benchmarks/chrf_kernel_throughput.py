@@ -32,6 +32,23 @@ def workloads():
     w = DATA / "wmt23" / "txt"
     yield ("WMT23 en-de GPT4-5shot", lines(w / "system-outputs" / "generaltest2023.en-de.hyp.GPT4-5shot.de"),
            lines(w / "references" / "generaltest2023.en-de.ref.refA.de"))
+    yield ("WMT23+24 every system (distinct lines)", *wmt_every_system())
+
+
+def wmt_every_system():
+    """Every system output of WMT23 (en-de/ja/zh) and WMT24 (en-ja) against refA: distinct lines."""
+    hyps, refs = [], []
+    w23 = DATA / "wmt23" / "txt"
+    for path in sorted((w23 / "system-outputs").iterdir()):
+        pair = path.name.split(".")[1]
+        hyps += lines(path)
+        refs += lines(w23 / "references" / f"generaltest2023.{pair}.ref.refA.{pair[3:]}")
+    w24 = DATA / "wmt24" / "txt"
+    for path in sorted((w24 / "system-outputs" / "en-ja").iterdir()):
+        hyps += lines(path)
+        refs += lines(w24 / "references" / "en-ja.refA.txt")
+    assert len(hyps) == len(refs)
+    return hyps, refs
 
 
 def ngramkit_corpus(hyps, refs, char_order, word_order):

@@ -17,6 +17,7 @@ import textwrap
 import pytest
 
 import ngramkit
+from conftest import SHARED_DATA
 from ngramkit import _core
 
 rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
@@ -75,7 +76,13 @@ def _run_measured(code: str) -> dict:
     prelude = textwrap.dedent("""
         import json, resource
         def _peak_mb():
-            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            # VmHWM: ru_maxrss keeps the forking parent's peak across exec (Linux), hiding growth
+            # below the pytest process's size.
+            try:
+                with open("/proc/self/status") as f:
+                    return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+            except (OSError, StopIteration):
+                return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         _base = [0.0]
         def setup_done():
             _base[0] = _peak_mb()
@@ -145,3 +152,71 @@ def test_scoring_the_same_batch_10000_times_keeps_rss_flat(call):
     growth = _rss_mb() - before
     print(f"{call}: RSS {before:.1f} MB -> +{growth:.2f} MB after 10,000 calls")
     assert growth < 4.0, f"{call}: RSS grew {growth:.2f} MB over 10,000 calls"
+
+
+# n_chars of random words (2-9 letters from a vocabulary of `vocab`): many distinct character
+# n-grams, the hard case for an n-gram table. Source text, so a measured subprocess can run it too.
+_RANDOM_WORD_LINE = """
+def random_word_line(seed, n_chars, vocab=50_000):
+    import random
+    rng = random.Random(0)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz\u00e4\u00f6\u00fc") for _ in range(rng.randint(2, 9)))
+             for _ in range(vocab)]
+    pick = random.Random(seed)
+    out, size = [], 0
+    while size < n_chars:
+        out.append(pick.choice(words))
+        size += len(out[-1]) + 1
+    return " ".join(out)[:n_chars]
+"""
+exec(_RANDOM_WORD_LINE)
+_NEWS_REF = SHARED_DATA / "wmt23" / "txt" / "references" / "generaltest2023.en-de.ref.refA.de"
+_NEWS_HYP = SHARED_DATA / "wmt23" / "txt" / "system-outputs" / "generaltest2023.en-de.hyp.ONLINE-B.de"
+
+
+@pytest.mark.parametrize("word_order", [0, 2])
+def test_chrf_long_texts_equal_sacrebleu(word_order):
+    """Predictions beyond the short-text table (about 22,000 characters) are counted one order at
+    a time in tables that grow with the distinct n-grams; equal to sacrebleu, with one and with
+    several references, also keeping whitespace."""
+    CHRF = pytest.importorskip("sacrebleu.metrics").CHRF
+    hyps = [random_word_line(1, 40_000, 2_000), random_word_line(2, 30_000), "a b c " * 6_000]
+    refs = [[random_word_line(3, 35_000, 2_000)], [random_word_line(4, 25_000), hyps[0][:30_000]],
+            ["a b c d " * 4_000]]
+    for whitespace in (False, True):
+        got = ngramkit.sentence_chrf(hyps, refs, word_order=word_order, whitespace=whitespace, threads=1)
+        metric = CHRF(word_order=word_order, whitespace=whitespace)
+        assert got.tolist() == [metric.sentence_score(h, r).score for h, r in zip(hyps, refs)]
+        corpus = ngramkit.chrf(hyps, [r[0] for r in refs], word_order=word_order, whitespace=whitespace)
+        assert corpus.score == metric.corpus_score(hyps, [[r[0] for r in refs]]).score
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB is Linux")
+@pytest.mark.parametrize("kind", ["repeated_news", "random_words"])
+def test_chrf_long_line_bounded_memory(kind):
+    """One 2,000,000-character line a side: chrF's peak RSS growth was ~290 bytes per character
+    (an n-gram table sized for every n-gram of every order); now ~30 (real text repeated) and ~60
+    (random words) bytes per character of the line (README, Memory)."""
+    n = 2_000_000
+    if kind == "repeated_news":
+        if not _NEWS_REF.is_file():
+            pytest.skip("shared WMT23 data not found")
+        setup = textwrap.dedent(f"""
+            t1 = " ".join(open({str(_NEWS_REF)!r}, encoding="utf-8").read().split("\\n"))
+            t2 = " ".join(open({str(_NEWS_HYP)!r}, encoding="utf-8").read().split("\\n"))
+            a = (t2 * ({n} // len(t2) + 1))[:{n}]
+            b = (t1 * ({n} // len(t1) + 1))[:{n}]
+        """)
+    else:
+        setup = _RANDOM_WORD_LINE + f"a, b = random_word_line(1, {n}), random_word_line(2, {n})\n"
+    got = _run_measured(setup + textwrap.dedent("""
+        import ngramkit
+        ngramkit.chrf(["x y"], ["x z"], threads=1)
+        setup_done()
+        res = ngramkit.chrf([a], [b], threads=1)
+        report(score=res.score)
+    """))
+    bytes_per_char = got["rss_growth_mb"] * 2**20 / n
+    print(f"chrF {kind}: +{got['rss_growth_mb']:.0f} MB, {bytes_per_char:.1f} bytes per character")
+    assert 0 < got["score"] < 100
+    assert bytes_per_char < 90, got

@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/dense_ids.hpp"
 #include "core/parallel.hpp"
 #include "core/ragged.hpp"
+#include "metrics/chrf_counts.hpp"
 #include "text/interner.hpp"
 #include "text/utf8.hpp"
 
@@ -86,8 +86,20 @@ struct Units {
     std::vector<std::uint32_t> words;
 };
 
-// Per-thread state. Character and word n-grams of the prediction get dense ids in one map: a
-// unigram's key is (root, unit), an n-gram's key is (id of its (n-1)-gram prefix + 2, last unit).
+// Predictions whose n-grams of all orders number at most this are counted in one table sized for
+// all of them; longer ones one order at a time in a table sized by the distinct n-grams of that
+// order, so memory stays a few dozen bytes per character.
+constexpr std::uint64_t kShortKeys = std::uint64_t(1) << 17;
+
+// How a prediction is matched against its references.
+enum class Plan {
+    kShared,    // short, several references: the prediction's table built once, matched with each
+    kPaired,    // short, one reference: per order only the n-grams that can match
+    kPerOrder,  // long: as kPaired, the table sized by distinct n-grams
+};
+
+// Per-thread state. A unigram's key is (root, unit); an n-gram's key is (slot of its (n-1)-gram
+// prefix + 3, last unit): character and word n-grams of every order share one table.
 class ChrfWorkspace {
 public:
     explicit ChrfWorkspace(const ChrfParams& params) : p_(params) {}
@@ -104,13 +116,16 @@ public:
         if (ref_begin == ref_end) return;
 
         split(pred, pred_len, hyp_);
-        index_prediction();
+        const std::uint64_t keys = ngrams_up_to(hyp_.chars.size(), std::uint64_t(p_.char_order)) +
+                                   ngrams_up_to(hyp_.words.size(), std::uint64_t(p_.word_order));
+        const Plan plan = keys > kShortKeys ? Plan::kPerOrder : ref_end - ref_begin > 1 ? Plan::kShared : Plan::kPaired;
+        if (plan == Plan::kShared) index_prediction(static_cast<std::size_t>(keys));
         candidate_.resize(width);
         double best = -1.0;
         for (std::int64_t j = ref_begin; j < ref_end; ++j) {
             const auto b = refs.offsets[j], e = refs.offsets[j + 1];
             split(refs.values + b, static_cast<std::size_t>(e - b), ref_);
-            reference_stats(candidate_.data());
+            reference_stats(candidate_.data(), plan);
             const double f = chrf_f_score(candidate_.data(), p_);
             if (f > best) {
                 best = f;
@@ -122,31 +137,38 @@ public:
     }
 
 private:
-    static constexpr std::uint64_t kCharRoot = 0, kWordRoot = 1;
-
-    struct Count {
-        std::uint32_t hyp = 0;
-        std::uint32_t ref = 0;
-    };
+    static constexpr std::uint64_t kCharRoot = 1, kWordRoot = 2;
 
     static std::uint64_t key(std::uint64_t prefix, std::uint32_t unit) { return (prefix << 32) | unit; }
+    static std::uint64_t prefix_of(std::uint32_t slot) { return std::uint64_t(slot) + 3; }
 
     // Decodes once: code points (Python whitespace dropped unless p_.whitespace) and, for chrF++,
     // the words of str.split() with one ASCII punctuation mark split off the end, else the start.
     void split(const char* s, std::size_t len, Units& out) {
         if (std::uint64_t(len) >= (std::uint64_t(1) << 32)) throw std::length_error("chrF: a text of 4 GiB or more");
-        out.chars.clear();
+        out.chars.resize(len);  // at most one code point a byte
         out.words.clear();
-        const bool want_words = p_.word_order > 0;
+        std::uint32_t* chars = out.chars.data();
+        std::size_t n_chars = 0;
+        const bool keep_space = p_.whitespace;
+        std::size_t i = 0;
+        if (p_.word_order == 0) {
+            while (i < len) {
+                const std::uint32_t cp = decode_utf8(s, len, i);
+                chars[n_chars] = cp;
+                n_chars += keep_space || !space_code_point(cp);
+            }
+            out.chars.resize(n_chars);
+            return;
+        }
         std::size_t word_begin = 0, word_cps = 0;
         std::uint32_t first = 0, last = 0;
-        std::size_t i = 0;
         while (i < len) {
             const std::size_t at = i;
             const std::uint32_t cp = decode_utf8(s, len, i);
-            const bool space = is_python_space(cp);
-            if (!space || p_.whitespace) out.chars.push_back(cp);
-            if (!want_words) continue;
+            const bool space = space_code_point(cp);
+            chars[n_chars] = cp;
+            n_chars += keep_space || !space;
             if (space) {
                 if (word_cps) add_word(s, word_begin, at, word_cps, first, last, out.words);
                 word_cps = 0;
@@ -159,6 +181,14 @@ private:
             }
         }
         if (word_cps) add_word(s, word_begin, len, word_cps, first, last, out.words);
+        out.chars.resize(n_chars);
+    }
+
+    // is_python_space, without a branch for ASCII.
+    static bool space_code_point(std::uint32_t cp) {
+        constexpr std::uint64_t kAsciiSpaces = (std::uint64_t(0x1F) << 9) | (std::uint64_t(0x1F) << 28);
+        if (cp < 0x80) return (cp < 64) & ((kAsciiSpaces >> (cp & 63)) & 1);
+        return is_python_space(cp);
     }
 
     // A punctuation code point is ASCII, hence exactly the byte at the word's start or end.
@@ -180,69 +210,128 @@ private:
         }
     }
 
-    void index_prediction() {
-        const std::uint64_t keys = ngrams_up_to(hyp_.chars.size(), std::uint64_t(p_.char_order)) +
-                                   ngrams_up_to(hyp_.words.size(), std::uint64_t(p_.word_order));
-        if (keys >= DenseIdMap::kAbsent - 2) throw std::length_error("chrF: too many n-grams in one prediction");
-        map_.reset(static_cast<std::size_t>(keys));
-        counts_.clear();
-        insert_ngrams(hyp_.chars, p_.char_order, kCharRoot);
-        insert_ngrams(hyp_.words, p_.word_order, kWordRoot);
+    void index_prediction(std::size_t keys) {
+        table_.reset(keys, 4);
+        insert_ngrams(hyp_.chars, std::size_t(p_.char_order), kCharRoot);
+        insert_ngrams(hyp_.words, std::size_t(p_.word_order), kWordRoot);
     }
 
-    // One order at a time (the lookups of a level are independent of each other): level[i] holds
-    // the id of the n-gram starting at i, replaced in place by the id of the (n+1)-gram.
-    void insert_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root) {
+    // Every order at once (the lookups of an order are independent of each other): level_[i] holds
+    // the slot of the n-gram starting at i, replaced in place by the (n+1)-gram's.
+    void insert_ngrams(const std::vector<std::uint32_t>& units, std::size_t order, std::uint64_t root) {
         const std::size_t n_units = units.size();
         level_.resize(n_units);
-        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+        for (std::size_t n = 0; n < order && n < n_units; ++n) {
             for (std::size_t i = 0; i + n < n_units; ++i) {
-                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(level_[i]) + 2;
-                const std::uint32_t id = map_.id(key(prefix, units[i + n]));
-                if (id == counts_.size()) counts_.emplace_back();
-                ++counts_[id].hyp;
-                level_[i] = id;
+                const std::uint64_t prefix = n == 0 ? root : prefix_of(level_[i]);
+                level_[i] = table_.add_hyp(key(prefix, units[i + n]));
             }
         }
     }
 
-    // Clipped matches per order. Only the reference positions whose n-gram the prediction has
-    // go on to order n + 1: an n-gram whose prefix the prediction lacks cannot match.
-    void match_ngrams(const std::vector<std::uint32_t>& units, int order, std::uint64_t root,
-                      std::int64_t* stats) {
+    // Clipped matches of orders n_from + 1 .. n_to. Only the reference positions whose n-gram the
+    // prediction has go on to order n + 1 (alive_, kept between calls): an n-gram whose prefix the
+    // prediction lacks cannot match. Returns whether any position is still alive. kTrack: list the
+    // slots whose reference count is set in touched_ (for a table that outlives the reference).
+    template <bool kTrack>
+    bool match_ngrams(const std::vector<std::uint32_t>& units, std::size_t n_from, std::size_t n_to,
+                      std::uint64_t root, std::int64_t* stats) {
         const std::size_t n_units = units.size();
-        alive_.clear();
-        for (std::size_t n = 0; n < static_cast<std::size_t>(order) && n < n_units; ++n) {
+        for (std::size_t n = n_from; n < n_to && n < n_units; ++n) {
             std::int64_t matches = 0;
             std::size_t kept = 0;
-            const std::size_t candidates = n == 0 ? n_units : alive_.size();
-            if (n == 0) alive_.resize(n_units);
+            const std::size_t candidates = n == 0 ? n_units : n_alive_;
+            if (n == 0) at_least(alive_, n_units);
+            if (kTrack) at_least(touched_, n_touched_ + candidates);
             for (std::size_t k = 0; k < candidates; ++k) {
                 const std::uint32_t i = n == 0 ? std::uint32_t(k) : alive_[k].position;
                 if (i + n >= n_units) continue;
-                const std::uint64_t prefix = n == 0 ? root : std::uint64_t(alive_[k].id) + 2;
-                const std::uint32_t id = map_.find(key(prefix, units[i + n]));
-                if (id == DenseIdMap::kAbsent) continue;
-                Count& c = counts_[id];
-                matches += c.ref < c.hyp;
-                if (c.ref++ == 0) touched_.push_back(id);
-                alive_[kept++] = Alive{i, id};
+                const std::uint64_t kk = key(n == 0 ? root : prefix_of(alive_[k].slot), units[i + n]);
+                const std::uint32_t pos = table_.find(kk);
+                NgramCounts::Slot& c = table_[pos];
+                const bool hit = c.key == kk;
+                matches += hit & (c.ref < c.hyp);
+                if (kTrack) {
+                    touched_[n_touched_] = pos;
+                    n_touched_ += hit & (c.ref == 0);
+                }
+                c.ref += hit;
+                alive_[kept] = Alive{i, pos};
+                kept += hit;
             }
-            alive_.resize(kept);
+            n_alive_ = kept;
             stats[3 * n + 2] = matches;
-            if (kept == 0) break;
+            if (kept == 0) return false;
         }
+        return true;
     }
 
     // [hyp, ref, match] per order of the prediction against ref_; hyp is 0 where the reference
     // has no n-gram of that order.
-    void reference_stats(std::int64_t* stats) {
+    void reference_stats(std::int64_t* stats, Plan plan) {
+        std::int64_t* word_stats = stats + 3 * std::size_t(p_.char_order);
         fill_totals(hyp_.chars.size(), ref_.chars.size(), p_.char_order, stats);
-        fill_totals(hyp_.words.size(), ref_.words.size(), p_.word_order, stats + 3 * std::size_t(p_.char_order));
-        match_ngrams(ref_.chars, p_.char_order, kCharRoot, stats);
-        match_ngrams(ref_.words, p_.word_order, kWordRoot, stats + 3 * std::size_t(p_.char_order));
-        for (const std::uint32_t id : touched_) counts_[id].ref = 0;
-        touched_.clear();
+        fill_totals(hyp_.words.size(), ref_.words.size(), p_.word_order, word_stats);
+        if (plan == Plan::kShared) {
+            match_ngrams<true>(ref_.chars, 0, std::size_t(p_.char_order), kCharRoot, stats);
+            match_ngrams<true>(ref_.words, 0, std::size_t(p_.word_order), kWordRoot, word_stats);
+            for (std::size_t k = 0; k < n_touched_; ++k) table_[touched_[k]].ref = 0;
+            n_touched_ = 0;
+        } else {
+            const bool long_text = plan == Plan::kPerOrder;
+            paired_orders(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats, long_text);
+            paired_orders(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats, long_text);
+        }
+    }
+
+    // The prediction against one reference, an order at a time: the prediction's n-grams at the
+    // positions whose (n-1)-gram the reference has (no other can match, and the prediction's
+    // totals come from its length), then the reference's where the prediction has the (n-1)-gram.
+    // A table per order: for a short text sized for every candidate (L1-sized, load <= 1/4); for a
+    // long one by the distinct n-grams (load <= 3/4), doubled (and the order counted again) when
+    // it fills.
+    void paired_orders(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
+                       std::size_t order, std::uint64_t root, std::int64_t* stats, bool long_text) {
+        std::size_t slots = 4096;
+        for (std::size_t n = 0; n < order && n < hyp.size() && n < ref.size(); ++n) {
+            const std::size_t candidates = n == 0 ? hyp.size() : n_hyp_alive_;
+            at_least(next_hyp_, candidates);
+            std::size_t kept = 0;
+            for (bool done = false; !done;) {
+                if (long_text) {
+                    table_.reset_slots(slots, slots / 4 * 3);
+                } else {
+                    table_.reset(candidates, 4);
+                }
+                kept = 0;
+                done = true;
+                for (std::size_t k = 0; k < candidates; ++k) {
+                    const std::uint32_t i = n == 0 ? std::uint32_t(k) : hyp_alive_[k].position;
+                    if (i + n >= hyp.size()) continue;
+                    if (table_.full()) {
+                        slots *= 2;
+                        done = false;
+                        break;
+                    }
+                    const std::uint64_t prefix = n == 0 ? root : prefix_of(hyp_alive_[k].slot);
+                    next_hyp_[kept++] = Alive{i, table_.add_hyp(key(prefix, hyp[i + n]))};
+                }
+            }
+            if (!match_ngrams<false>(ref, n, n + 1, root, stats)) break;
+            std::size_t alive = 0;
+            for (std::size_t k = 0; k < kept; ++k) {
+                const Alive a = next_hyp_[k];
+                next_hyp_[alive] = a;
+                alive += table_[a.slot].ref > 0;
+            }
+            hyp_alive_.swap(next_hyp_);
+            n_hyp_alive_ = alive;
+        }
+    }
+
+    template <class T>
+    static void at_least(std::vector<T>& v, std::size_t n) {
+        if (v.size() < n) v.resize(n);
     }
 
     static void fill_totals(std::size_t hyp_len, std::size_t ref_len, int order, std::int64_t* stats) {
@@ -258,15 +347,17 @@ private:
     ChrfParams p_;
     Units hyp_, ref_;
     StringInterner vocabulary_;
-    DenseIdMap map_;
-    std::vector<Count> counts_;
-    std::vector<std::uint32_t> touched_;
+    NgramCounts table_;
     std::vector<std::uint32_t> level_;
+    std::vector<std::uint32_t> touched_;  // slots whose ref count is set (first n_touched_)
+    std::size_t n_touched_ = 0;
     struct Alive {
         std::uint32_t position;
-        std::uint32_t id;
+        std::uint32_t slot;
     };
-    std::vector<Alive> alive_;
+    // Positions still alive (the first n_alive_, n_hyp_alive_): the reference's, the prediction's.
+    std::vector<Alive> alive_, hyp_alive_, next_hyp_;
+    std::size_t n_alive_ = 0, n_hyp_alive_ = 0;
     std::vector<std::int64_t> candidate_;
 };
 
