@@ -1,4 +1,4 @@
-"""The documentation site (docs/, mkdocs.yml): every ```python example on every page runs, in page
+"""The documentation site (docs/, mkdocs.yml) and the README: every ```python example on every page runs, in page
 order and one namespace per page, so a renamed option fails here and not for a reader; every public
 name has an API reference entry; the README stays a front page that links into the site.
 
@@ -21,6 +21,7 @@ import ngramkit
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "hooks" not in p.parts)
+EXAMPLE_PAGES = [ROOT / "README.md", *PAGES]
 FENCE = re.compile(r"^```python\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 REQUIRES = re.compile(r"<!-- docs-test: requires ([\w\- ]+) -->")
 SHARED_DATA = Path(os.environ.get("NGRAMKIT_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -32,7 +33,7 @@ def _examples(page: Path) -> list[str]:
     return FENCE.findall(page.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+@pytest.mark.parametrize("page", EXAMPLE_PAGES, ids=[str(p.relative_to(ROOT)) for p in EXAMPLE_PAGES])
 def test_examples_on_the_page_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = page.read_text(encoding="utf-8")
     for requirement in REQUIRES.findall(text):
@@ -47,7 +48,7 @@ def test_examples_on_the_page_run(page: Path, tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path / "work")
     namespace: dict = {"__name__": f"docs_{page.stem}"}
     for number, source in enumerate(_examples(page), 1):
-        code = compile(source, f"{page.relative_to(DOCS)} example {number}", "exec")
+        code = compile(source, f"{page.relative_to(ROOT)} example {number}", "exec")
         with contextlib.redirect_stdout(io.StringIO()):
             exec(code, namespace)  # noqa: S102 (running the documentation's own examples is the test)
 
