@@ -1,4 +1,4 @@
-"""The layered layout (README "Layout"): imports flow down only, modules stay small, and only
+"""The layered layout (docs/architecture.md, "Layout"): imports flow down only, modules stay small, and only
 csrc/bindings/ touches Python headers. A module placed in the wrong folder fails here."""
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _imported_units(path: Path):
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_imports_flow_down(path):
     unit = _unit(path)
-    assert unit in RANKS, f"{path.relative_to(PACKAGE)}: not in a known layer; add its folder to README and RANKS"
+    assert unit in RANKS, f"{path.relative_to(PACKAGE)}: not in a known layer; add its folder to docs/architecture.md and RANKS"
     for line, target in _imported_units(path):
         if target == unit:
             continue
