@@ -24,6 +24,7 @@
 #include "text/interner.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
 #include "text/porter_stemmer.hpp"
+#include "text/word_spans.hpp"
 
 // Bytes of text tokenize_blocks handles at once (overridable so tests reach the window cuts with
 // short texts).
@@ -196,8 +197,8 @@ private:
             std::uint64_t tokens = lower_block(bytes + base, n, low + base, non_ascii, newlines);
             if (non_ascii) dotted_capital_i(bytes, len, base, non_ascii, low, tokens);
             const std::uint64_t shifted = (tokens << 1) | previous_top;
-            n_starts = write_positions(tokens & ~shifted, base, starts, n_starts);
-            n_ends = write_positions(~tokens & shifted, base, ends, n_ends);  // bit n: a token ran to the end
+            n_starts = write_bit_positions(tokens & ~shifted, base, starts, n_starts);
+            n_ends = write_bit_positions(~tokens & shifted, base, ends, n_ends);  // bit n: a token ran to the end
             if (sentence_ends && newlines) {
                 for (; newlines; newlines &= newlines - 1) newlines_.push_back(base + static_cast<std::size_t>(__builtin_ctzll(newlines)));
             }
@@ -216,21 +217,6 @@ private:
                 }
             }
         }
-    }
-
-    // Appends base + the position of every set bit of `bits` to out[count..]; returns the new count.
-    // Writes in groups of four past the count (the buffers have slack), so the loop runs
-    // popcount / 4 times with no branch per bit.
-    static std::size_t write_positions(std::uint64_t bits, std::size_t base, std::uint32_t* out, std::size_t count) {
-        const auto b = static_cast<std::uint32_t>(base);
-        const std::size_t total = count + static_cast<std::size_t>(__builtin_popcountll(bits));
-        while (bits) {
-            for (int k = 0; k < 4; ++k) {
-                out[count++] = b + static_cast<std::uint32_t>(__builtin_ctzll(bits | (std::uint64_t(1) << 63)));
-                bits &= bits - 1;
-            }
-        }
-        return total;
     }
 
     // Lowers n <= 64 bytes into `low`; returns the mask of token bytes ([A-Za-z0-9]) and sets the
