@@ -54,6 +54,14 @@ void run_on_threads(std::size_t workers, std::atomic<bool>& stop, Work work) {
 
 }  // namespace detail
 
+// A chunk size for n items on `threads` threads: at most `max_chunk`, and small enough that each
+// thread gets several chunks, so that handing them out as threads come free evens out a few long
+// items (a batch of long documents holds only a few chunks of the largest size).
+inline std::size_t balanced_chunk(std::size_t n, int threads, std::size_t max_chunk) {
+    const std::size_t per = 8 * static_cast<std::size_t>(std::max(threads, 1));
+    return std::max<std::size_t>(1, std::min(max_chunk, n / per));
+}
+
 // make_state() builds one per-thread state (workspaces); body(state, begin, end) handles a chunk.
 // Chunks are handed out dynamically, so results must only depend on the index, never on which
 // thread ran it. The first exception thrown by any worker is rethrown here after all joined.

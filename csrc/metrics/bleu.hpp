@@ -34,8 +34,8 @@ struct BleuWorkspace {
     std::vector<std::uint32_t> unigram_h, level_h;  // hypothesis: token ids, n-gram ids of this order
     std::vector<std::uint32_t> unigram_r, level_r;  // the same for every reference, concatenated
     std::vector<std::int32_t> max_ref, ref_count;   // per id; all zero between uses
-    std::vector<std::uint64_t> ref_bits, hyp_bits;  // per id (short pairs); all zero between uses
-    std::vector<std::uint64_t> match, self;         // per hypothesis position (short pairs)
+    std::vector<std::uint64_t> id_bits;        // bleu_bitset_pair: per id; all zero between uses
+    std::vector<std::uint64_t> position_bits;  // bleu_bitset_pair: per position and per reference
 };
 
 // ref_len as sacrebleu's _get_closest_ref_len: the first minimum of |hyp - ref|, then ties to the
@@ -109,60 +109,104 @@ inline std::int64_t clip_against_references(std::uint32_t* h, std::size_t nh, co
 }
 
 
-// Short pairs (hypothesis <= 64 tokens, references and one gap between each <= 64 positions):
-// clipped matches with bit masks. match[i] has bit p set where the hypothesis n-gram at i occurs in
-// the references at position p, self[i] bit i' where it occurs in the hypothesis at i'; order n
-// follows from order n-1 as m[i] & (m[i+1] >> 1). A gap position never matches, so no n-gram
-// spans two references. uh/ur: ids < k_ids, or kAbsent (a reference token not in the hypothesis).
-inline void bleu_short_pair(const std::uint32_t* uh, std::size_t lh, const std::uint32_t* ur, const IdSpan* refs,
-                            std::size_t n_refs, std::size_t k_ids, int max_order, BleuWorkspace& ws,
-                            std::int64_t* correct) {
-    constexpr std::uint32_t kAbsent = DenseIdMap::kAbsent;
-    if (ws.ref_bits.size() < k_ids) {
-        ws.ref_bits.resize(k_ids, 0);
-        ws.hyp_bits.resize(k_ids, 0);
+// Pairs of up to W * 64 positions a side (hypothesis tokens; reference tokens with one gap
+// between references): clipped matches with bit sets of W 64-bit words. match[i] has bit p set
+// where the hypothesis n-gram at i occurs in the references at position p, self[i] bit i' where it
+// occurs in the hypothesis at i'; order n follows from order n-1 as m[i] & (m[i+1] >> 1). A gap
+// position never matches, so no n-gram spans two references. uh/ur: ids < k_ids, or kAbsent (a
+// reference token not in the hypothesis).
+// Bit sets of W words, stored at w[0..W).
+template <std::size_t W>
+struct Bits {
+    static bool any(const std::uint64_t* w) {
+        std::uint64_t x = 0;
+        for (std::size_t j = 0; j < W; ++j) x |= w[j];
+        return x != 0;
     }
-    std::uint64_t segment[64];
+    static int count(const std::uint64_t* w) {
+        int c = 0;
+        for (std::size_t j = 0; j < W; ++j) c += __builtin_popcountll(w[j]);
+        return c;
+    }
+    static int count_and(const std::uint64_t* w, const std::uint64_t* o) {
+        int c = 0;
+        for (std::size_t j = 0; j < W; ++j) c += __builtin_popcountll(w[j] & o[j]);
+        return c;
+    }
+    // Any bit below position i (< 64 W) set?
+    static bool any_below(const std::uint64_t* w, std::size_t i) {
+        std::uint64_t x = w[i / 64] & ((std::uint64_t(1) << (i % 64)) - 1);
+        for (std::size_t j = 0; j < i / 64; ++j) x |= w[j];
+        return x != 0;
+    }
+    // w &= next >> 1 (bit p of the result: bit p + 1 of next)
+    static void and_shifted(std::uint64_t* w, const std::uint64_t* next) {
+        for (std::size_t j = 0; j + 1 < W; ++j) w[j] &= (next[j] >> 1) | (next[j + 1] << 63);
+        w[W - 1] &= next[W - 1] >> 1;
+    }
+    static void set(std::uint64_t* w, std::size_t p) { w[p / 64] |= std::uint64_t(1) << (p % 64); }
+    static void copy(std::uint64_t* to, const std::uint64_t* from) {
+        for (std::size_t j = 0; j < W; ++j) to[j] = from[j];
+    }
+    static void clear(std::uint64_t* w) {
+        for (std::size_t j = 0; j < W; ++j) w[j] = 0;
+    }
+};
+
+template <std::size_t W>
+inline void bleu_bitset_pair(const std::uint32_t* uh, std::size_t lh, const std::uint32_t* ur, const IdSpan* refs,
+                             std::size_t n_refs, std::size_t k_ids, int max_order, BleuWorkspace& ws,
+                             std::int64_t* correct) {
+    using B = Bits<W>;
+    constexpr std::uint32_t kAbsent = DenseIdMap::kAbsent;
+    if (ws.id_bits.size() < 2 * W * k_ids) ws.id_bits.resize(2 * W * k_ids, 0);
+    const std::size_t scratch = W * (2 * lh + (n_refs > 1 ? n_refs : 0));
+    if (ws.position_bits.size() < scratch) ws.position_bits.resize(scratch);
+    std::uint64_t* ref_bits = ws.id_bits.data();  // id u at W u: where it occurs in the references
+    std::uint64_t* hyp_bits = ref_bits + W * k_ids;  // and in the hypothesis
+    std::uint64_t* m = ws.position_bits.data();
+    std::uint64_t* self = m + W * lh;
+    std::uint64_t* segment = self + W * lh;  // several references: the positions of each
     std::size_t pos = 0, t = 0;
     for (std::size_t k = 0; k < n_refs; ++k) {
         const std::size_t lr = refs[k].len;
-        segment[k] = lr ? ((lr == 64 ? ~0ULL : (1ULL << lr) - 1) << pos) : 0;
-        for (std::size_t j = 0; j < lr; ++j, ++t, ++pos)
-            if (ur[t] != kAbsent) ws.ref_bits[ur[t]] |= 1ULL << pos;
+        if (n_refs > 1) B::clear(segment + W * k);
+        for (std::size_t j = 0; j < lr; ++j, ++t, ++pos) {
+            if (n_refs > 1) B::set(segment + W * k, pos);
+            if (ur[t] != kAbsent) B::set(ref_bits + W * ur[t], pos);
+        }
         ++pos;  // the gap
     }
-    ws.match.resize(lh);
-    ws.self.resize(lh);
-    std::uint64_t* m = ws.match.data();
-    std::uint64_t* self = ws.self.data();
-    for (std::size_t i = 0; i < lh; ++i) ws.hyp_bits[uh[i]] |= 1ULL << i;
+    for (std::size_t i = 0; i < lh; ++i) B::set(hyp_bits + W * uh[i], i);
     for (std::size_t i = 0; i < lh; ++i) {
-        m[i] = ws.ref_bits[uh[i]];
-        self[i] = ws.hyp_bits[uh[i]];
+        B::copy(m + W * i, ref_bits + W * uh[i]);
+        B::copy(self + W * i, hyp_bits + W * uh[i]);
     }
-    for (std::size_t i = 0; i < lh; ++i) ws.hyp_bits[uh[i]] = 0;
+    for (std::size_t i = 0; i < lh; ++i) B::clear(hyp_bits + W * uh[i]);
     for (std::size_t j = 0; j < t; ++j)
-        if (ur[j] != kAbsent) ws.ref_bits[ur[j]] = 0;
+        if (ur[j] != kAbsent) B::clear(ref_bits + W * ur[j]);
     for (int n = 1; n <= max_order && static_cast<std::size_t>(n) <= lh; ++n) {
         const std::size_t nh = lh - static_cast<std::size_t>(n) + 1;
         if (n > 1)
             for (std::size_t i = 0; i < nh; ++i) {
-                m[i] &= m[i + 1] >> 1;
-                self[i] &= self[i + 1] >> 1;
+                B::and_shifted(m + W * i, m + W * (i + 1));
+                B::and_shifted(self + W * i, self + W * (i + 1));
             }
         std::int64_t matches = 0;
         for (std::size_t i = 0; i < nh; ++i) {
-            if (m[i] == 0 || (self[i] & ((1ULL << i) - 1)) != 0) continue;  // no match, or not the first
+            const std::uint64_t* mi = m + W * i;
+            const std::uint64_t* si = self + W * i;
+            if (!B::any(mi) || B::any_below(si, i)) continue;  // no match, or not the first
             int most = 0;
             if (n_refs == 1) {
-                most = __builtin_popcountll(m[i]);
+                most = B::count(mi);
             } else {
                 for (std::size_t k = 0; k < n_refs; ++k) {
-                    const int c = __builtin_popcountll(m[i] & segment[k]);
+                    const int c = B::count_and(mi, segment + W * k);
                     if (c > most) most = c;
                 }
             }
-            const int in_hyp = __builtin_popcountll(self[i]);
+            const int in_hyp = B::count(si);
             matches += in_hyp < most ? in_hyp : most;
         }
         correct[n - 1] = matches;
@@ -170,16 +214,39 @@ inline void bleu_short_pair(const std::uint32_t* uh, std::size_t lh, const std::
     }
 }
 
+// The widest W that bleu_bitset_pair takes.
+constexpr std::size_t kMaxBitSetWords = 4;
+
+// Runs bleu_bitset_pair with the fewest words that hold both sides; false if more than
+// kMaxBitSetWords would be needed.
+inline bool bleu_bitset_pair_fitting(const std::uint32_t* uh, std::size_t lh, const std::uint32_t* ur,
+                                     const IdSpan* refs, std::size_t n_refs, std::size_t ref_tokens, std::size_t k_ids,
+                                     int max_order, BleuWorkspace& ws, std::int64_t* correct) {
+    // reference positions 0 .. ref_tokens + n_refs - 2 (the last reference has no gap after it)
+    const std::size_t positions = std::max(lh, ref_tokens + n_refs > 0 ? ref_tokens + n_refs - 1 : 0);
+    if (positions <= 64)
+        bleu_bitset_pair<1>(uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
+    else if (positions <= 128)
+        bleu_bitset_pair<2>(uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
+    else if (positions <= 64 * kMaxBitSetWords)
+        bleu_bitset_pair<kMaxBitSetWords>(uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
+    else
+        return false;
+    return true;
+}
+
 }  // namespace detail
 
 
 // Writes the 2 + 2*max_order statistics of one hypothesis against its references to `out`.
 // `id_bound` > 0 says every id is below it: order-1 counts then index arrays of that size directly;
-// otherwise the hypothesis' tokens get dense ids first. From order 2 on, an n-gram gets a dense id
+// otherwise the hypothesis' tokens get dense ids first. `hyp_id_bound` > 0 (with `id_bound`) says
+// every hypothesis id is below it, so a reference id from it on matches nothing. From order 2 on, an n-gram gets a dense id
 // (keyed by the id of its (n-1)-gram prefix and its last token) only if its prefix occurs in some
 // reference; all others cannot match and are skipped, so the work shrinks with the matches.
 inline void bleu_pair_stats(IdSpan hyp, const IdSpan* refs, std::size_t n_refs, int max_order,
-                            BleuWorkspace& ws, std::int64_t* out, std::size_t id_bound = 0) {
+                            BleuWorkspace& ws, std::int64_t* out, std::size_t id_bound = 0,
+                            std::size_t hyp_id_bound = 0) {
     constexpr std::uint32_t kAbsent = DenseIdMap::kAbsent;
     const std::size_t lh = hyp.len;
     std::int64_t* correct = out + 2;
@@ -205,11 +272,14 @@ inline void bleu_pair_stats(IdSpan hyp, const IdSpan* refs, std::size_t n_refs, 
 
     std::size_t k_ids;
     if (id_bound > 0) {
+        k_ids = hyp_id_bound > 0 ? hyp_id_bound : id_bound;
         for (std::size_t i = 0; i < lh; ++i) uh[i] = static_cast<std::uint32_t>(hyp.ids[i]);
         std::size_t pos = 0;
         for (std::size_t k = 0; k < n_refs; ++k)
-            for (std::size_t j = 0; j < refs[k].len; ++j) ur[pos++] = static_cast<std::uint32_t>(refs[k].ids[j]);
-        k_ids = id_bound;
+            for (std::size_t j = 0; j < refs[k].len; ++j) {
+                const auto id = static_cast<std::uint32_t>(refs[k].ids[j]);
+                ur[pos++] = id < k_ids ? id : kAbsent;
+            }
     } else {
         ws.map.reset(lh);
         for (std::size_t i = 0; i < lh; ++i) uh[i] = ws.map.id(static_cast<std::uint32_t>(hyp.ids[i]));
@@ -219,10 +289,7 @@ inline void bleu_pair_stats(IdSpan hyp, const IdSpan* refs, std::size_t n_refs, 
                 ur[pos++] = ws.map.find(static_cast<std::uint32_t>(refs[k].ids[j]));
         k_ids = ws.map.size();
     }
-    if (lh <= 64 && ref_tokens + n_refs <= 65) {
-        detail::bleu_short_pair(uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
-        return;
-    }
+    if (detail::bleu_bitset_pair_fitting(uh, lh, ur, refs, n_refs, ref_tokens, k_ids, max_order, ws, correct)) return;
     std::copy(uh, uh + lh, h);
     std::copy(ur, ur + ref_tokens, r);
     correct[0] = detail::clip_against_references(h, lh, r, refs, n_refs, 0, k_ids, ws);
@@ -369,7 +436,7 @@ inline void bleu_id_stats(const RaggedView<std::int32_t>& preds, const RaggedVie
 }
 
 // Statistics over UTF-8 text, tokenized by sacrebleu's tokenizer `kind` (the caller lowercases).
-// Token ids come from a per-thread interner: they only need to agree within a hypothesis' group.
+// Token ids are each group's own (TokenizedGroup), so the tables indexed by id stay small.
 inline void bleu_text_stats(const RaggedView<char>& preds, const RaggedView<char>& refs, const std::int64_t* groups,
                             SacreTokenizer kind, int max_order, int threads, std::int64_t* out,
                             const std::function<bool()>& interrupted = {}) {
@@ -382,9 +449,10 @@ inline void bleu_text_stats(const RaggedView<char>& preds, const RaggedView<char
                     sacrebleu_tokenize(kind, text, len, out);
                 });
                 const std::size_t vocabulary = st.group.vocabulary_size();
+                const bool direct = vocabulary < kDirectIdLimit;
                 bleu_pair_stats(st.group.hypothesis(), st.group.references(), st.group.n_references(), max_order,
-                                st.ws, out + g * width,
-                                vocabulary < kDirectIdLimit ? std::max<std::size_t>(vocabulary, 1) : 0);
+                                st.ws, out + g * width, direct ? std::max<std::size_t>(vocabulary, 1) : 0,
+                                direct ? std::max<std::size_t>(st.group.hypothesis_vocabulary(), 1) : 0);
             }
         },
         interrupted);

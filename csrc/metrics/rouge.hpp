@@ -438,7 +438,7 @@ inline void rouge_id_stats(const RaggedView<std::int32_t>& preds, const RaggedVi
                            std::int64_t separator, int threads, std::int64_t* out,
                            const std::function<bool()>& interrupted = {}, bool check_ids = false) {
     parallel_chunks(
-        preds.n_rows, threads, 128, [] { return detail::IdThreadState{}; },
+        preds.n_rows, threads, balanced_chunk(preds.n_rows, threads, 128), [] { return detail::IdThreadState{}; },
         [&](detail::IdThreadState& st, std::size_t begin, std::size_t end) {
             rouge_id_range(preds, refs, group_offsets, req, separator, st, out, begin, end, check_ids);
         },
@@ -482,7 +482,7 @@ inline void rouge_text_stats(const RaggedView<char>& preds, const RaggedView<cha
                                : detail::TextThreadState(use_stemmer);
     };
     parallel_chunks(
-        preds.n_rows, threads, 64, make_state,
+        preds.n_rows, threads, balanced_chunk(preds.n_rows, threads, 64), make_state,
         [&](detail::TextThreadState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
                 const TokenSeq pred = detail::text_row(preds, g, st.tokenizer, st.pred_ids, st.pred_ends);

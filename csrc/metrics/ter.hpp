@@ -304,7 +304,7 @@ struct TextState {
 };
 
 // Statistics over UTF-8 text tokenized by the Tercom tokenizer (the caller lowercases). Word ids
-// come from a per-thread interner: they only need to agree within a hypothesis' group.
+// are the group's own (TokenizedGroup): they only need to agree within a hypothesis' group.
 inline void text_statistics(const RaggedView<char>& preds, const RaggedView<char>& refs, const std::int64_t* groups,
                             const TercomOptions& options, int threads, double* out,
                             const std::function<bool()>& interrupted = {}) {
@@ -312,7 +312,6 @@ inline void text_statistics(const RaggedView<char>& preds, const RaggedView<char
         preds.n_rows, threads, kTerChunk, [] { return TextState{}; },
         [&](TextState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
-                if (st.group.vocabulary_size() > (std::size_t(1) << 20)) st.group.reset_vocabulary();
                 st.group.build(preds, refs, groups, g, [&](const char* text, std::size_t len, std::string& out) {
                     tercom_tokenize(text, len, options, st.scratch, out);
                 });

@@ -147,6 +147,76 @@ private:
     std::string arena_;
 };
 
+// Exact string -> dense id table for the texts of one group (a hypothesis and its references),
+// emptied by reset() before each group: ids count from 0 in order of first occurrence, so a group
+// of k distinct strings uses ids 0..k-1 and the tables indexed by id stay small. The strings must
+// stay in place (followed by at least 16 readable bytes) until the next reset(): a slot keeps a
+// string's first 16 bytes, zero-padded, its length and its id, and a longer string is compared in
+// full against where it was first seen. reset() is O(1) (slots carry the generation that wrote them).
+class GroupInterner {
+public:
+    // Empties the table for at most `max_strings` distinct strings.
+    void reset(std::size_t max_strings) {
+        std::size_t want = 64;
+        while (want < 2 * max_strings + 2) want <<= 1;
+        if (want > slots_.size()) {
+            slots_.assign(want, Slot{});
+            generation_ = 0;
+        }
+        mask_ = want - 1;  // only the first `want` slots: a small group stays in the cache
+        if (++generation_ == 0) {  // wrapped: old stamps could look current
+            for (auto& s : slots_) s.generation = 0;
+            generation_ = 1;
+        }
+        long_.clear();
+        size_ = 0;
+    }
+
+    // Id of s[0..len) (followed by 16 readable bytes), the next id if new.
+    std::uint32_t intern_padded(const char* s, std::size_t len) {
+        return intern_key(s, len, StringInterner::key_padded(s, len));
+    }
+
+    // The same with the key (StringInterner::key_padded) of s[0..len) computed.
+    std::uint32_t intern_key(const char* s, std::size_t len, const StringInterner::Key& k) {
+        const std::uint32_t length = static_cast<std::uint32_t>(len < 0xFFFFFFFFu ? len : 0xFFFFFFFFu);
+        std::size_t pos = static_cast<std::size_t>(k.hash) & mask_;
+        while (true) {
+            Slot& slot = slots_[pos];
+            if (slot.generation != generation_) {
+                slot = Slot{k.w0, k.w1, length, static_cast<std::uint32_t>(size_), generation_, 0};
+                if (len > 16) {
+                    slot.long_index = static_cast<std::uint32_t>(long_.size());
+                    long_.push_back(LongString{s, len});
+                }
+                return static_cast<std::uint32_t>(size_++);
+            }
+            if (slot.w0 == k.w0 && slot.w1 == k.w1 && slot.length == length) {
+                if (len <= 16) return slot.id;
+                const LongString& first = long_[slot.long_index];
+                if (first.len == len && std::memcmp(first.s + 16, s + 16, len - 16) == 0) return slot.id;
+            }
+            pos = (pos + 1) & mask_;
+        }
+    }
+
+    std::size_t size() const { return size_; }
+
+private:
+    struct Slot {
+        std::uint64_t w0 = 0, w1 = 0;  // the first 16 bytes, zero-padded
+        std::uint32_t length = 0, id = 0, generation = 0, long_index = 0;
+    };
+    struct LongString {
+        const char* s;
+        std::size_t len;
+    };
+    std::vector<Slot> slots_;
+    std::vector<LongString> long_;  // where each string longer than 16 bytes was first seen
+    std::size_t mask_ = 0, size_ = 0;
+    std::uint32_t generation_ = 0;
+};
+
 // Appends the ids of the space-separated tokens of `tokenized` (single spaces, as the tokenizers
 // write them) to `ids`. Pads `tokenized` with 16 spaces so intern_padded may load 16 bytes at any token.
 inline void intern_words(std::string& tokenized, StringInterner& vocabulary, std::vector<std::int32_t>& ids) {

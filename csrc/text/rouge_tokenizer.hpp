@@ -24,6 +24,7 @@
 #include "text/interner.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
 #include "text/porter_stemmer.hpp"
+#include "text/word_spans.hpp"
 
 // Bytes of text tokenize_blocks handles at once (overridable so tests reach the window cuts with
 // short texts).
@@ -53,8 +54,9 @@ class RougeTokenizer {
 public:
     explicit RougeTokenizer(bool use_stemmer) : use_stemmer_(use_stemmer) {}
 
-    // Tokenizes with sacrebleu's tokenizer `kind` instead (the caller lowercases, as ROUGE with a
-    // sacrebleu tokenizer means T(text.lower()).split()). `sentencewise`: tokenize every
+    // Tokenizes with sacrebleu's tokenizer `kind` instead, as ROUGE with a sacrebleu tokenizer
+    // means T(text.lower()).split(): ASCII letters are lowered here, and the caller applies
+    // str.lower() to the texts that hold other characters. `sentencewise`: tokenize every
     // '\n'-separated sentence on its own (what rougeLsum does with a custom tokenizer); otherwise
     // the whole text at once, as one sentence.
     RougeTokenizer(SacreTokenizer kind, bool sentencewise)
@@ -196,8 +198,8 @@ private:
             std::uint64_t tokens = lower_block(bytes + base, n, low + base, non_ascii, newlines);
             if (non_ascii) dotted_capital_i(bytes, len, base, non_ascii, low, tokens);
             const std::uint64_t shifted = (tokens << 1) | previous_top;
-            n_starts = write_positions(tokens & ~shifted, base, starts, n_starts);
-            n_ends = write_positions(~tokens & shifted, base, ends, n_ends);  // bit n: a token ran to the end
+            n_starts = write_bit_positions(tokens & ~shifted, base, starts, n_starts);
+            n_ends = write_bit_positions(~tokens & shifted, base, ends, n_ends);  // bit n: a token ran to the end
             if (sentence_ends && newlines) {
                 for (; newlines; newlines &= newlines - 1) newlines_.push_back(base + static_cast<std::size_t>(__builtin_ctzll(newlines)));
             }
@@ -216,21 +218,6 @@ private:
                 }
             }
         }
-    }
-
-    // Appends base + the position of every set bit of `bits` to out[count..]; returns the new count.
-    // Writes in groups of four past the count (the buffers have slack), so the loop runs
-    // popcount / 4 times with no branch per bit.
-    static std::size_t write_positions(std::uint64_t bits, std::size_t base, std::uint32_t* out, std::size_t count) {
-        const auto b = static_cast<std::uint32_t>(base);
-        const std::size_t total = count + static_cast<std::size_t>(__builtin_popcountll(bits));
-        while (bits) {
-            for (int k = 0; k < 4; ++k) {
-                out[count++] = b + static_cast<std::uint32_t>(__builtin_ctzll(bits | (std::uint64_t(1) << 63)));
-                bits &= bits - 1;
-            }
-        }
-        return total;
     }
 
     // Lowers n <= 64 bytes into `low`; returns the mask of token bytes ([A-Za-z0-9]) and sets the
@@ -331,8 +318,16 @@ private:
         return stem_of_raw_[static_cast<std::size_t>(raw)];
     }
 
+    // The text's ASCII letters are lowered here (the caller lowers the texts that hold other
+    // characters: str.lower() of an ASCII text lowers only its letters, and leaves no [A-Z] in any text).
     void tokenize_sacrebleu(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                             std::vector<std::size_t>* sentence_ends) {
+        lowered_.resize(len);
+        for (std::size_t i = 0; i < len; ++i) {
+            const char c = text[i];
+            lowered_[i] = static_cast<unsigned char>(c - 'A') < 26 ? static_cast<char>(c | 0x20) : c;
+        }
+        text = lowered_.data();
         std::size_t start = 0;
         while (start <= len) {
             std::size_t end = len;
@@ -343,16 +338,29 @@ private:
             const std::size_t before = ids.size();
             if (end > start) {
                 sacrebleu_tokenize(sacre_kind_, text + start, end - start, tokenized_);
-                std::size_t token_start = 0;
-                for (std::size_t i = 0; i <= tokenized_.size(); ++i) {
-                    if (i < tokenized_.size() && tokenized_[i] != ' ') continue;
-                    if (i > token_start) ids.push_back(final_ids_.intern(tokenized_.data() + token_start, i - token_start));
-                    token_start = i + 1;
-                }
+                intern_words_of_tokenized(ids);
             }
             if (sentence_ends && ids.size() > before) sentence_ends->push_back(ids.size());
             start = end + 1;
         }
+    }
+
+    // Appends the ids of the space-separated words of tokenized_, prefetching slots ahead.
+    void intern_words_of_tokenized(std::vector<std::int32_t>& ids) {
+        const std::size_t n = tokenized_.size();
+        if (n >= 0xFFFFFF00u) {  // positions are 32-bit: one word at a time
+            tokenized_.append(16, ' ');
+            std::size_t start = 0;
+            for (std::size_t i = 0; i <= n; ++i) {
+                if (i < n && tokenized_[i] != ' ') continue;
+                if (i > start) ids.push_back(final_ids_.intern_padded(tokenized_.data() + start, i - start));
+                start = i + 1;
+            }
+            return;
+        }
+        const std::size_t count = space_separated_words(tokenized_.data(), n, starts_, ends_);
+        tokenized_.append(16, ' ');  // key_padded reads 16 bytes at any word
+        intern_spans(tokenized_.data(), count, ids);
     }
 
     void flush(std::vector<std::int32_t>& ids) {
@@ -365,7 +373,7 @@ private:
     bool sacre_ = false;
     SacreTokenizer sacre_kind_ = SacreTokenizer::None;
     bool sentencewise_ = false;
-    std::string tokenized_;
+    std::string tokenized_, lowered_;  // sacrebleu tokenizers: the text's words; the text, ASCII lowered
     std::vector<char> token_;  // the token being read: its first token_len_ bytes
     // tokenize_blocks: the text lowered (plus padding), where its tokens start and end, where its
     // '\n' are, and the tokens' interner keys

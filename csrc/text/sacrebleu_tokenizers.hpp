@@ -29,6 +29,10 @@
 #include <cstring>
 #include <string>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "text/unicode_tables.hpp"
 #include "text/utf8.hpp"
 
@@ -102,7 +106,7 @@ inline constexpr ByteTable kSpaceTable = make_space_table();
 class Writer {
 public:
     Writer(std::string& out, std::size_t len) : out_(out) {
-        out_.resize(3 * len);
+        out_.resize(3 * len + 16);  // put_run may store 16 bytes at once
         begin_ = p_ = &out_[0];
     }
     ~Writer() { out_.resize(static_cast<std::size_t>(p_ - begin_)); }
@@ -119,13 +123,35 @@ public:
         std::memcpy(p_, s, n);
         p_ += n;
     }
-    // Copies s[i] and the bytes after it that have no flag in `table`; returns the index after them.
+    // Copies s[i] and the bytes after it that have no flag in `table` (every table leaves ASCII
+    // letters unflagged); returns the index after them.
     std::size_t put_run(const char* s, std::size_t i, std::size_t n, const ByteTable& table) {
         separate();
         char* p = p_;
-        do {
-            *p++ = s[i++];
-        } while (i < n && table[s[i]] == 0);
+        *p++ = s[i++];
+#ifdef __SSE2__
+        // 16 bytes at a time while they are letters: copied whole, the output advanced past the letters
+        const __m128i upper_base = _mm_set1_epi8(static_cast<char>('A' + 128));
+        const __m128i lower_base = _mm_set1_epi8(static_cast<char>('a' + 128));
+        const __m128i letters = _mm_set1_epi8(static_cast<char>(-128 + 26));
+        while (i + 16 <= n) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+            // x - (lo + 128) < 26 - 128 as signed bytes <=> lo <= x < lo + 26 as unsigned
+            const __m128i letter = _mm_or_si128(_mm_cmplt_epi8(_mm_sub_epi8(v, upper_base), letters),
+                                                _mm_cmplt_epi8(_mm_sub_epi8(v, lower_base), letters));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
+            const unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(letter)) & 0xFFFFu;
+            if (others) {
+                const unsigned k = static_cast<unsigned>(__builtin_ctz(others));
+                p += k;
+                i += k;
+                break;
+            }
+            p += 16;
+            i += 16;
+        }
+#endif
+        while (i < n && table[s[i]] == 0) *p++ = s[i++];
         p_ = p;
         return i;
     }

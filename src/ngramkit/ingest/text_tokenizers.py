@@ -54,6 +54,16 @@ def tokenizer_signature(name: str) -> str:
     return delegated_tokenizer(name)[1]
 
 
+def lowercased_non_ascii(texts: list) -> list:
+    """``texts`` with ``str.lower()`` applied to the str items that hold a non-ASCII character: for
+    kernels that lower ASCII letters themselves (``str.lower()`` of an ASCII str lowers only its
+    letters). Other items are left as they are (the buffer step names a non-str one)."""
+    try:
+        return [t if t.isascii() else t.lower() for t in texts]
+    except AttributeError:
+        return [t.lower() if isinstance(t, str) and not t.isascii() else t for t in texts]
+
+
 def lowercased(texts: list, lowercase: bool) -> list:
     """``texts`` with ``str.lower()`` applied if ``lowercase`` (non-str items are left for the
     buffer step to report)."""

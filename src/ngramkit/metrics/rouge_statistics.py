@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..ingest import inputs
-from ..ingest.text_tokenizers import NATIVE_TOKENIZERS, delegated_tokenizer, lowercased
+from ..ingest.text_tokenizers import NATIVE_TOKENIZERS, delegated_tokenizer, lowercased_non_ascii
 from ..ingest.token_batch import TokenBatch
 from .rouge_types import ROUGE_LSUM
 
@@ -222,8 +222,9 @@ def _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_thread
 
     lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]
     other_at = [t for t, c in enumerate(codes) if c != ROUGE_LSUM]
-    preds = lowercased(pred_side.texts, True)
-    refs = lowercased(ref_side.texts, True)
+    # the kernel lowers ASCII letters: only texts with other characters go through str.lower() here
+    preds = lowercased_non_ascii(pred_side.texts)
+    refs = lowercased_non_ascii(ref_side.texts)
     if other_at:
         stats[:, other_at, :] = _core.rouge_text(
             *inputs.text_buffers(preds, "predictions", n_threads), *inputs.text_buffers(refs, "references", n_threads),
