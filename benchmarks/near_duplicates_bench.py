@@ -27,6 +27,7 @@ import numpy as np
 from rouge_score import rouge_scorer
 
 import ngramkit
+from timing import timed
 from ngramkit.pipelines.rouge_matrix import rouge_matrix
 
 OPENINGS = [
@@ -76,14 +77,6 @@ def instructions(data: Path, n: int) -> list[str]:
     return texts
 
 
-def timed(fn, runs: int = 1):
-    """(best wall time of `runs` calls in seconds, the last result): the machine is shared."""
-    best, out = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def cpu_timed(fn):
@@ -125,7 +118,7 @@ def main() -> None:
     # ---- the filter ----
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
     head = texts[: args.loop]
-    t_loop, (want_kept, want_best) = timed(lambda: self_instruct_loop([scorer._tokenizer.tokenize(t) for t in head]))
+    t_loop, (want_kept, want_best) = timed(lambda: self_instruct_loop([scorer._tokenizer.tokenize(t) for t in head]), runs=1)
     kept_head, best_head = ngramkit.near_duplicates(head, threads=1)
     assert kept_head.tolist() == want_kept and best_head.tolist() == want_best, "differs from rouge-score"
     per_cell = t_loop / max(filter_cells(np.array(want_kept), len(head)), 1)
@@ -149,7 +142,7 @@ def main() -> None:
     sample = [(rng.randrange(len(hyps)), rng.randrange(len(refs))) for _ in range(3000)]
     for name in ("rougeL", "rouge1"):
         one_type = rouge_scorer.RougeScorer([name])
-        t_ref, want = timed(lambda: [one_type.score(refs[j], hyps[i])[name].fmeasure for i, j in sample])
+        t_ref, want = timed(lambda: [one_type.score(refs[j], hyps[i])[name].fmeasure for i, j in sample], runs=1)
         t_m1, got = timed(lambda: rouge_matrix(hyps, refs, name, threads=1), runs=3)
         t_m2, got2 = timed(lambda: rouge_matrix(hyps, refs, name, threads=2), runs=3)
         assert [got[i, j] for i, j in sample] == want and (got == got2).all(), name

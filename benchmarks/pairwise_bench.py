@@ -31,16 +31,9 @@ import numpy as np
 import sacrebleu
 
 import ngramkit
+from timing import timed
 
 
-def timed(fn, runs: int = 3):
-    """(best wall time of `runs` calls in seconds, the last result): the machine is shared."""
-    best, out = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def candidate_pools(data: Path, n_sources: int, n_candidates: int) -> list[list[str]]:

@@ -10,23 +10,15 @@ counts): the floor of per-pair Python calls to a C++ Levenshtein.
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import jiwer
 from rapidfuzz.distance import Levenshtein
 
 import ngramkit
+from timing import timed
 
 
-def timed(fn, runs: int = 3):
-    """(best wall time of `runs` calls in seconds, the last result): the machine is shared."""
-    best, out = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def main() -> None:

@@ -100,6 +100,15 @@ def compute_bleu(stats: Sequence[int], config: BleuConfig) -> dict:
         row = [int(x) for x in stats]
         sys_len, ref_len = row[0], row[1]
         correct, total = row[2 : 2 + order], row[2 + order : 2 + 2 * order]
+    return bleu_from_counts(correct, total, sys_len, ref_len, config)
+
+
+def bleu_from_counts(correct: list, total: list, sys_len, ref_len, config: BleuConfig) -> dict:
+    """sacrebleu's ``compute_bleu`` from per-order ``correct`` / ``total`` counts (lists of length
+    ``config.max_ngram_order``, modified in place by add-k, as sacrebleu does) and the lengths; the
+    counts may be ints, floats (expected counts of reference aggregation) or numpy scalars, whose
+    arithmetic rules then apply exactly as in sacrebleu. Returns what :func:`compute_bleu` returns."""
+    order = config.max_ngram_order
     bp = 1.0
     if sys_len < ref_len:
         bp = math.exp(1 - ref_len / sys_len) if sys_len > 0 else 0.0

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..ingest.inputs import IDS, TEXT, flat_side, text_buffers
 from ..ingest.text_tokenizers import lowercased
-from .bleu import COMPENSATED_SUM, SMOOTH_METHODS, BleuConfig, tokenized_for_kernel
+from .bleu import COMPENSATED_SUM, SMOOTH_METHODS, BleuConfig, bleu_from_counts, tokenized_for_kernel
 from .chrf import EPS, ChrfConfig
 
 
@@ -238,37 +238,10 @@ def aggregate_bleu(hyp_pools: list, ref_pools: list | None, config: BleuConfig, 
 def expected_bleu(row: list, r: float, config: BleuConfig) -> float:
     """sacrebleu's ``compute_bleu`` on one aggregated statistics row (2 + 3N integers, see
     ``aggregate_bleu_text_stats``) with R = ``r`` references: real-valued ref_len and matches."""
-    import math
-
     order = config.max_ngram_order
-    sys_len, ref_len = row[0], row[1] / r
     correct = [row[4 + 3 * k] / r for k in range(order)]
     total = [float(row[2 + 3 * k]) for k in range(order)]
-    bp = 1.0
-    if sys_len < ref_len:
-        bp = math.exp(1 - ref_len / sys_len) if sys_len > 0 else 0.0
-    if not any(correct):
-        return 0.0
-    precisions = [0.0] * order
-    smooth_mteval, effective = 1.0, order
-    for n in range(1, order + 1):
-        if config.smooth_method == "add-k" and n > 1:
-            correct[n - 1] += config.smooth_value
-            total[n - 1] += config.smooth_value
-        if total[n - 1] == 0:
-            break
-        if config.effective_order:
-            effective = n
-        if correct[n - 1] == 0:
-            if config.smooth_method == "exp":
-                smooth_mteval *= 2
-                precisions[n - 1] = 100.0 / (smooth_mteval * total[n - 1])
-            elif config.smooth_method == "floor":
-                precisions[n - 1] = 100.0 * config.smooth_value / total[n - 1]
-        else:
-            precisions[n - 1] = 100.0 * correct[n - 1] / total[n - 1]
-    logs = [-9999999999 if p == 0.0 else math.log(p) for p in precisions[:effective]]
-    return bp * math.exp(sum(logs) / effective)
+    return bleu_from_counts(correct, total, row[0], row[1] / r, config)["score"]
 
 
 def pools_argument(values: Any, name: str) -> list:
