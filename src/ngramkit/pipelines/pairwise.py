@@ -172,10 +172,22 @@ def pairwise_pools(hypotheses: Any, references: Any = None, metric: str = "chrf"
     """
     scorer = _lookup(metric, options)
     padded = check_bool(padded, "padded")
-    pools = _pools(hypotheses, "hypotheses")
+    pools, ref_pools = _pool_sides(hypotheses, references, "hypotheses", "hypothesis")
+    return _pool_matrices(scorer, metric, pools, ref_pools, threads, options, padded)
+
+
+def _pool_sides(hypotheses: Any, references: Any, name: str, noun: str) -> tuple[list, list | None]:
+    """The hypothesis pools and the reference pools (None: each pool against itself), as many."""
+    pools = _pools(hypotheses, name)
     ref_pools = None if references is None else _pools(references, "references")
     if ref_pools is not None and len(ref_pools) != len(pools):
-        raise ValueError(f"references: {len(ref_pools)} pools for {len(pools)} hypothesis pools")
+        raise ValueError(f"references: {len(ref_pools)} pools for {len(pools)} {noun} pools")
+    return pools, ref_pools
+
+
+def _pool_matrices(scorer, metric: str, pools: list, ref_pools: list | None, threads, options: dict,
+                   padded: bool):
+    """One matrix per pool: the count-once kernel where the metric has one, else :func:`_matrix`."""
     if metric in _POOL_KERNELS:
         return _POOL_KERNELS[metric](pools, ref_pools, resolve_threads(threads), options, padded)
     result = [_matrix(scorer, h, h if ref_pools is None else ref_pools[p], threads, options)
@@ -219,10 +231,7 @@ def mbr(candidates: Any, references: Any = None, metric: str = "chrf", *, aggreg
     """
     scorer = _lookup(metric, options)
     aggregate = check_bool(aggregate, "aggregate")
-    pools = _pools(candidates, "candidates")
-    ref_pools = None if references is None else _pools(references, "references")
-    if ref_pools is not None and len(ref_pools) != len(pools):
-        raise ValueError(f"references: {len(ref_pools)} pools for {len(pools)} candidate pools")
+    pools, ref_pools = _pool_sides(candidates, references, "candidates", "candidate")
     for p, pool in enumerate(pools):
         if not pool or (ref_pools is not None and not ref_pools[p]):
             raise ValueError(f"{'candidates' if not pool else 'references'}[{p}]: every source needs at least one "
@@ -230,11 +239,7 @@ def mbr(candidates: Any, references: Any = None, metric: str = "chrf", *, aggreg
     if aggregate:
         utilities = _aggregate_utilities(metric, pools, ref_pools, resolve_threads(threads), options)
     else:
-        if metric in _POOL_KERNELS:
-            matrix_list = _POOL_KERNELS[metric](pools, ref_pools, resolve_threads(threads), options, False)
-        else:
-            matrix_list = [_matrix(scorer, h, h if ref_pools is None else ref_pools[p], threads, options)
-                           for p, h in enumerate(pools)]
+        matrix_list = _pool_matrices(scorer, metric, pools, ref_pools, threads, options, False)
         utilities = [matrix.mean(axis=1) for matrix in matrix_list]
     pick = np.argmin if metric in _LOWER_IS_BETTER else np.argmax
     return MbrResult(np.array([int(pick(u)) for u in utilities], dtype=np.int64), utilities)
