@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import mt_workloads as mt  # noqa: E402
+from timing import best  # noqa: E402
 
 WMT = mt.DATA / "wmt23" / "txt"
 SYSTEMS = ("AIRC", "GPT4-5shot", "NLLB_Greedy", "ONLINE-B", "ZengHuiMT")
@@ -77,22 +78,6 @@ def sacrebleu_sentences(hyps, refs):
     clear_sacrebleu_cache()
     metric = BLEU(effective_order=True)
     return [metric.sentence_score(h, [r]).score for h, r in zip(hyps, refs)]
-
-
-def timer(clock: str):
-    return time.process_time if clock == "cpu" else time.perf_counter
-
-
-def best(fn, clock: str, rounds: int = 3, budget: float = 2.0) -> float:
-    """Fastest of at least ``rounds`` calls (more while under ``budget`` seconds), seconds."""
-    now = timer(clock)
-    t_best, spent, done = float("inf"), 0.0, 0
-    while done < rounds or (spent < budget and done < 20):
-        start = now()
-        fn()
-        took = now() - start
-        t_best, spent, done = min(t_best, took), spent + took, done + 1
-    return t_best
 
 
 def check(hyps, refs, docs) -> None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import mt_workloads as mt  # noqa: E402
+from timing import best, timer  # noqa: E402
 
 SHORT = 300
 
@@ -43,20 +43,7 @@ def streams(refs):
     return [list(s) for s in zip(*refs)]
 
 
-def timer(clock: str):
-    return time.process_time if clock == "cpu" else time.perf_counter
-
-
-def best(fn, clock, rounds=3, budget=3.0):
-    now = timer(clock)
-    fastest, spent, done = float("inf"), 0.0, 0
-    while done < rounds or (spent < budget and done < 20):
-        start = now()
-        fn()
-        took = now() - start
-        fastest, spent, done = min(fastest, took), spent + took, done + 1
-    return fastest
-
+BUDGET = 3.0  # seconds of repeated calls per timed row
 
 PEAK_RSS = """
 import resource, sys, time, ngramkit
@@ -98,10 +85,10 @@ def main(argv=None) -> int:
         ours = ngramkit.ter(hyps, refs, threads=1)
         assert (ours.score, ours.num_edits, ours.ref_length) == (theirs.score, theirs.num_edits, theirs.ref_length)
         assert ngramkit.ter(hyps, refs, threads=2).score == theirs.score
-        t1 = best(lambda: ngramkit.ter(hyps, refs, threads=1), args.clock)
+        t1 = best(lambda: ngramkit.ter(hyps, refs, threads=1), args.clock, budget=BUDGET)
         row(label, "corpus TER, threads=1", len(hyps), t1, "sacrebleu", t_sacre)
-        t1_wall = best(lambda: ngramkit.ter(hyps, refs, threads=1), "wall")
-        t2_wall = best(lambda: ngramkit.ter(hyps, refs, threads=2), "wall")
+        t1_wall = best(lambda: ngramkit.ter(hyps, refs, threads=1), "wall", budget=BUDGET)
+        t2_wall = best(lambda: ngramkit.ter(hyps, refs, threads=2), "wall", budget=BUDGET)
         row(label, "corpus TER, threads=2 (wall clock)", len(hyps), t2_wall, "ngramkit threads=1 (wall clock)", t1_wall)
         if not two:
             head_h, head_r = hyps[:300], refs[:300]
@@ -109,7 +96,7 @@ def main(argv=None) -> int:
             want = [metric.sentence_score(h, r).score for h, r in zip(head_h, head_r)]
             t_sent = timer(args.clock)() - start
             assert ngramkit.sentence_ter(head_h, head_r, threads=1).tolist() == want
-            t_ours = best(lambda: ngramkit.sentence_ter(hyps, refs, threads=1), args.clock)
+            t_ours = best(lambda: ngramkit.sentence_ter(hyps, refs, threads=1), args.clock, budget=BUDGET)
             row(label, "sentence TER of every pair, threads=1", len(hyps), t_ours, "sacrebleu (300 pairs)",
                 t_sent * len(hyps) / len(head_h))
 
@@ -119,7 +106,7 @@ def main(argv=None) -> int:
     want = metric.sentence_score(hyp, [ref]).score
     t_sacre = timer(args.clock)() - start
     assert ngramkit.sentence_ter([hyp], [ref])[0] == want
-    t_ours = best(lambda: ngramkit.ter([hyp], [ref], threads=1), args.clock)
+    t_ours = best(lambda: ngramkit.ter([hyp], [ref], threads=1), args.clock, budget=BUDGET)
     row("a phrase repeated 200 times (1,400 words)", "TER of one pair", 1, t_ours, "sacrebleu", t_sacre)
     worst_h, worst_r = "the model says the same thing again . " * 200, "again the same thing . " * 120
     t_worst = best(lambda: ngramkit.ter([worst_h], [worst_r], threads=1), args.clock, rounds=1, budget=0)
