@@ -22,8 +22,6 @@ from ..ingest.threads import resolve_threads
 from ..metrics.rouge_types import VALID_ROUGE_TYPES
 from .rouge_matrix import matrix_texts, measure_code, rouge_type_code
 
-_ROUGE_FILTER_OPTIONS = ("measure", "use_stemmer", "tokenize")
-
 
 def _check_threshold(threshold: Any) -> float:
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
@@ -54,16 +52,13 @@ def near_duplicates(texts: Any, threshold: float = 0.7, metric: str = "rougeL", 
     """
     from .pairwise import _LOWER_IS_BETTER, _as_list, _lookup, pairwise  # pairwise re-exports this module
 
-    _lookup(metric, options)  # names an unknown metric or option
+    _lookup(metric, options)  # names an unknown metric, or an option that is not the metric's
     if metric in _LOWER_IS_BETTER:
         raise ValueError(f"metric: {metric!r} is an error rate (lower means more alike); near_duplicates "
                          "needs a similarity such as 'rougeL', 'bleu' or 'chrf'")
     limit = _check_threshold(threshold)
     n_threads = resolve_threads(threads)
     if metric in VALID_ROUGE_TYPES:
-        unknown = sorted(set(options) - set(_ROUGE_FILTER_OPTIONS))
-        if unknown:
-            raise TypeError(f"{unknown[0]}: not an option of near_duplicates with metric {metric!r}")
         code = rouge_type_code(metric)
         measure = measure_code(options.get("measure", "fmeasure"))
         prepared = matrix_texts(texts, None, code, use_stemmer=options.get("use_stemmer", False),
