@@ -141,10 +141,7 @@ def test_ctrl_c_interrupts_a_long_call(dialogsum, threads, kind):
     could have been scored (measured first, same machine, same run): a kernel that did not poll
     would only raise after scoring the whole batch, ten times that long.
     """
-    import linecache
-    import os
-    import signal
-    import threading
+    from sigint import interrupt_kernel_call
 
     hyp, refs = dialogsum
     # 10,000 pairs of 50-sentence summaries: seconds of rougeLsum work
@@ -162,34 +159,9 @@ def test_ctrl_c_interrupts_a_long_call(dialogsum, threads, kind):
     start = time.perf_counter()
     ngramkit.rouge(predictions[:1000], references[:1000], ["rouge1", "rougeLsum"], threads=threads, **options)
     tenth = time.perf_counter() - start
-    handled_in = []
-
-    def on_sigint(signum, frame):
-        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
-        if marker in line:
-            handled_in.append(line.strip())
-            raise KeyboardInterrupt
-
-    stop = threading.Event()
-
-    def pester():
-        while not stop.wait(0.05):
-            os.kill(os.getpid(), signal.SIGINT)
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    sender = threading.Thread(target=pester)
-    sender.start()
-    start = time.perf_counter()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            ngramkit.rouge(predictions, references, ["rouge1", "rougeLsum"], threads=threads, **options)
-        interrupted_after = time.perf_counter() - start
-    finally:
-        stop.set()
-        sender.join()
-        for _ in range(10_000):  # let Python run any signal still pending with on_sigint installed
-            pass
-        signal.signal(signal.SIGINT, previous)
+    interrupted, interrupted_after, handled_in = interrupt_kernel_call(
+        lambda: ngramkit.rouge(predictions, references, ["rouge1", "rougeLsum"], threads=threads, **options), marker)
+    assert interrupted
     assert len(handled_in) == 1
     assert interrupted_after < tenth, (interrupted_after, tenth)
     assert ngramkit.rouge(hyp[:3], refs[0][:3])["rouge1"].fmeasure.shape == (3,)  # usable afterwards

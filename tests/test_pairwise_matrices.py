@@ -129,6 +129,48 @@ def test_pools_list_and_padded_equal_per_pool_matrices(wmt_slice):
         assert all(np.array_equal(m, pairwise(hyps[k: k + 3], None, metric, threads=1)) for k, m in enumerate(many))
 
 
+@pytest.mark.parametrize("metric", ["chrf", "bleu"])
+def test_matrices_do_not_depend_on_the_threads(wmt_slice, metric):
+    """Threads take whole pools and, once none is left, rows of the pools others counted: one
+    large pool, pools of uneven sizes with empty ones between, and more threads than pools all
+    give the one-thread matrices bit for bit (against themselves and against references)."""
+    hyps, refs = wmt_slice
+    large = hyps * 4
+    layouts = [
+        ([large], None),
+        ([large], [refs]),
+        ([hyps[:1], [], large, hyps[3:5], [], hyps], None),
+        ([hyps[:2], large[:7], hyps], [refs[:3], refs, []]),
+    ]
+    for pools, ref_pools in layouts:
+        want = pairwise_pools(pools, ref_pools, metric, threads=1)
+        for threads in (2, 3, 8):
+            got = pairwise_pools(pools, ref_pools, metric, threads=threads)
+            assert all(np.array_equal(g, w) for g, w in zip(got, want)), (threads, [len(p) for p in pools])
+
+
+def test_ctrl_c_interrupts_a_one_pool_matrix():
+    """SIGINT during one large pool's matrix (two threads share its rows) raises KeyboardInterrupt
+    from inside the kernel call, before half the matrix could have been scored (a tenth of the
+    rows timed first, same run): a kernel that did not poll would raise only after all of it."""
+    import time
+
+    from sigint import interrupt_kernel_call
+
+    rng = np.random.default_rng(0)
+    words = [" ".join(f"w{k}" for k in rng.integers(0, 400, 40)) for _ in range(20_000)]
+    references = words[:600]
+    start = time.perf_counter()
+    pairwise(words[:2000], references, "chrf", threads=2)
+    tenth = time.perf_counter() - start  # a tenth of the rows
+    interrupted, interrupted_after, handled_in = interrupt_kernel_call(
+        lambda: pairwise(words, references, "chrf", threads=2), "_core.pairwise_chrf(")
+    assert interrupted
+    assert len(handled_in) == 1
+    assert interrupted_after < 5 * tenth, (interrupted_after, tenth)  # half the matrix
+    assert pairwise(words[:3], None, "chrf").shape == (3, 3)  # usable afterwards
+
+
 def test_empty_pools_give_empty_shapes():
     assert pairwise([], ["a b"], "chrf").shape == (0, 1)
     assert pairwise(["a b", "c"], [], "bleu").shape == (2, 0)

@@ -59,10 +59,15 @@ struct CountedPool {
     std::int64_t total(std::size_t t, std::size_t k) const { return totals[t * n_orders + k]; }
 };
 
+// How many texts a pool's counting handles between two calls of its check().
+constexpr std::size_t kTextsPerCheck = 256;
+
 // Counts the n-grams of a pool (one per thread; its buffers are reused across pools).
 class PoolCounter {
 public:
-    void count(const PoolUnits& in, const NgramSpec& spec, CountedPool& out) {
+    // check() is called every few hundred texts (it may throw to stop a large pool's counting).
+    template <class Check>
+    void count(const PoolUnits& in, const NgramSpec& spec, CountedPool& out, const Check& check) {
         const std::size_t n_texts = in.n_texts(), n_orders = spec.n_orders();
         std::uint64_t keys = 0;
         for (int s = 0; s < 2; ++s)
@@ -82,6 +87,7 @@ public:
                 const std::uint32_t* u = in.units[s].data() + in.ends[s][t];
                 count_stream(u, in.length(s, t), spec.orders[s], std::uint64_t(s), out);
             }
+            if (t % kTextsPerCheck == kTextsPerCheck - 1) check();
         }
         out.n_ids = map_.size();
     }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/parallel.hpp"
+#include "core/shared_items.hpp"
 #include "core/ragged.hpp"
 #include "metrics/bleu.hpp"
 #include "metrics/chrf.hpp"
@@ -184,6 +185,7 @@ namespace pairwise_detail {
 // One thread's state for whole pools: units -> counts.
 template <class Units>
 struct PoolWorker {
+
     Units units;
     PoolUnits pool_units;
     PoolCounter counter;
@@ -192,19 +194,26 @@ struct PoolWorker {
     CellScratch scratch;
     std::vector<std::int64_t> sums;
 
-    template <class T>
-    void load(const PoolBatches<T>& b, std::size_t p, const NgramSpec& spec) {
+    // check() is called every few hundred texts (it may throw to stop a large pool's counting).
+    template <class T, class Check>
+    void load(const PoolBatches<T>& b, std::size_t p, const NgramSpec& spec, const Check& check) {
         units.reset();
         pool_units.clear();
         auto add_rows = [&](const RaggedView<T>& batch, std::int64_t from, std::int64_t to) {
             for (auto row = from; row < to; ++row) {
                 const auto o = batch.offsets[row];
                 units.add(batch.values + o, static_cast<std::size_t>(batch.offsets[row + 1] - o), pool_units);
+                if (std::size_t(row - from) % kTextsPerCheck == kTextsPerCheck - 1) check();
             }
         };
         add_rows(*b.hyps, b.hyp_pools[p], b.hyp_pools[p + 1]);
         if (!b.symmetric()) add_rows(*b.refs, b.ref_pools[p], b.ref_pools[p + 1]);
-        counter.count(pool_units, spec, counted);
+        counter.count(pool_units, spec, counted, check);
+    }
+
+    template <class T>
+    void load(const PoolBatches<T>& b, std::size_t p, const NgramSpec& spec) {
+        load(b, p, spec, [] {});
     }
 
     template <class T>
@@ -216,44 +225,31 @@ struct PoolWorker {
 }  // namespace pairwise_detail
 
 // Cell [i, j] of pool p goes to out[out_offsets[p] + i * strides[p] + j] (the caller lays the
-// pools out: consecutive matrices, or a padded 3-D array). With many pools, threads take whole
-// pools; otherwise the pools run one after another with threads over each pool's rows. Results
+// pools out: consecutive matrices, or a padded 3-D array). A thread counts and indexes a whole
+// pool and scores its rows a few at a time; threads with no pool left to take score rows of the
+// pools others have counted, so one large pool or many small ones keep every thread busy. Results
 // never depend on the thread count. `proto` is copied into each thread (its interner per pool).
 template <class Units, class T, class Cell>
 void pairwise_matrices(const PoolBatches<T>& b, const Units& proto, const NgramSpec& spec, const Cell& cell,
                        const std::int64_t* out_offsets, const std::int64_t* strides, double* out, int threads,
                        const std::function<bool()>& interrupted = {}) {
     using Worker = pairwise_detail::PoolWorker<Units>;
-    using Scratch = pairwise_detail::CellScratch;
-    auto score_rows = [&](Worker& w, std::size_t p, std::size_t begin, std::size_t end, Scratch& s) {
-        const bool sym = b.symmetric();
-        pairwise_detail::pool_rows(w.counted, w.postings, cell, b.n_ref(p), sym ? 0 : b.n_hyp(p), sym, begin, end,
-                                   out + out_offsets[p], static_cast<std::size_t>(strides[p]), s);
-    };
-    if (threads > 1 && b.n_pools >= 2 * static_cast<std::size_t>(threads)) {
-        parallel_chunks(
-            b.n_pools, threads, 1, [&proto] { return Worker{proto, {}, {}, {}, {}, {}, {}}; },
-            [&](Worker& w, std::size_t begin, std::size_t end) {
-                for (std::size_t p = begin; p < end; ++p) {
-                    if (b.n_hyp(p) == 0 || b.n_ref(p) == 0) continue;
-                    w.load(b, p, spec);
-                    w.index(b, p);
-                    score_rows(w, p, 0, b.n_hyp(p), w.scratch);
-                }
-            },
-            interrupted);
-        return;
-    }
-    Worker w{proto, {}, {}, {}, {}, {}, {}};
-    for (std::size_t p = 0; p < b.n_pools; ++p) {
-        if (b.n_hyp(p) == 0 || b.n_ref(p) == 0) continue;
-        w.load(b, p, spec);
-        w.index(b, p);
-        parallel_chunks(
-            b.n_hyp(p), threads, 1, [] { return Scratch{}; },
-            [&](Scratch& s, std::size_t begin, std::size_t end) { score_rows(w, p, begin, end, s); },
-            interrupted);
-    }
+    constexpr std::size_t kRowsPerChunk = 2;
+    const bool sym = b.symmetric();
+    parallel_shared_items(
+        b.n_pools, threads, kRowsPerChunk, [&proto] { return Worker{proto, {}, {}, {}, {}, {}, {}}; },
+        [&](Worker& w, std::size_t p, const auto& check) -> std::size_t {
+            if (b.n_hyp(p) == 0 || b.n_ref(p) == 0) return 0;
+            w.load(b, p, spec, check);
+            w.index(b, p);
+            return b.n_hyp(p);
+        },
+        [&](const Worker& owner, Worker& self, std::size_t p, std::size_t begin, std::size_t end) {
+            pairwise_detail::pool_rows(owner.counted, owner.postings, cell, b.n_ref(p), sym ? 0 : b.n_hyp(p), sym,
+                                       begin, end, out + out_offsets[p], static_cast<std::size_t>(strides[p]),
+                                       self.scratch);
+        },
+        interrupted);
 }
 
 // Reference-aggregated statistics: per hypothesis of every pool (rows in hypothesis order), int64

@@ -260,7 +260,7 @@ void fuzz_pairwise(Reader& in) {
         const std::int64_t r0 = sym ? split : std::int64_t(n), r1 = sym ? std::int64_t(n) - split : std::int64_t(n);
         std::vector<std::int64_t> out_off{0, split * r0}, strides{r0, r1};
         const std::vector<std::int64_t> all{0, std::int64_t(n), 2 * std::int64_t(n)};
-        for (int threads = 1; threads <= 2; ++threads) {
+        for (int threads = 1; threads <= 3; ++threads) {
             std::vector<double> got(std::size_t(split * r0 + (std::int64_t(n) - split) * r1), -1.0);
             ngramkit::PoolBatches<std::int32_t> ib{&iv, pools.data(), sym ? nullptr : &iv2, sym ? nullptr : all.data(),
                                                    2};
