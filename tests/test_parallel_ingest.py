@@ -34,6 +34,23 @@ def test_threaded_utf8_equals_serial(threads):
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_threaded_utf8_of_latin1_and_long_texts(threads):
+    """Width-1 strs (Latin-1: 16-unit blocks copied whole or encoded unit by unit) of every length
+    around the block size, and a few long documents (split over the threads by characters, not by
+    count), give str.encode's bytes."""
+    rng = random.Random(10 + threads)
+    latin1 = ["a", "Z", " ", "\n", "é", "ÿ", "\x80", "\xa0", "\x00", "3", "."]
+    short = ["".join(rng.choice(latin1) for _ in range(n)) for n in range(70) for _ in range(3)]
+    ascii_heavy = ["".join(rng.choice("abc ") for _ in range(n)) + "é" + "x" * (n % 17) for n in range(40)]
+    documents = ["".join(rng.choice(latin1 + ["abcdefghijklmnop"] * 8) for _ in range(20_000)) for _ in range(5)]
+    for texts in (short, ascii_heavy, documents, documents + short):
+        data, offsets = _core.utf8_batch(texts, threads)
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        assert bytes(data) == b"".join(encoded)
+        assert offsets.tolist() == np.cumsum([0] + [len(e) for e in encoded]).tolist()
+
+
 def test_threaded_utf8_declines_non_str():
     class Sub(str):
         pass

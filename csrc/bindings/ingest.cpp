@@ -4,6 +4,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+
 #include "bindings/binders.hpp"
 #include "bindings/common.hpp"
 #include "bindings/py_rows.hpp"
@@ -14,6 +16,16 @@ using namespace ngramkit;
 using namespace ngramkit::bindings;
 
 namespace {
+
+// Items per chunk for the passes that touch every character: about kUnitsPerChunk code units a
+// chunk, so a few long texts spread over the threads as well as many short ones (and a small batch
+// is one chunk, on the calling thread alone).
+std::size_t chunk_by_units(std::size_t n_items, std::size_t total_units) {
+    constexpr std::size_t kUnitsPerChunk = std::size_t(1) << 16;
+    if (total_units <= kUnitsPerChunk) return std::max<std::size_t>(n_items, 1);
+    const double items = double(n_items) * double(kUnitsPerChunk) / double(total_units);
+    return std::clamp<std::size_t>(static_cast<std::size_t>(items), 1, kIngestChunk);
+}
 
 py::object utf8_batch_threaded(const py::list& texts, int threads) {
     const auto n = static_cast<std::size_t>(PyList_GET_SIZE(texts.ptr()));
@@ -26,8 +38,10 @@ py::object utf8_batch_threaded(const py::list& texts, int threads) {
     py::array_t<std::int64_t> offsets(static_cast<py::ssize_t>(n + 1));
     std::int64_t* off = offsets.mutable_data();
     std::atomic<bool> unusual{false};
+    std::atomic<std::size_t> total_units{0};
     PyObject* const list = texts.ptr();
     parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+        std::size_t units = 0;
         for (std::size_t i = begin; i < end; ++i) {
             PyObject* item = PyList_GET_ITEM(list, static_cast<Py_ssize_t>(i));
             if (!PyUnicode_Check(item)) return void(unusual = true);
@@ -37,14 +51,20 @@ py::object utf8_batch_threaded(const py::list& texts, int threads) {
             const auto len = static_cast<std::size_t>(PyUnicode_GET_LENGTH(item));
             const int kind = PyUnicode_IS_ASCII(item) ? 0 : static_cast<int>(PyUnicode_KIND(item));
             refs[i] = Ref{PyUnicode_DATA(item), len, kind};
-            off[i + 1] = static_cast<std::int64_t>(ucs_utf8_size(refs[i].data, len, kind));
+            units += len;
         }
+        total_units.fetch_add(units);
     });
     if (unusual) return py::none();
+    const std::size_t chunk = chunk_by_units(n, total_units.load());
+    parallel_chunks(n, threads, chunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i)
+            off[i + 1] = static_cast<std::int64_t>(ucs_utf8_size(refs[i].data, refs[i].len, refs[i].kind));
+    });
     const std::int64_t total = prefix_sums(off, n);
     py::array_t<std::uint8_t> data(static_cast<py::ssize_t>(total));
     char* out = reinterpret_cast<char*>(data.mutable_data());
-    parallel_chunks(n, threads, kIngestChunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
+    parallel_chunks(n, threads, chunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) ucs_to_utf8(refs[i].data, refs[i].len, refs[i].kind, out + off[i]);
     });
     return py::make_tuple(std::move(data), std::move(offsets));

@@ -24,6 +24,19 @@ inline std::size_t ucs_utf8_size(const Unit* s, std::size_t n) {
     return size;
 }
 
+#ifdef __SSE2__
+// Latin-1: one extra byte per unit >= 0x80, counted 16 units at a time.
+inline std::size_t ucs_utf8_size(const std::uint8_t* s, std::size_t n) {
+    std::size_t size = n, i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const auto high = static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i))));
+        size += static_cast<std::size_t>(__builtin_popcount(high));
+    }
+    for (; i < n; ++i) size += s[i] >= 0x80;
+    return size;
+}
+#endif
+
 // Copies the leading code points below 0x80 of s[0..n) as bytes, a block at a time; returns how
 // many it copied (it may stop early: the caller encodes the rest one by one). Without a block
 // form for the unit (or without SSE2) it copies none.
@@ -87,6 +100,34 @@ inline char* ucs_to_utf8(const Unit* s, std::size_t n, char* out) {
 }
 
 // kind: 0 = ASCII (bytes copied as they are), 1 / 2 / 4 = code units of that many bytes.
+// Latin-1 (a str of width 1): every unit >= 0x80 becomes two bytes. Blocks of 16 units are copied
+// whole when they are all ASCII, else encoded unit by unit, so one accented letter costs its block
+// only (the generic loop above leaves its block loop at every non-ASCII unit).
+inline char* ucs_to_utf8(const std::uint8_t* s, std::size_t n, char* out) {
+    std::size_t i = 0;
+    auto encode = [&out](std::uint8_t c) {
+        if (c < 0x80) {
+            *out++ = static_cast<char>(c);
+        } else {
+            *out++ = static_cast<char>(0xC0 | (c >> 6));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        }
+    };
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+        if (_mm_movemask_epi8(v) == 0) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v);
+            out += 16;
+        } else {
+            for (std::size_t k = i; k < i + 16; ++k) encode(s[k]);
+        }
+    }
+#endif
+    for (; i < n; ++i) encode(s[i]);
+    return out;
+}
+
 inline std::size_t ucs_utf8_size(const void* data, std::size_t n, int kind) {
     switch (kind) {
         case 1: return ucs_utf8_size(static_cast<const std::uint8_t*>(data), n);
