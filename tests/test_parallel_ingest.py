@@ -51,6 +51,35 @@ def test_threaded_utf8_of_latin1_and_long_texts(threads):
         assert offsets.tolist() == np.cumsum([0] + [len(e) for e in encoded]).tolist()
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_lowered_utf8_equals_str_lower(threads):
+    """utf8_batch_lowered (ROUGE with a sacrebleu tokenizer): the bytes of [t.lower() for t in
+    texts] for strs of every width, with the code points a table cannot lower (U+0130 to two code
+    points, capital sigma by context, width 4) and str subclasses (their own lower()) left to Python."""
+    from ngramkit.ingest.lowercase import lower_table, lowered_text_buffers
+
+    class Shouting(str):
+        def lower(self):
+            return "SUB"
+
+    alphabet = ["a", "Z", "É", "é", "Σ", "σ", "ς", "İ", "Ⱥ", "ẞ", "Ω", "Ａ", "😀", "𐐀", "\ud800", "ß", "Ǆ", "ǅ", " ",
+                "Α", "‘", "„", "€", "ÀÞ×", "ǈ", "ᾈ", "ﬃ"]
+    rng = random.Random(20 + threads)
+    for trial in range(400):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(rng.randint(0, 12))]
+        texts += ["ABC" * rng.randint(0, 30), "".join(map(chr, range(rng.randint(0, 255), 256)))]
+        if trial % 5 == 0:
+            texts += [Shouting("ÉA"), Shouting("A")]
+        data, offsets = _core.utf8_batch_lowered(texts, threads, lower_table())
+        encoded = [t.lower().encode("utf-8", "surrogatepass") for t in texts]
+        assert bytes(data) == b"".join(encoded), texts
+        assert offsets.tolist() == np.cumsum([0] + [len(e) for e in encoded]).tolist()
+    with pytest.raises(TypeError, match=r"texts\[1\]"):
+        lowered_text_buffers(["a", 3], "texts", threads)
+    with pytest.raises(ValueError, match="lower_table"):
+        _core.utf8_batch_lowered(["a"], threads, lower_table()[:10])
+
+
 def test_threaded_utf8_declines_non_str():
     class Sub(str):
         pass

@@ -84,6 +84,24 @@ def test_multi_sentence_and_edge_texts():
         assert_same(only_lsum, reference_scores(preds, refs, name, ["rougeLsum"]), ["rougeLsum"])
 
 
+@pytest.mark.parametrize("name", ["13a", "intl"])
+def test_adversarial_texts_across_block_boundaries(name):
+    """13a and intl find tokens 64 bytes at a time (csrc/text/sacrebleu_spans.hpp): runs of digits
+    and [.,], '-' after digits, symbols and punctuation of several bytes, Unicode spaces and
+    digits, markup, upper case of every kind, in texts of 0-300 bytes (blocks cut anywhere)."""
+    import random
+
+    pieces = ["a", "Z", "7", "0", ".", ",", "-", " ", "\n", "\t", "'", "(", "$", "/", "<", "&", "é", "É", "„", "“",
+              "€", "²", "٣", "\u00a0", "\u3000", "中", "¿", "😀", "İ", "Σ", "word", "1.5", "x.,y", "...", "3-", "&amp;",
+              "<skipped>", "-\n", "A.B", "1,000.5", "e.g.", "U.S.A."]
+    rng = random.Random(name)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 90))) for _ in range(400)]
+    preds, refs = texts[:200], texts[200:]
+    assert_same(ngramkit.rouge(preds, refs, TYPES, tokenize=name), reference_scores(preds, refs, name))
+    self_scores = ngramkit.rouge(preds, preds, ["rouge1"], tokenize=name)["rouge1"].fmeasure
+    assert self_scores.tolist() == [s["rouge1"].fmeasure for s in reference_scores(preds, preds, name, ["rouge1"])]
+
+
 def test_multi_reference_best(korean):
     preds, refs = korean
     groups = [[r, p[::-1]] for p, r in zip(preds[:200], refs[:200])]

@@ -22,6 +22,7 @@
 #endif
 
 #include "text/interner.hpp"
+#include "text/sacrebleu_spans.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
 #include "text/porter_stemmer.hpp"
 #include "text/word_spans.hpp"
@@ -288,9 +289,12 @@ private:
     // Interns the tokens [starts_[t], ends_[t]) of `low` (with 16 readable bytes past the text),
     // prefetching slots a few tokens ahead.
     void intern_spans(const char* low, std::size_t count, std::vector<std::int32_t>& ids) {
+        intern_spans(low, starts_.data(), ends_.data(), count, ids);
+    }
+
+    void intern_spans(const char* low, const std::uint32_t* starts, const std::uint32_t* ends, std::size_t count,
+                      std::vector<std::int32_t>& ids) {
         keys_.resize(count);
-        const std::uint32_t* starts = starts_.data();
-        const std::uint32_t* ends = ends_.data();
         for (std::size_t t = 0; t < count; ++t)
             keys_[t] = StringInterner::key_padded(low + starts[t], ends[t] - starts[t]);
         StringInterner& table = use_stemmer_ ? raw_ids_ : final_ids_;
@@ -320,14 +324,11 @@ private:
 
     // The text's ASCII letters are lowered here (the caller lowers the texts that hold other
     // characters: str.lower() of an ASCII text lowers only its letters, and leaves no [A-Z] in any text).
+    // 13a and intl find their tokens as spans of the text where they can (sacrebleu_spans.hpp);
+    // otherwise, and for the other tokenizers, the tokenizer's output string is split.
     void tokenize_sacrebleu(const char* text, std::size_t len, std::vector<std::int32_t>& ids,
                             std::vector<std::size_t>* sentence_ends) {
-        lowered_.resize(len);
-        for (std::size_t i = 0; i < len; ++i) {
-            const char c = text[i];
-            lowered_[i] = static_cast<unsigned char>(c - 'A') < 26 ? static_cast<char>(c | 0x20) : c;
-        }
-        text = lowered_.data();
+        bool lowered = false;
         std::size_t start = 0;
         while (start <= len) {
             std::size_t end = len;
@@ -337,11 +338,25 @@ private:
             }
             const std::size_t before = ids.size();
             if (end > start) {
-                sacrebleu_tokenize(sacre_kind_, text + start, end - start, tokenized_);
-                intern_words_of_tokenized(ids);
+                if (spans_.scan(sacre_kind_, text + start, end - start)) {
+                    intern_spans(spans_.low(), spans_.starts(), spans_.ends(), spans_.count(), ids);
+                } else {
+                    if (!lowered) lower_ascii(text, len);
+                    lowered = true;
+                    sacrebleu_tokenize(sacre_kind_, lowered_.data() + start, end - start, tokenized_);
+                    intern_words_of_tokenized(ids);
+                }
             }
             if (sentence_ends && ids.size() > before) sentence_ends->push_back(ids.size());
             start = end + 1;
+        }
+    }
+
+    void lower_ascii(const char* text, std::size_t len) {
+        lowered_.resize(len);
+        for (std::size_t i = 0; i < len; ++i) {
+            const char c = text[i];
+            lowered_[i] = static_cast<unsigned char>(c - 'A') < 26 ? static_cast<char>(c | 0x20) : c;
         }
     }
 
@@ -374,6 +389,7 @@ private:
     SacreTokenizer sacre_kind_ = SacreTokenizer::None;
     bool sentencewise_ = false;
     std::string tokenized_, lowered_;  // sacrebleu tokenizers: the text's words; the text, ASCII lowered
+    SacreSpanScanner spans_;
     std::vector<char> token_;  // the token being read: its first token_len_ bytes
     // tokenize_blocks: the text lowered (plus padding), where its tokens start and end, where its
     // '\n' are, and the tokens' interner keys

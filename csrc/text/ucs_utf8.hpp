@@ -128,6 +128,61 @@ inline char* ucs_to_utf8(const std::uint8_t* s, std::size_t n, char* out) {
     return out;
 }
 
+// ---- Lowered on the way: str.lower() through a table of single code points ----
+// `lower[c]` (65,536 entries) is the code point str.lower() gives for chr(c) alone, or
+// kLowerByPython where that is not one code point fixed by c alone (U+0130 lowers to two, U+03A3
+// to sigma or final sigma by context): such a str, and any str of width 4, is lowered by Python.
+constexpr std::uint16_t kLowerByPython = 0xFFFF;
+
+constexpr std::size_t utf8_length(std::uint32_t c) { return 1 + (c >= 0x80) + (c >= 0x800) + (c >= 0x10000); }
+
+// An ASCII s[0..n) copied with its letters lowered, 16 bytes at a time.
+inline void copy_lowered_ascii(const char* s, std::size_t n, char* out) {
+    std::size_t i = 0;
+#ifdef __SSE2__
+    const __m128i upper_base = _mm_set1_epi8(static_cast<char>('A' + 128));
+    const __m128i letters = _mm_set1_epi8(static_cast<char>(-128 + 26));
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+        // x - ('A' + 128) < 26 - 128 as signed bytes <=> 'A' <= x <= 'Z'
+        const __m128i upper = _mm_cmplt_epi8(_mm_sub_epi8(v, upper_base), letters);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_or_si128(v, _mm_and_si128(upper, case_bit)));
+    }
+#endif
+    for (; i < n; ++i) out[i] = static_cast<unsigned char>(s[i] - 'A') < 26 ? static_cast<char>(s[i] | 0x20) : s[i];
+}
+
+// UTF-8 size of the lowered s[0..n) (width 1 or 2), or SIZE_MAX when Python must lower it.
+template <class Unit>
+inline std::size_t lowered_utf8_size(const Unit* s, std::size_t n, const std::uint16_t* lower) {
+    std::size_t size = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint16_t c = lower[s[i]];
+        if (c == kLowerByPython) return SIZE_MAX;
+        size += utf8_length(c);
+    }
+    return size;
+}
+
+// Writes the UTF-8 of the lowered s[0..n) (lowered_utf8_size() did not refuse it).
+template <class Unit>
+inline void lowered_to_utf8(const Unit* s, std::size_t n, const std::uint16_t* lower, char* out) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t c = lower[s[i]];
+        if (c < 0x80) {
+            *out++ = static_cast<char>(c);
+        } else if (c < 0x800) {
+            *out++ = static_cast<char>(0xC0 | (c >> 6));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            *out++ = static_cast<char>(0xE0 | (c >> 12));
+            *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+}
+
 inline std::size_t ucs_utf8_size(const void* data, std::size_t n, int kind) {
     switch (kind) {
         case 1: return ucs_utf8_size(static_cast<const std::uint8_t*>(data), n);

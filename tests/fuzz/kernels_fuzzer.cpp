@@ -19,6 +19,9 @@
 // (chrF++) must give, in every cell, on 1 and 2 threads, against themselves and against given
 // references, exactly the per-pair kernels' sentence scores (bleu_pair_stats + bleu_score,
 // chrf_text_stats).
+// 13a and intl token spans (csrc/text/sacrebleu_spans.hpp): texts built from an adversarial
+// alphabet (digits and [.,] in runs, '-', R1 characters, markup, multi-byte punctuation, symbols,
+// digits and spaces, malformed bytes) must give the words of the tokenizers' output strings.
 //
 // Build and run (clang, from the repository root; documented in tests/fuzz/README.md):
 //   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc tests/fuzz/kernels_fuzzer.cpp -o /tmp/kernels_fuzzer
@@ -39,6 +42,7 @@
 #include "metrics/pairwise_units.hpp"
 #include "metrics/rouge.hpp"
 #include "metrics/ter.hpp"
+#include "text/sacrebleu_spans.hpp"
 
 namespace {
 
@@ -221,6 +225,42 @@ std::string random_text(Reader& in) {
 }
 
 // ---- score matrices ----------------------------------------------------------------------------
+// 13a/intl token spans (csrc/text/sacrebleu_spans.hpp): where the scanner takes a text, its
+// tokens must be the words of the tokenizer's own output string for the ASCII-lowered text.
+std::size_t sacre_spans_checked = 0;  // texts of clean pieces the scanner took (the driver reports it)
+
+void fuzz_sacre_spans(Reader& in) {
+    // the last five pieces make the scanner refuse the text (markup, malformed bytes): rarely drawn
+    static const char* const pieces[] = {"a", "Z", "7", "0", ".", ",", "-", " ", "\n", "\t", "'", "(", "$", "/", "<",
+                                         "&", "\xc3\xa9", "\xe2\x80\x9e", "\xe2\x82\xac", "\xc2\xb2",
+                                         "\xd9\xa3", "\xc2\xa0", "\xe3\x80\x80", "\xe4\xb8\xad", "\xc2\xbf",
+                                         "\xf0\x9f\x98\x80", "\xed\xa0\x80", "word", "1.5", "x.,y", "...", "3-",
+                                         "&amp;", "<skipped>", "-\n", "\x80", "\xc3"};
+    constexpr unsigned n_pieces = sizeof(pieces) / sizeof(pieces[0]), n_clean = n_pieces - 5;
+    const bool clean = in.below(8) != 0;
+    std::string text;
+    const unsigned n = in.below(160);
+    for (unsigned k = 0; k < n; ++k) text += pieces[in.below(clean ? n_clean : n_pieces)];
+    ngramkit::SacreSpanScanner scanner;
+    std::string lowered(text), out;
+    for (char& c : lowered)
+        if (c >= 'A' && c <= 'Z') c = char(c | 0x20);
+    for (const auto kind : {ngramkit::SacreTokenizer::T13a, ngramkit::SacreTokenizer::Intl}) {
+        if (!scanner.scan(kind, text.data(), text.size())) {
+            if (scanner.count() != 0) fail("sacrebleu spans: a refused text left tokens");
+            continue;
+        }
+        ngramkit::sacrebleu_tokenize(kind, lowered.data(), lowered.size(), out);
+        std::string joined;
+        for (std::size_t t = 0; t < scanner.count(); ++t) {
+            if (t) joined += ' ';
+            joined.append(scanner.low() + scanner.starts()[t], scanner.ends()[t] - scanner.starts()[t]);
+        }
+        if (joined != out) fail("sacrebleu spans differ from the tokenizer's output");
+        if (clean && kind == ngramkit::SacreTokenizer::Intl) ++sacre_spans_checked;
+    }
+}
+
 void fuzz_pairwise(Reader& in) {
     const unsigned vocab = 1 + in.below(5);
     std::vector<Seq> rows(in.below(7));
@@ -498,6 +538,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz_edit_distance(edit_in);
     Reader matrix_in{data, size};
     fuzz_pairwise(matrix_in);
+    Reader spans_in{data, size};
+    fuzz_sacre_spans(spans_in);
     return 0;
 }
 
@@ -516,7 +558,8 @@ int main(int argc, char** argv) {
         LLVMFuzzerTestOneInput(buf.data(), buf.size());
         ++runs;
     }
-    std::printf("kernels_fuzzer: %zu random inputs in %.0f s, all checks passed\n", runs, seconds);
+    std::printf("kernels_fuzzer: %zu random inputs in %.0f s (%zu sacrebleu span texts), all checks passed\n", runs,
+                seconds, sacre_spans_checked);
     return 0;
 }
 #endif

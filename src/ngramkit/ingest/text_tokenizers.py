@@ -2,7 +2,8 @@
 the ones that need external models (``ja-mecab``, ``ko-mecab``, ``flores101``, ``flores200``,
 ``spm``), which run through sacrebleu's own tokenizer when it and its extras are installed.
 
-Lowercasing is Python's ``str.lower()`` (full Unicode, as sacrebleu does) before the kernel.
+Lowercasing is Python's ``str.lower()`` (full Unicode, as sacrebleu does) before the kernel
+(``lowercased`` here; ``ingest.lowercase`` lowers on the kernel's threads, with the same result).
 """
 from __future__ import annotations
 
@@ -52,16 +53,6 @@ def tokenizer_signature(name: str) -> str:
     if name in NATIVE_TOKENIZERS:
         return name
     return delegated_tokenizer(name)[1]
-
-
-def lowercased_non_ascii(texts: list) -> list:
-    """``texts`` with ``str.lower()`` applied to the str items that hold a non-ASCII character: for
-    kernels that lower ASCII letters themselves (``str.lower()`` of an ASCII str lowers only its
-    letters). Other items are left as they are (the buffer step names a non-str one)."""
-    try:
-        return [t if t.isascii() else t.lower() for t in texts]
-    except AttributeError:
-        return [t.lower() if isinstance(t, str) and not t.isascii() else t for t in texts]
 
 
 def lowercased(texts: list, lowercase: bool) -> list:

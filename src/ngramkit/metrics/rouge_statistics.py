@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..ingest import inputs
-from ..ingest.text_tokenizers import NATIVE_TOKENIZERS, delegated_tokenizer, lowercased_non_ascii
+from ..ingest.lowercase import lowered_text_buffers
+from ..ingest.text_tokenizers import NATIVE_TOKENIZERS, delegated_tokenizer
 from ..ingest.token_batch import TokenBatch
 from .rouge_types import ROUGE_LSUM
 
@@ -222,19 +223,14 @@ def _sacrebleu_tokenized_statistics(pred_side, ref_side, groups, codes, n_thread
 
     lsum_at = [t for t, c in enumerate(codes) if c == ROUGE_LSUM]
     other_at = [t for t, c in enumerate(codes) if c != ROUGE_LSUM]
-    # the kernel lowers ASCII letters: only texts with other characters go through str.lower() here
-    preds = lowercased_non_ascii(pred_side.texts)
-    refs = lowercased_non_ascii(ref_side.texts)
+    preds = lowered_text_buffers(pred_side.texts, "predictions", n_threads)
+    refs = lowered_text_buffers(ref_side.texts, "references", n_threads)
     if other_at:
-        stats[:, other_at, :] = _core.rouge_text(
-            *inputs.text_buffers(preds, "predictions", n_threads), *inputs.text_buffers(refs, "references", n_threads),
-            groups,
-            [codes[t] for t in other_at], False, n_threads, sacre_code, False)
+        stats[:, other_at, :] = _core.rouge_text(*preds, *refs, groups, [codes[t] for t in other_at], False,
+                                                 n_threads, sacre_code, False)
     if lsum_at:
-        stats[:, lsum_at, :] = _core.rouge_text(
-            *inputs.text_buffers(preds, "predictions", n_threads), *inputs.text_buffers(refs, "references", n_threads),
-            groups,
-            [ROUGE_LSUM], False, n_threads, sacre_code, True)
+        stats[:, lsum_at, :] = _core.rouge_text(*preds, *refs, groups, [ROUGE_LSUM], False, n_threads, sacre_code,
+                                                True)
     return stats
 
 
