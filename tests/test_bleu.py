@@ -150,6 +150,29 @@ def test_edge_pairs(hyp, refs, smooth_method):
             assert ngramkit.sentence_bleu([hyp], [refs], **kwargs).tolist() == [theirs.sentence_score(hyp, refs).score]
 
 
+@pytest.mark.parametrize("tok", ["13a", "intl"])
+def test_adversarial_texts_across_block_boundaries(tok):
+    """13a and intl find words as spans of the text, 64 bytes at a time (csrc/text/sacrebleu_spans.hpp),
+    and fall back to the tokenizer's output string for markup and malformed text: texts of 0-300
+    bytes mixing both paths in one group, upper case kept (lowercase=False) and lowered, against
+    sacrebleu's corpus and sentence scores."""
+    import random
+
+    pieces = ["a", "Z", "7", "0", ".", ",", "-", " ", "\t", "'", "(", "$", "/", "<", "&", "é", "É", "„", "“", "€",
+              "²", "٣", "\u00a0", "\u3000", "中", "¿", "😀", "İ", "word", "WORD", "1.5", "x.,y", "...", "3-", "&amp;",
+              "<skipped>", "-\n", "A.B", "1,000.5", "e.g.", "U.S.A."]
+    rng = random.Random(tok)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 90))) for _ in range(300)]
+    hyps, refs = texts[:150], texts[150:]
+    for lowercase in (False, True):
+        theirs = BLEU(tokenize=tok, lowercase=lowercase)
+        assert_same_corpus(ngramkit.bleu(hyps, refs, tokenize=tok, lowercase=lowercase),
+                           theirs.corpus_score(hyps, [refs]))
+        sentence = BLEU(tokenize=tok, lowercase=lowercase, effective_order=True)
+        assert ngramkit.sentence_bleu(hyps, refs, tokenize=tok, lowercase=lowercase).tolist() == \
+            [sentence.sentence_score(h, [r]).score for h, r in zip(hyps, refs)]
+
+
 def test_thousands_of_references():
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(30)]

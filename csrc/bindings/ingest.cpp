@@ -94,6 +94,7 @@ py::object utf8_batch_lowered(const py::list& texts, int threads, const py::arra
         !py::dtype::of<std::uint16_t>().is(lower_table.dtype()) || !(lower_table.flags() & py::array::c_style))
         throw py::value_error("lower_table: expected a C-contiguous uint16 array of 65536 entries");
     const auto* lower = static_cast<const std::uint16_t*>(lower_table.data());
+    const bool latin1 = lower_keeps_latin1(lower);
     const auto n = static_cast<std::size_t>(PyList_GET_SIZE(texts.ptr()));
     std::vector<StrRef> refs;  // exact: lowered here, through the table (a subclass's own lower() is called)
     const std::size_t total_units = str_refs(texts.ptr(), n, threads, refs);
@@ -108,8 +109,8 @@ py::object utf8_batch_lowered(const py::list& texts, int threads, const py::arra
             const StrRef& r = refs[i];
             std::size_t size = r.len;  // ASCII
             if (!r.exact || r.kind == 4) size = SIZE_MAX;
-            else if (r.kind == 1) size = lowered_utf8_size(static_cast<const std::uint8_t*>(r.data), r.len, lower);
-            else if (r.kind == 2) size = lowered_utf8_size(static_cast<const std::uint16_t*>(r.data), r.len, lower);
+            else if (r.kind == 1) size = lowered_utf8_size(static_cast<const std::uint8_t*>(r.data), r.len, lower, latin1);
+            else if (r.kind == 2) size = lowered_utf8_size(static_cast<const std::uint16_t*>(r.data), r.len, lower, latin1);
             off[i + 1] = size == SIZE_MAX ? -1 : static_cast<std::int64_t>(size);
         }
     });

@@ -445,9 +445,7 @@ inline void bleu_text_stats(const RaggedView<char>& preds, const RaggedView<char
         preds.n_rows, threads, 64, [] { return detail::BleuTextState{}; },
         [&](detail::BleuTextState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
-                st.group.build(preds, refs, groups, g, [kind](const char* text, std::size_t len, std::string& out) {
-                    sacrebleu_tokenize(kind, text, len, out);
-                });
+                st.group.build(preds, refs, groups, g, kind);
                 const std::size_t vocabulary = st.group.vocabulary_size();
                 const bool direct = vocabulary < kDirectIdLimit;
                 bleu_pair_stats(st.group.hypothesis(), st.group.references(), st.group.n_references(), max_order,

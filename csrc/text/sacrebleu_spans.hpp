@@ -40,13 +40,13 @@ public:
     // Texts at least this long take the string path (positions are 32-bit).
     static constexpr std::size_t kMaxBytes = 0xFFFFFF00u;
 
-    // Finds the tokens of T(text[0..len)) for T = 13a or intl, ASCII letters lowered (the caller
-    // lowers what else str.lower() would change). Returns false, with no tokens, when some token
+    // Finds the tokens of T(text[0..len)) for T = 13a or intl, with ASCII letters lowered in low()
+    // if `lower` (ROUGE: the caller lowers what else str.lower() would change). Returns false, with no tokens, when some token
     // is not a run of the input's bytes or the input is not handled here: 13a's markup step would
     // change the text ("<skipped>", "-\n", an entity), a malformed UTF-8 byte, another tokenizer,
     // or a text of kMaxBytes or more. Token t is low()[starts()[t] .. ends()[t]); low() has 16
     // readable bytes past the text.
-    bool scan(SacreTokenizer kind, const char* text, std::size_t len) {
+    bool scan(SacreTokenizer kind, const char* text, std::size_t len, bool lower = true) {
         count_ = 0;
         if ((kind != SacreTokenizer::T13a && kind != SacreTokenizer::Intl) || len >= kMaxBytes) return false;
         is_13a_ = kind == SacreTokenizer::T13a;
@@ -61,7 +61,7 @@ public:
         cont_ = m + 5 * (n_words + 1);
         n_words_ = n_words;
         low_.resize(n_words * 64 + 64);
-        if (!classify(reinterpret_cast<const unsigned char*>(text), len)) return false;
+        if (!classify(reinterpret_cast<const unsigned char*>(text), len, lower)) return false;
         cut_punctuation(len);
         find_tokens(len, n_words);
         return true;
@@ -78,42 +78,59 @@ private:
     static void set(std::uint64_t* m, std::size_t i) { m[i >> 6] |= std::uint64_t(1) << (i & 63); }
 
     // Lowers the ASCII letters into low_ and sets the class masks; false for what scan() refuses.
-    bool classify(const unsigned char* in, std::size_t len) {
+    bool classify(const unsigned char* in, std::size_t len, bool lower) {
         const sacre_detail::ByteTable& table = is_13a_ ? sacre_detail::k13aTable : sacre_detail::kIntlTable;
         std::size_t skip_to = 0;  // the continuation bytes of a character already classified
         for (std::size_t base = 0; base < len; base += 64) {
             const std::size_t n = std::min<std::size_t>(64, len - base);
             const std::size_t w = base / 64;
             std::uint64_t digits = 0, spaces = 0;
-            const std::uint64_t letters = letters_lowered(in + base, n, low_.data() + base, digits, spaces);
+            const std::uint64_t letters = letters_lowered(in + base, n, low_.data() + base, lower, digits, spaces);
             space_[w] |= spaces;  // |=: a character of the block before may have marked its last bytes
             digit_[w] |= digits;
             std::uint64_t others = ~(letters | digits | spaces);
             if (n < 64) others &= (std::uint64_t(1) << n) - 1;
+            // ASCII punctuation and symbols set their bits here, without a branch; markup, '-' (13a)
+            // and bytes >= 0x80 take the slow path
+            const std::uint8_t slow = sacre_detail::kHigh | (is_13a_ ? sacre_detail::kMarkup | sacre_detail::kHyphen : 0);
+            std::uint64_t punct = 0, pad = 0;
             for (; others; others &= others - 1) {
-                const std::size_t i = base + static_cast<std::size_t>(__builtin_ctzll(others));
-                if (i < skip_to) continue;
-                const std::uint8_t f = table[static_cast<char>(in[i])];
-                if (!(f & sacre_detail::kHigh)) {
-                    if (is_13a_ && (f & sacre_detail::kMarkup) &&
-                        sacre_detail::markup_at(reinterpret_cast<const char*>(in), i, len))
-                        return false;
-                    if (is_13a_ && (f & sacre_detail::kHyphen) && i + 1 < len && in[i + 1] == '\n')
-                        return false;  // 13a drops "-\n" (the '\n', a space, is not looked up here)
-                    mark(i, i + 1, f);
-                    continue;
+                const unsigned b = static_cast<unsigned>(__builtin_ctzll(others));
+                const std::uint8_t f = table[static_cast<char>(in[base + b])];
+                if (!(f & slow)) {
+                    punct |= std::uint64_t((f & sacre_detail::kPunct) != 0) << b;
+                    pad |= std::uint64_t((f & sacre_detail::kPad) != 0) << b;
+                } else if (!classify_slow(in, len, base + b, f, skip_to)) {
+                    return false;
                 }
-                std::size_t end = i;
-                const std::uint32_t cp = decode_utf8(reinterpret_cast<const char*>(in), len, end);
-                if (end == i + 1) return false;  // a malformed byte: the string path re-encodes it
-                const std::uint8_t g = is_python_space(cp) ? std::uint8_t{sacre_detail::kSpace}
-                                       : is_13a_           ? std::uint8_t{0}
-                                                           : sacre_detail::intl_flags(cp);
-                mark(i, end, g);
-                for (std::size_t k = i + 1; k < end; ++k) set(cont_, k);
-                skip_to = end;
             }
+            punct_[w] |= punct;
+            pad_[w] |= pad;
         }
+        return true;
+    }
+
+    // A byte the loop above leaves: 13a's markup and '-', a code point of several bytes (its bits
+    // on each of them; skip_to past it). False for what scan() refuses.
+    bool classify_slow(const unsigned char* in, std::size_t len, std::size_t i, std::uint8_t f, std::size_t& skip_to) {
+        if (i < skip_to) return true;  // a continuation byte, classified with its lead byte
+        if (!(f & sacre_detail::kHigh)) {
+            if ((f & sacre_detail::kMarkup) && sacre_detail::markup_at(reinterpret_cast<const char*>(in), i, len))
+                return false;
+            if ((f & sacre_detail::kHyphen) && i + 1 < len && in[i + 1] == '\n')
+                return false;  // 13a drops "-\n" (the '\n', a space, is not looked up here)
+            mark(i, i + 1, f);
+            return true;
+        }
+        std::size_t end = i;
+        const std::uint32_t cp = decode_utf8(reinterpret_cast<const char*>(in), len, end);
+        if (end == i + 1) return false;  // a malformed byte: the string path re-encodes it
+        const std::uint8_t g = is_python_space(cp) ? std::uint8_t{sacre_detail::kSpace}
+                               : is_13a_           ? std::uint8_t{0}
+                                                   : sacre_detail::intl_flags(cp);
+        mark(i, end, g);
+        for (std::size_t k = i + 1; k < end; ++k) set(cont_, k);
+        skip_to = end;
         return true;
     }
 
@@ -187,11 +204,11 @@ private:
         count_ = n_starts;
     }
 
-    // Lowers n <= 64 bytes into `low` (ASCII letters; other bytes as they are); returns the mask of
+    // Copies n <= 64 bytes into `low`, ASCII letters lowered if `lower`; returns the mask of
     // ASCII letters and sets those of ASCII digits and ASCII whitespace (the bytes str.split()
     // splits at: ' ', 0x09-0x0D, 0x1C-0x1F).
-    static std::uint64_t letters_lowered(const unsigned char* in, std::size_t n, char* low, std::uint64_t& digits,
-                                         std::uint64_t& spaces) {
+    static std::uint64_t letters_lowered(const unsigned char* in, std::size_t n, char* low, bool lower,
+                                         std::uint64_t& digits, std::uint64_t& spaces) {
         std::uint64_t letters = 0;
         digits = spaces = 0;
 #ifdef __SSE2__
@@ -206,7 +223,7 @@ private:
             return _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo + 128))),
                                   _mm_set1_epi8(static_cast<char>(width - 128)));
         };
-        const __m128i case_bit = _mm_set1_epi8(0x20);
+        const __m128i case_bit = _mm_set1_epi8(lower ? 0x20 : 0);
         for (int k = 0; k < 4; ++k) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 16 * k));
             const __m128i upper = in_range(v, 'A', 26);
@@ -226,7 +243,7 @@ private:
         for (std::size_t i = 0; i < n; ++i) {
             const unsigned char c = in[i];
             const bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
-            low[i] = static_cast<char>(upper ? c | 0x20 : c);
+            low[i] = static_cast<char>(upper && lower ? c | 0x20 : c);
             letters |= std::uint64_t(upper || lower) << i;
             digits |= std::uint64_t(c >= '0' && c <= '9') << i;
             spaces |= std::uint64_t(sacre_detail::ascii_space(c)) << i;

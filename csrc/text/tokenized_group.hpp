@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // One hypothesis and its references as interned word ids, for the text kernels of word metrics
 // (BLEU, TER): each text goes through a tokenizer that writes ' '.join(words) (after Python's
-// str.rstrip(), as sacrebleu's _preprocess_segment), then its words are interned. Ids only need to
+// str.rstrip(), as sacrebleu's _preprocess_segment), or gives its words as spans of the text, and
+// the words are interned. Ids only need to
 // agree within the group, so each group gets ids 0..k-1 of its own k distinct words.
 #pragma once
 
@@ -10,10 +11,13 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/ragged.hpp"
 #include "text/interner.hpp"
+#include "text/sacrebleu_spans.hpp"
+#include "text/sacrebleu_tokenizers.hpp"
 #include "text/utf8.hpp"
 #include "text/word_spans.hpp"
 
@@ -26,31 +30,24 @@ public:
     template <class Tokenize>
     void build(const RaggedView<char>& preds, const RaggedView<char>& refs, const std::int64_t* groups,
                std::size_t g, Tokenize&& tokenize) {
-        words_.clear();
-        text_ends_.clear();
-        add(preds, g, tokenize);
-        for (auto j = groups[g]; j < groups[g + 1]; ++j) add(refs, static_cast<std::size_t>(j), tokenize);
-        words_.append(16, ' ');  // key_padded reads 16 bytes at any word
-        const std::size_t n_bytes = words_.size() - 16;
-        if (n_bytes >= 0xFFFFFF00u) throw std::length_error("a hypothesis and its references: 4 GiB of words or more");
-        const std::size_t n_words = space_separated_words(words_.data(), n_bytes, starts_, stops_);
-        const char* s = words_.data();
-        keys_.resize(n_words);
-        for (std::size_t t = 0; t < n_words; ++t)  // independent of each other: they overlap in the pipeline
-            keys_[t] = StringInterner::key_padded(s + starts_[t], stops_[t] - starts_[t]);
-        vocabulary_.reset(n_words);
-        ids_.resize(n_words);
-        ends_.clear();
-        std::size_t t = 0;
-        for (std::size_t text = 0; text < text_ends_.size(); ++text) {
-            for (; t < n_words && starts_[t] < text_ends_[text]; ++t)
-                ids_[t] = static_cast<std::int32_t>(vocabulary_.intern_key(s + starts_[t], stops_[t] - starts_[t], keys_[t]));
-            ends_.push_back(t);
-            if (text == 0) hypothesis_vocabulary_ = vocabulary_.size();
-        }
-        refs_.clear();
-        for (std::size_t k = 1; k < ends_.size(); ++k)
-            refs_.push_back(IdSpan{ids_.data() + ends_[k - 1], ends_[k] - ends_[k - 1]});
+        build_from(preds, refs, groups, g, [&](const char* text, std::size_t len) {
+            tokenize(text, len, tokenized_);
+            append_words(tokenized_);
+        });
+    }
+
+    // The same with sacrebleu's tokenizer `kind`, whose 13a and intl find the words of most texts
+    // as spans of the text itself (sacrebleu_spans.hpp) instead of writing and splitting a string.
+    void build(const RaggedView<char>& preds, const RaggedView<char>& refs, const std::int64_t* groups,
+               std::size_t g, SacreTokenizer kind) {
+        build_from(preds, refs, groups, g, [&](const char* text, std::size_t len) {
+            if (spans_.scan(kind, text, len, /*lower=*/false)) {
+                append_spans(text, len, spans_.starts(), spans_.ends(), spans_.count());
+            } else {
+                sacrebleu_tokenize(kind, text, len, tokenized_);
+                append_words(tokenized_);
+            }
+        });
     }
 
     IdSpan hypothesis() const { return IdSpan{ids_.data(), ends_[0]}; }
@@ -63,21 +60,86 @@ public:
     std::size_t hypothesis_vocabulary() const { return hypothesis_vocabulary_; }
 
 private:
-    // Appends the tokenized text of row `row` and one separator to words_.
-    template <class Tokenize>
-    void add(const RaggedView<char>& batch, std::size_t row, Tokenize& tokenize) {
+    // add(text, len) appends the words of each text of the group (after str.rstrip()); then ids.
+    template <class Add>
+    void build_from(const RaggedView<char>& preds, const RaggedView<char>& refs, const std::int64_t* groups,
+                    std::size_t g, Add&& add) {
+        words_.clear();
+        token_ends_.clear();
+        starts_.clear();
+        stops_.clear();
+        auto add_row = [&](const RaggedView<char>& batch, std::size_t row) {
+            const auto [text, len] = stripped_row(batch, row);
+            add(text, len);
+        };
+        add_row(preds, g);
+        for (auto j = groups[g]; j < groups[g + 1]; ++j) add_row(refs, static_cast<std::size_t>(j));
+        intern_words();
+    }
+
+    // Row `row` after Python's str.rstrip() (sacrebleu's _preprocess_segment).
+    static std::pair<const char*, std::size_t> stripped_row(const RaggedView<char>& batch, std::size_t row) {
         const char* text = batch.values + batch.offsets[row];
         const auto len = static_cast<std::size_t>(batch.offsets[row + 1] - batch.offsets[row]);
-        tokenize(text, python_rstrip_length(text, len), tokenized_);
-        words_ += tokenized_;
+        return {text, python_rstrip_length(text, len)};
+    }
+
+    // Word positions are 32-bit.
+    void check_room(std::size_t len) const {
+        if (len >= 0xFFFFFF00u - 17 - words_.size())
+            throw std::length_error("a hypothesis and its references: 4 GiB of words or more");
+    }
+
+    // One text's words, the space-separated words of `tokenized`.
+    void append_words(const std::string& tokenized) {
+        check_room(tokenized.size());
+        const std::size_t n = space_separated_words(tokenized.data(), tokenized.size(), text_starts_, text_stops_);
+        append_spans(tokenized.data(), tokenized.size(), text_starts_.data(), text_stops_.data(), n);
+    }
+
+    // One text's words, bytes [starts[t], stops[t]) of s[0..len).
+    void append_spans(const char* s, std::size_t len, const std::uint32_t* starts, const std::uint32_t* stops,
+                      std::size_t n) {
+        check_room(len);
+        const std::size_t base = words_.size();
+        words_.append(s, len);
         words_ += ' ';
-        text_ends_.push_back(words_.size());
+        for (std::size_t t = 0; t < n; ++t) {
+            starts_.push_back(static_cast<std::uint32_t>(base + starts[t]));
+            stops_.push_back(static_cast<std::uint32_t>(base + stops[t]));
+        }
+        token_ends_.push_back(starts_.size());
+    }
+
+    // Ids of every text's words (the group's own vocabulary, hypothesis first).
+    void intern_words() {
+        words_.append(16, ' ');  // key_padded reads 16 bytes at any word
+        const std::size_t n_words = starts_.size();
+        const char* s = words_.data();
+        keys_.resize(n_words);
+        for (std::size_t t = 0; t < n_words; ++t)  // independent of each other: they overlap in the pipeline
+            keys_[t] = StringInterner::key_padded(s + starts_[t], stops_[t] - starts_[t]);
+        vocabulary_.reset(n_words);
+        ids_.resize(n_words);
+        ends_.clear();
+        std::size_t t = 0;
+        for (std::size_t text = 0; text < token_ends_.size(); ++text) {
+            for (; t < token_ends_[text]; ++t)
+                ids_[t] = static_cast<std::int32_t>(vocabulary_.intern_key(s + starts_[t], stops_[t] - starts_[t], keys_[t]));
+            ends_.push_back(t);
+            if (text == 0) hypothesis_vocabulary_ = vocabulary_.size();
+        }
+        refs_.clear();
+        for (std::size_t k = 1; k < ends_.size(); ++k)
+            refs_.push_back(IdSpan{ids_.data() + ends_[k - 1], ends_[k] - ends_[k - 1]});
     }
 
     GroupInterner vocabulary_;
-    std::string tokenized_, words_;     // one text's words; every text's, each followed by ' '
-    std::vector<std::size_t> text_ends_;  // end of each text's words (and separator) in words_
+    SacreSpanScanner spans_;
+    std::string tokenized_, words_;     // one text's words; every text (or its words), each followed by ' '
+    std::vector<std::size_t> token_ends_;  // end of each text's words in starts_ / stops_
     std::vector<std::uint32_t> starts_, stops_;  // each word's bytes in words_
+    std::vector<std::uint32_t> text_starts_, text_stops_;  // one tokenized text's words
     std::vector<StringInterner::Key> keys_;
     std::vector<std::int32_t> ids_;     // the hypothesis' words, then each reference's
     std::vector<std::size_t> ends_;     // end of each text's words in ids_

@@ -153,11 +153,72 @@ inline void copy_lowered_ascii(const char* s, std::size_t n, char* out) {
     for (; i < n; ++i) out[i] = static_cast<unsigned char>(s[i] - 'A') < 26 ? static_cast<char>(s[i] | 0x20) : s[i];
 }
 
-// UTF-8 size of the lowered s[0..n) (width 1 or 2), or SIZE_MAX when Python must lower it.
+// Does the table keep Latin-1 in Latin-1, ASCII in ASCII (as every Python's does)? Then a width-1
+// str's lowered UTF-8 size is its own.
+inline bool lower_keeps_latin1(const std::uint16_t* lower) {
+    for (std::uint32_t c = 0; c < 0x100; ++c)
+        if (lower[c] >= 0x100 || (lower[c] < 0x80) != (c < 0x80)) return false;
+    return true;
+}
+
+namespace detail {
+
+// Are the next kAsciiBlock<Unit> units (16 bytes) all ASCII?
 template <class Unit>
-inline std::size_t lowered_utf8_size(const Unit* s, std::size_t n, const std::uint16_t* lower) {
-    std::size_t size = 0;
-    for (std::size_t i = 0; i < n; ++i) {
+constexpr std::size_t kAsciiBlock = 16 / sizeof(Unit);
+
+#ifdef __SSE2__
+inline __m128i ascii_block_bytes(const std::uint8_t* s, bool& ascii) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    ascii = _mm_movemask_epi8(v) == 0;
+    return v;
+}
+
+inline __m128i ascii_block_bytes(const std::uint16_t* s, bool& ascii) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    const __m128i high = _mm_and_si128(v, _mm_set1_epi16(static_cast<short>(0xFF80)));
+    ascii = _mm_movemask_epi8(_mm_cmpeq_epi16(high, _mm_setzero_si128())) == 0xFFFF;
+    return _mm_packus_epi16(v, v);  // the 8 units as bytes (twice)
+}
+
+// Stores the block's bytes with ASCII letters lowered: 16 of width 1, 8 of width 2.
+template <class Unit>
+inline void store_lowered_block(__m128i bytes, char* out) {
+    const __m128i upper = _mm_cmplt_epi8(_mm_sub_epi8(bytes, _mm_set1_epi8(static_cast<char>('A' + 128))),
+                                         _mm_set1_epi8(static_cast<char>(-128 + 26)));
+    const __m128i lowered = _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    if (sizeof(Unit) == 1)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
+    else
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out), lowered);
+}
+#endif
+
+}  // namespace detail
+
+// UTF-8 size of the lowered s[0..n) (width 1 or 2), or SIZE_MAX when Python must lower it.
+// `keeps_latin1`: lower_keeps_latin1(lower), which makes a width-1 str's size its own.
+template <class Unit>
+inline std::size_t lowered_utf8_size(const Unit* s, std::size_t n, const std::uint16_t* lower, bool keeps_latin1) {
+    if (sizeof(Unit) == 1 && keeps_latin1) return ucs_utf8_size(s, n);
+    std::size_t size = 0, i = 0;
+#ifdef __SSE2__
+    constexpr std::size_t block = detail::kAsciiBlock<Unit>;
+    for (; i + block <= n; i += block) {
+        bool ascii = false;
+        detail::ascii_block_bytes(s + i, ascii);
+        if (ascii) {
+            size += block;
+            continue;
+        }
+        for (std::size_t k = i; k < i + block; ++k) {
+            const std::uint16_t c = lower[s[k]];
+            if (c == kLowerByPython) return SIZE_MAX;
+            size += utf8_length(c);
+        }
+    }
+#endif
+    for (; i < n; ++i) {
         const std::uint16_t c = lower[s[i]];
         if (c == kLowerByPython) return SIZE_MAX;
         size += utf8_length(c);
@@ -165,11 +226,12 @@ inline std::size_t lowered_utf8_size(const Unit* s, std::size_t n, const std::ui
     return size;
 }
 
-// Writes the UTF-8 of the lowered s[0..n) (lowered_utf8_size() did not refuse it).
+// Writes the UTF-8 of the lowered s[0..n) (lowered_utf8_size() did not refuse it); blocks of
+// ASCII are lowered 16 bytes at a time.
 template <class Unit>
 inline void lowered_to_utf8(const Unit* s, std::size_t n, const std::uint16_t* lower, char* out) {
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t c = lower[s[i]];
+    auto encode = [&out, lower](Unit unit) {
+        const std::uint32_t c = lower[unit];
         if (c < 0x80) {
             *out++ = static_cast<char>(c);
         } else if (c < 0x800) {
@@ -180,7 +242,22 @@ inline void lowered_to_utf8(const Unit* s, std::size_t n, const std::uint16_t* l
             *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
             *out++ = static_cast<char>(0x80 | (c & 0x3F));
         }
+    };
+    std::size_t i = 0;
+#ifdef __SSE2__
+    constexpr std::size_t block = detail::kAsciiBlock<Unit>;
+    for (; i + block <= n; i += block) {
+        bool ascii = false;
+        const __m128i bytes = detail::ascii_block_bytes(s + i, ascii);
+        if (ascii) {
+            detail::store_lowered_block<Unit>(bytes, out);
+            out += block;
+        } else {
+            for (std::size_t k = i; k < i + block; ++k) encode(s[k]);
+        }
     }
+#endif
+    for (; i < n; ++i) encode(s[i]);
 }
 
 inline std::size_t ucs_utf8_size(const void* data, std::size_t n, int kind) {
