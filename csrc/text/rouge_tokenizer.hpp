@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -305,7 +306,14 @@ private:
         std::int32_t* out = ids.data() + first;
         for (std::size_t t = 0; t < count; ++t) {
             if (t + kAhead < count) table.prefetch(keys_[t + kAhead]);
-            out[t] = token_id(low + starts[t], ends[t] - starts[t], keys_[t]);
+            const std::size_t len = ends[t] - starts[t];
+            if (len == 1) {  // one-byte tokens (punctuation under 13a / intl, "a", digits): no lookup
+                std::int32_t& id = byte_ids_[static_cast<unsigned char>(low[starts[t]])];
+                if (id < 0) id = token_id(low + starts[t], 1, keys_[t]);
+                out[t] = id;
+                continue;
+            }
+            out[t] = token_id(low + starts[t], len, keys_[t]);
         }
     }
 
@@ -384,6 +392,12 @@ private:
         token_len_ = 0;
     }
 
+    static std::array<std::int32_t, 256> make_byte_ids() {
+        std::array<std::int32_t, 256> ids{};
+        ids.fill(-1);
+        return ids;
+    }
+
     bool use_stemmer_;
     bool sacre_ = false;
     SacreTokenizer sacre_kind_ = SacreTokenizer::None;
@@ -400,6 +414,7 @@ private:
     std::size_t token_len_ = 0;
     std::string stem_;
     StringInterner final_ids_;             // tokens as scored (stems when stemming)
+    std::array<std::int32_t, 256> byte_ids_ = make_byte_ids();  // token_id of each one-byte token seen, else -1
     StringInterner raw_ids_;               // stemming only: raw tokens longer than 3
     std::vector<std::int32_t> stem_of_raw_;
 };
