@@ -36,7 +36,7 @@ def test_threaded_utf8_equals_serial(threads):
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_threaded_utf8_of_latin1_and_long_texts(threads):
-    """Width-1 strs (Latin-1: 16-unit blocks copied whole or encoded unit by unit) of every length
+    """Width-1 and width-2 strs (blocks of ASCII copied whole, others encoded unit by unit) of every length
     around the block size, and a few long documents (split over the threads by characters, not by
     count), give str.encode's bytes."""
     rng = random.Random(10 + threads)
@@ -44,7 +44,8 @@ def test_threaded_utf8_of_latin1_and_long_texts(threads):
     short = ["".join(rng.choice(latin1) for _ in range(n)) for n in range(70) for _ in range(3)]
     ascii_heavy = ["".join(rng.choice("abc ") for _ in range(n)) + "é" + "x" * (n % 17) for n in range(40)]
     documents = ["".join(rng.choice(latin1 + ["abcdefghijklmnop"] * 8) for _ in range(20_000)) for _ in range(5)]
-    for texts in (short, ascii_heavy, documents, documents + short):
+    ucs2 = [t + "„" + t.upper() + "\ud800" for t in short[::4]]  # width 2: 8-unit blocks packed or encoded
+    for texts in (short, ascii_heavy, documents, documents + short, ucs2, [d + "€" for d in documents]):
         data, offsets = _core.utf8_batch(texts, threads)
         encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
         assert bytes(data) == b"".join(encoded)

@@ -99,7 +99,6 @@ inline char* ucs_to_utf8(const Unit* s, std::size_t n, char* out) {
     return out;
 }
 
-// kind: 0 = ASCII (bytes copied as they are), 1 / 2 / 4 = code units of that many bytes.
 // Latin-1 (a str of width 1): every unit >= 0x80 becomes two bytes. Blocks of 16 units are copied
 // whole when they are all ASCII, else encoded unit by unit, so one accented letter costs its block
 // only (the generic loop above leaves its block loop at every non-ASCII unit).
@@ -121,6 +120,38 @@ inline char* ucs_to_utf8(const std::uint8_t* s, std::size_t n, char* out) {
             out += 16;
         } else {
             for (std::size_t k = i; k < i + 16; ++k) encode(s[k]);
+        }
+    }
+#endif
+    for (; i < n; ++i) encode(s[i]);
+    return out;
+}
+
+// UCS-2 (a str of width 2: below U+10000, lone surrogates as 3 bytes): blocks of 8 ASCII units
+// are packed to bytes at once, other blocks encoded unit by unit.
+inline char* ucs_to_utf8(const std::uint16_t* s, std::size_t n, char* out) {
+    auto encode = [&out](std::uint32_t c) {
+        if (c < 0x80) {
+            *out++ = static_cast<char>(c);
+        } else if (c < 0x800) {
+            *out++ = static_cast<char>(0xC0 | (c >> 6));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            *out++ = static_cast<char>(0xE0 | (c >> 12));
+            *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        }
+    };
+    std::size_t i = 0;
+#ifdef __SSE2__
+    const __m128i high = _mm_set1_epi16(static_cast<short>(0xFF80));
+    for (; i + 8 <= n; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, high), _mm_setzero_si128())) == 0xFFFF) {
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(v, v));
+            out += 8;
+        } else {
+            for (std::size_t k = i; k < i + 8; ++k) encode(s[k]);
         }
     }
 #endif
@@ -260,6 +291,7 @@ inline void lowered_to_utf8(const Unit* s, std::size_t n, const std::uint16_t* l
     for (; i < n; ++i) encode(s[i]);
 }
 
+// kind: 0 = ASCII (bytes copied as they are), 1 / 2 / 4 = code units of that many bytes.
 inline std::size_t ucs_utf8_size(const void* data, std::size_t n, int kind) {
     switch (kind) {
         case 1: return ucs_utf8_size(static_cast<const std::uint8_t*>(data), n);
