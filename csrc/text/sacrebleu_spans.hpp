@@ -213,9 +213,9 @@ private:
         digits = spaces = 0;
 #ifdef __SSE2__
         alignas(16) unsigned char tail[64];
-        if (n < 64) {
+        if (n < 64) {  // a letter after the text: no class bits
+            std::memset(tail, 'a', 64);
             std::memcpy(tail, in, n);
-            std::memset(tail + n, 'a', 64 - n);
             in = tail;
         }
         // x - (lo + 128) < width - 128 as signed bytes <=> lo <= x < lo + width as unsigned
