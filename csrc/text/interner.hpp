@@ -63,6 +63,11 @@ public:
     }
 
     // intern() with the key of (s, len) already computed.
+    // (Always inlined: it is the tokenizers' inner loop, and GCC stops inlining it into
+    // RougeTokenizer::intern_spans once that has two paths.)
+#if defined(__GNUC__)
+    __attribute__((always_inline))
+#endif
     std::int32_t intern_key(const char* s, std::size_t len, const Key& k) {
         if (2 * (entries_.size() + 1) > slots_.size()) grow();
         const std::uint32_t tag = slot_tag(k.hash, len);

@@ -307,18 +307,22 @@ private:
         for (std::size_t t = 0; t < count; ++t) {
             if (t + kAhead < count) table.prefetch(keys_[t + kAhead]);
             const std::size_t len = ends[t] - starts[t];
-            if (len == 1) {  // one-byte tokens (punctuation under 13a / intl, "a", digits): no lookup
-                std::int32_t& id = byte_ids_[static_cast<unsigned char>(low[starts[t]])];
-                if (id < 0) id = token_id(low + starts[t], 1, keys_[t]);
-                out[t] = id;
+            // one-byte tokens (punctuation under 13a / intl, "a", digits): looked up once
+            std::int32_t* cached = len == 1 ? &byte_ids_[static_cast<unsigned char>(low[starts[t]])] : nullptr;
+            if (cached && *cached >= 0) {
+                out[t] = *cached;
                 continue;
             }
             out[t] = token_id(low + starts[t], len, keys_[t]);
+            if (cached) *cached = out[t];
         }
     }
 
     // Id of the token s[0..len) whose interner key is k: of its stem when stemming a token longer
     // than 3 (each distinct raw token is stemmed once).
+#if defined(__GNUC__)
+    __attribute__((always_inline))  // intern_spans' inner loop (GCC declines to inline it there)
+#endif
     std::int32_t token_id(const char* s, std::size_t len, const StringInterner::Key& k) {
         if (!use_stemmer_ || len <= 3) return final_ids_.intern_key(s, len, k);
         const std::int32_t raw = raw_ids_.intern_key(s, len, k);
