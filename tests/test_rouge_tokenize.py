@@ -92,7 +92,7 @@ def test_adversarial_texts_across_block_boundaries(name):
     import random
 
     pieces = ["a", "Z", "7", "0", ".", ",", "-", " ", "\n", "\t", "'", "(", "$", "/", "<", "&", "é", "É", "„", "“",
-              "€", "²", "٣", "\u00a0", "\u3000", "中", "¿", "😀", "İ", "Σ", "word", "1.5", "x.,y", "...", "3-", "&amp;",
+              "€", "²", "٣", "\u00a0", "\u3000", "中", "¿", "×", "÷", "😀", "İ", "Σ", "word", "1.5", "x.,y", "...", "3-", "&amp;",
               "<skipped>", "-\n", "A.B", "1,000.5", "e.g.", "U.S.A."]
     rng = random.Random(name)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 90))) for _ in range(400)]

@@ -51,7 +51,9 @@ public:
         if ((kind != SacreTokenizer::T13a && kind != SacreTokenizer::Intl) || len >= kMaxBytes) return false;
         is_13a_ = kind == SacreTokenizer::T13a;
         const std::size_t n_words = (len + 63) / 64;
-        masks_.assign(kMasks * (n_words + 1), 0);
+        const std::size_t n_mask_words = kMasks * (n_words + 1);
+        if (masks_.size() < n_mask_words) masks_.resize(n_mask_words);
+        std::fill_n(masks_.data(), n_mask_words, std::uint64_t{0});
         std::uint64_t* m = masks_.data();
         space_ = m;
         digit_ = m + (n_words + 1);
@@ -122,15 +124,20 @@ private:
             mark(i, i + 1, f);
             return true;
         }
+        if (is_13a_ && in[i] == 0xC3 && i + 1 < len && (in[i + 1] & 0xC0) == 0x80) {
+            skip_to = i + 2;  // U+00C0..U+00FF (accented letters, x, /): no class under 13a
+            return true;
+        }
         std::size_t end = i;
         const std::uint32_t cp = decode_utf8(reinterpret_cast<const char*>(in), len, end);
         if (end == i + 1) return false;  // a malformed byte: the string path re-encodes it
         const std::uint8_t g = is_python_space(cp) ? std::uint8_t{sacre_detail::kSpace}
                                : is_13a_           ? std::uint8_t{0}
                                                    : sacre_detail::intl_flags(cp);
+        skip_to = end;
+        if (!g) return true;  // no cut can fall inside a character without class bits: no cont_ bits
         mark(i, end, g);
         for (std::size_t k = i + 1; k < end; ++k) set(cont_, k);
-        skip_to = end;
         return true;
     }
 
@@ -150,7 +157,7 @@ private:
     }
 
     // Adds the P characters the passes cut around to pad_ (which then marks every character cut
-    // around), walking the P characters in order.
+    // around but 13a's '-' after a digit, added in find_tokens), walking the P characters in order.
     void cut_punctuation(std::size_t len) {
         bool prev_m = false;
         std::size_t prev_end = 0;  // one past the last P character seen (0: none)
@@ -169,13 +176,6 @@ private:
                 prev_end = end;
             }
         }
-        if (!is_13a_) return;
-        // R4: '-' right after a digit
-        std::uint64_t carry = 0;
-        for (std::size_t w = 0; w < n_words_; ++w) {
-            pad_[w] |= hyphen_[w] & ((digit_[w] << 1) | carry);
-            carry = digit_[w] >> 63;
-        }
     }
 
     // Token starts and ends: runs of non-space bytes, cut before every character start that is,
@@ -187,18 +187,21 @@ private:
             ends_.resize(n_words * 64 + 4);
         }
         std::size_t n_starts = 0, n_ends = 0;
-        std::uint64_t prev_text_top = 0, prev_cut_top = 0;
+        std::uint64_t prev_text_top = 0, prev_cut_top = 0, prev_digit_top = 0;
         for (std::size_t w = 0; w < n_words; ++w) {
             const std::size_t n = std::min<std::size_t>(64, len - w * 64);
             const std::uint64_t valid = n < 64 ? (std::uint64_t(1) << n) - 1 : ~std::uint64_t(0);
             const std::uint64_t text = ~space_[w] & valid;
-            const std::uint64_t cut = ~cont_[w] & (pad_[w] | (pad_[w] << 1) | prev_cut_top);
+            // R4 (13a): '-' right after a digit is cut around too
+            const std::uint64_t pad = pad_[w] | (hyphen_[w] & ((digit_[w] << 1) | prev_digit_top));
+            const std::uint64_t cut = ~cont_[w] & (pad | (pad << 1) | prev_cut_top);
             const std::uint64_t before = (text << 1) | prev_text_top;  // bit i: byte i - 1 is a token byte
             n_starts = write_bit_positions(text & (~before | cut), w * 64, starts_.data(), n_starts);
             // bit i: a token ends just before byte i
             n_ends = write_bit_positions(before & (~text | cut) & valid, w * 64, ends_.data(), n_ends);
             prev_text_top = text >> 63;
-            prev_cut_top = pad_[w] >> 63;
+            prev_cut_top = pad >> 63;
+            prev_digit_top = digit_[w] >> 63;
         }
         if (len > 0 && !bit(space_, len - 1)) ends_[n_ends++] = static_cast<std::uint32_t>(len);
         count_ = n_starts;
@@ -257,7 +260,8 @@ private:
     std::vector<char> low_;
     // kMasks bit masks of n_words_ + 1 words each, bit i of word w for byte 64 w + i (a multi-byte
     // character's class on each of its bytes): Python whitespace, digits, P, characters cut around
-    // (pad_), 13a's '-', continuation bytes
+    // (pad_), 13a's '-', the continuation bytes of characters with class bits (a cut never falls
+    // inside another character: neither it nor its lead byte is cut around)
     std::vector<std::uint64_t> masks_;
     std::uint64_t *space_ = nullptr, *digit_ = nullptr, *punct_ = nullptr, *pad_ = nullptr, *hyphen_ = nullptr,
                   *cont_ = nullptr;

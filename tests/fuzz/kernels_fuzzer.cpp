@@ -232,7 +232,7 @@ std::size_t sacre_spans_checked = 0;  // texts of clean pieces the scanner took 
 void fuzz_sacre_spans(Reader& in) {
     // the last five pieces make the scanner refuse the text (markup, malformed bytes): rarely drawn
     static const char* const pieces[] = {"a", "Z", "7", "0", ".", ",", "-", " ", "\n", "\t", "'", "(", "$", "/", "<",
-                                         "&", "\xc3\xa9", "\xe2\x80\x9e", "\xe2\x82\xac", "\xc2\xb2",
+                                         "&", "\xc3\xa9", "\xc3\x97", "\xe2\x80\x9e", "\xe2\x82\xac", "\xc2\xb2",
                                          "\xd9\xa3", "\xc2\xa0", "\xe3\x80\x80", "\xe4\xb8\xad", "\xc2\xbf",
                                          "\xf0\x9f\x98\x80", "\xed\xa0\x80", "word", "1.5", "x.,y", "...", "3-",
                                          "&amp;", "<skipped>", "-\n", "\x80", "\xc3"};
