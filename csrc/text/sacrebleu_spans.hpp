@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The tokens of sacrebleu's 13a and intl tokenizers as spans of the text, found 64 bytes at a
-// time, for ROUGE with a sacrebleu tokenizer: T(text.lower()).split() without writing T's output
-// string and splitting it again (sacrebleu_tokenizers.hpp writes the string; this file gives the
-// same tokens wherever every token is a run of the input's own bytes).
+// time, for ROUGE with a sacrebleu tokenizer (T(text.lower()).split()) and for BLEU: the words of
+// T's output without writing that string and splitting it again (sacrebleu_tokenizers.hpp writes
+// the string; this file gives the same tokens wherever every token is a run of the input's bytes).
 //
 // Every pass of both tokenizers only inserts spaces, so the tokens are the runs of non-space
 // characters cut wherever a pass put a space. With the rules of sacrebleu_tokenizers.hpp
@@ -14,9 +14,9 @@
 //         m[k] = k > 0 && !N[k - 1] && !(P[k - 1] && m[k - 1]) (the first pass).
 // (The second pass's exclusion of a P consumed by the match before it never applies: in a run of
 // P the first pass's matches alternate, so one of two neighbours always matched it.)
-// Class masks are built per 64-byte block, the bits of a multi-byte character repeated on each of
-// its bytes; letters are found with SIMD and every other byte is looked up; the few P characters
-// are walked one by one for m; token starts and ends are then read off the masks.
+// Class masks are built per 64-byte block (a multi-byte character's class bits repeated on each of
+// its bytes): letters, digits and ASCII spaces with SIMD, every other byte looked up; the few P
+// characters are walked one by one for m; token starts and ends are then read off the masks.
 #pragma once
 
 #include <algorithm>
@@ -41,11 +41,12 @@ public:
     static constexpr std::size_t kMaxBytes = 0xFFFFFF00u;
 
     // Finds the tokens of T(text[0..len)) for T = 13a or intl, with ASCII letters lowered in low()
-    // if `lower` (ROUGE: the caller lowers what else str.lower() would change). Returns false, with no tokens, when some token
-    // is not a run of the input's bytes or the input is not handled here: 13a's markup step would
-    // change the text ("<skipped>", "-\n", an entity), a malformed UTF-8 byte, another tokenizer,
-    // or a text of kMaxBytes or more. Token t is low()[starts()[t] .. ends()[t]); low() has 16
-    // readable bytes past the text.
+    // if `lower` (ROUGE: the caller lowers what else str.lower() would change). Returns false,
+    // with no tokens, when some token is not a run of the input's bytes or the input is not
+    // handled here: 13a's markup step would change the text ("<skipped>", "-\n", an entity), a
+    // malformed UTF-8 byte, another tokenizer, or a text of kMaxBytes or more. Token t is
+    // low()[starts()[t] .. ends()[t]); low() has 16 readable bytes past the text. Memory: the
+    // text's bytes, 6 bits a byte, 8 bytes a token.
     bool scan(SacreTokenizer kind, const char* text, std::size_t len, bool lower = true) {
         count_ = 0;
         if ((kind != SacreTokenizer::T13a && kind != SacreTokenizer::Intl) || len >= kMaxBytes) return false;
@@ -181,14 +182,15 @@ private:
     // Token starts and ends: runs of non-space bytes, cut before every character start that is,
     // or follows, a character cut around.
     void find_tokens(std::size_t len, std::size_t n_words) {
-        // every byte may start a token ("....."), and write_bit_positions writes 3 past its count
-        if (starts_.size() < n_words * 64 + 4) {
-            starts_.resize(n_words * 64 + 4);
-            ends_.resize(n_words * 64 + 4);
-        }
         std::size_t n_starts = 0, n_ends = 0;
         std::uint64_t prev_text_top = 0, prev_cut_top = 0, prev_digit_top = 0;
         for (std::size_t w = 0; w < n_words; ++w) {
+            // a block adds at most 64 starts and ends ("....."); write_bit_positions writes 3 past
+            // its count, and one more end may follow the last block
+            if (starts_.size() < n_starts + 68) {
+                starts_.resize(std::max<std::size_t>(2 * starts_.size(), n_starts + 68));
+                ends_.resize(starts_.size());
+            }
             const std::size_t n = std::min<std::size_t>(64, len - w * 64);
             const std::uint64_t valid = n < 64 ? (std::uint64_t(1) << n) - 1 : ~std::uint64_t(0);
             const std::uint64_t text = ~space_[w] & valid;
