@@ -75,12 +75,12 @@ private:
 // make_state() builds one thread's state. prepare(state, item, check) readies the state for the
 // item and returns its number of rows (0: nothing to score); a long preparation calls check() now
 // and then, which throws when the call is to stop (Ctrl-C on the calling thread, or another
-// thread failed). score(owner, self, item, begin, end) scores
-// rows [begin, end) of the item from the state `owner` prepared (read only), with `self` the
-// calling thread's own state for scratch (the same object when the owner scores). Rows go out in
-// chunks of `chunk`, so results must depend only on (item, row), never on the thread. The first
-// exception of any thread is rethrown after all joined; `interrupted` is polled by the calling
-// thread between its chunks (true: every thread stops and Interrupted is thrown).
+// thread failed). score(owner, self, item, begin, end) scores rows [begin, end) of the item from
+// the state `owner` prepared (read only), with `self` the calling thread's own state for scratch
+// (the same object when the owner scores). Rows go out in chunks of `chunk`, so results must
+// depend only on (item, row), never on the thread. The first exception of any thread is rethrown
+// after all joined; `interrupted` is polled by the calling thread between its chunks (true: every
+// thread stops and Interrupted is thrown).
 template <class MakeState, class Prepare, class Score>
 void parallel_shared_items(std::size_t n_items, int threads, std::size_t chunk, MakeState make_state,
                            Prepare prepare, Score score, const std::function<bool()>& interrupted = {}) {
