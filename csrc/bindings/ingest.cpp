@@ -87,8 +87,8 @@ py::object utf8_batch_threaded(const py::list& texts, int threads) {
 
 // utf8_batch of [t.lower() for t in texts]: exact ASCII strs are copied with their letters
 // lowered, other exact strs of width 1 or 2 are lowered through `lower_table` (see
-// lowered_utf8_size) on the threads, and the rest (str subclasses included) by their lower() on
-// the calling thread.
+// lowered_utf8_size) on the threads, the rest by str.lower() on the calling thread. None (the
+// caller's Python path) when an item is not a str or is a str subclass.
 py::object utf8_batch_lowered(const py::list& texts, int threads, const py::array& lower_table) {
     if (lower_table.ndim() != 1 || lower_table.shape(0) != 65536 ||
         !py::dtype::of<std::uint16_t>().is(lower_table.dtype()) || !(lower_table.flags() & py::array::c_style))
@@ -96,7 +96,7 @@ py::object utf8_batch_lowered(const py::list& texts, int threads, const py::arra
     const auto* lower = static_cast<const std::uint16_t*>(lower_table.data());
     const bool latin1 = lower_keeps_latin1(lower);
     const auto n = static_cast<std::size_t>(PyList_GET_SIZE(texts.ptr()));
-    std::vector<StrRef> refs;  // exact: lowered here, through the table (a subclass's own lower() is called)
+    std::vector<StrRef> refs;  // exact: lowered here
     const std::size_t total_units = str_refs(texts.ptr(), n, threads, refs);
     if (total_units == SIZE_MAX) return py::none();
     std::vector<py::object> by_python;  // owns the strs Python lowered
@@ -116,10 +116,12 @@ py::object utf8_batch_lowered(const py::list& texts, int threads, const py::arra
     });
     for (std::size_t i = 0; i < n; ++i) {
         if (off[i + 1] >= 0) continue;
-        PyObject* lowered = PyObject_CallMethod(PyList_GET_ITEM(list, static_cast<Py_ssize_t>(i)), "lower", nullptr);
+        PyObject* item = PyList_GET_ITEM(list, static_cast<Py_ssize_t>(i));
+        // a subclass's lower() could run any code (even change the list): the caller's Python path
+        if (!PyUnicode_CheckExact(item)) return py::none();
+        PyObject* lowered = PyObject_CallMethod(item, "lower", nullptr);
         if (!lowered) throw py::error_already_set();
         by_python.push_back(py::reinterpret_steal<py::object>(lowered));
-        if (!PyUnicode_Check(lowered)) return py::none();  // a str subclass's lower(): the serial path decides
         refs[i] = str_ref(lowered);
         refs[i].exact = false;  // lowered already: copied as it is
         off[i + 1] = static_cast<std::int64_t>(ucs_utf8_size(refs[i].data, refs[i].len, refs[i].kind));
@@ -170,7 +172,7 @@ void ngramkit::bindings::bind_ingest(py::module_& m) {
     m.def("utf8_batch_lowered", &utf8_batch_lowered, py::arg("texts"), py::arg("threads"), py::arg("lower_table"),
           "utf8_batch of [t.lower() for t in texts]: strs of width 1 and 2 lowered through lower_table "
           "(uint16[65536]: each code point's one-code-point lowercase, 0xFFFF where Python must lower the "
-          "str), the others by str.lower(); None if an item is not a str.");
+          "str), the others by str.lower(); None if an item is not a str or is a str subclass.");
     m.def("int_rows_batch", &int_rows_threaded, py::arg("rows"), py::arg("threads"),
           "(int32 ids, int64 offsets) of a list of lists/tuples of small exact ints, on `threads` threads; "
           "None for anything else (the caller's serial path converts it or names the bad item).");

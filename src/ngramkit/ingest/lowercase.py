@@ -38,6 +38,6 @@ def lowered_text_buffers(texts: list, name: str, threads: int = 1) -> tuple[np.n
     if not isinstance(texts, list):
         texts = list(texts)
     buffers = _core.utf8_batch_lowered(texts, threads, lower_table())
-    if buffers is None:  # an item is not a str: the serial path names it
+    if buffers is None:  # a non-str item (the serial path names it) or a str subclass (its own lower())
         buffers = text_buffers(lowercased(texts, True), name, threads)
     return buffers
