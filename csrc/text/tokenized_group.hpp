@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // One hypothesis and its references as interned word ids, for the text kernels of word metrics
-// (BLEU, TER): each text goes through a tokenizer that writes ' '.join(words) (after Python's
-// str.rstrip(), as sacrebleu's _preprocess_segment), or gives its words as spans of the text, and
-// the words are interned. Ids only need to
-// agree within the group, so each group gets ids 0..k-1 of its own k distinct words.
+// (BLEU, TER): each text goes through a tokenizer (after Python's str.rstrip(), as sacrebleu's
+// _preprocess_segment) that writes ' '.join(words) or gives its words as spans of the text, and the
+// words are interned. Ids only need to agree within the group, so each group gets ids 0..k-1 of
+// its own k distinct words.
 #pragma once
 
 #include <algorithm>
@@ -86,7 +86,7 @@ private:
 
     // Word positions are 32-bit.
     void check_room(std::size_t len) const {
-        if (len >= 0xFFFFFF00u - 17 - words_.size())
+        if (words_.size() + len + 17 >= 0xFFFFFF00u)
             throw std::length_error("a hypothesis and its references: 4 GiB of words or more");
     }
 
