@@ -107,9 +107,10 @@ py::object utf8_batch_lowered(const py::list& texts, int threads, const py::arra
     parallel_chunks(n, threads, chunk, [] { return 0; }, [&](int&, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
             const StrRef& r = refs[i];
-            std::size_t size = r.len;  // ASCII
+            std::size_t size = r.len;  // ASCII, when the table keeps it ASCII
             if (!r.exact || r.kind == 4) size = SIZE_MAX;
-            else if (r.kind == 1) size = lowered_utf8_size(static_cast<const std::uint8_t*>(r.data), r.len, lower, latin1);
+            else if (r.kind == 1 || (r.kind == 0 && !latin1))
+                size = lowered_utf8_size(static_cast<const std::uint8_t*>(r.data), r.len, lower, latin1);
             else if (r.kind == 2) size = lowered_utf8_size(static_cast<const std::uint16_t*>(r.data), r.len, lower, latin1);
             off[i + 1] = size == SIZE_MAX ? -1 : static_cast<std::int64_t>(size);
         }
@@ -135,9 +136,7 @@ py::object utf8_batch_lowered(const py::list& texts, int threads, const py::arra
             char* at = out + off[i];
             if (!r.exact) {  // lowered by Python
                 ucs_to_utf8(r.data, r.len, r.kind, at);
-            } else if (r.kind == 0) {
-                copy_lowered_ascii(static_cast<const char*>(r.data), r.len, at);
-            } else if (r.kind == 1) {
+            } else if (r.kind <= 1) {  // ASCII: the table lowers its letters
                 lowered_to_utf8(static_cast<const std::uint8_t*>(r.data), r.len, lower, at);
             } else {
                 lowered_to_utf8(static_cast<const std::uint16_t*>(r.data), r.len, lower, at);
