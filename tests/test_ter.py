@@ -137,6 +137,10 @@ def test_tercom_tokenizer(wmt23, options):
 # --------------------------------------------------------------------------------------------
 WORDS = "the quick brown fox jumps over the lazy dog while a cat sleeps on the warm mat near the door".split()
 ADVERSARIAL = [
+    # sacrebleu tokenizes a reference twice and the normalized tokenizer is not idempotent here:
+    # "x-'s-'s." -> "x-'s-'s ." -> "x-'s- 's .", so a text against itself can score above 0
+    ("the x-'s-'s. end", ["the x-'s-'s. end"]),
+    ("Ⅻ. Ⅻ. ٣. Ⅻ.", ["Ⅻ-'s-'s-'s. Ⅻ.", "Ⅻ. cat. Ⅻ."]),
     ("", ["a b c"]),
     ("a b c", [""]),
     ("", [""]),

@@ -299,6 +299,7 @@ inline void id_statistics(const RaggedView<std::int32_t>& preds, const RaggedVie
 
 struct TextState {
     TercomScratch scratch;
+    std::string once;  // a reference tokenized once
     TokenizedGroup group;
     TerWorkspace ws;
 };
@@ -312,9 +313,17 @@ inline void text_statistics(const RaggedView<char>& preds, const RaggedView<char
         preds.n_rows, threads, kTerChunk, [] { return TextState{}; },
         [&](TextState& st, std::size_t begin, std::size_t end) {
             for (std::size_t g = begin; g < end; ++g) {
-                st.group.build(preds, refs, groups, g, [&](const char* text, std::size_t len, std::string& out) {
-                    tercom_tokenize(text, len, options, st.scratch, out);
-                });
+                st.group.build(preds, refs, groups, g,
+                               [&](const char* text, std::size_t len, bool reference, std::string& out) {
+                                   tercom_tokenize(text, len, options, st.scratch, out);
+                                   if (reference && options.normalized) {
+                                       // sacrebleu's TER tokenizes a reference twice (in _cache_references
+                                       // and again in _extract_reference_info), and the normalized
+                                       // tokenizer is not idempotent ("x-'s" -> "x-'s" -> "x- 's")
+                                       st.once.swap(out);
+                                       tercom_tokenize(st.once.data(), st.once.size(), options, st.scratch, out);
+                                   }
+                               });
                 group_statistics(st.group.hypothesis(), st.group.references(), st.group.n_references(), out + 2 * g,
                                  st.ws);
             }

@@ -154,27 +154,23 @@ private:
 
 // Exact string -> dense id table for the texts of one group (a hypothesis and its references),
 // emptied by reset() before each group: ids count from 0 in order of first occurrence, so a group
-// of k distinct strings uses ids 0..k-1 and the tables indexed by id stay small. The strings must
-// stay in place (followed by at least 16 readable bytes) until the next reset(): a slot keeps a
-// string's first 16 bytes, zero-padded, its length and its id, and a longer string is compared in
-// full against where it was first seen. reset() is O(1) (slots carry the generation that wrote them).
+// of k distinct strings uses ids 0..k-1 and the tables indexed by id stay small. A string passed
+// in must be followed by at least 16 readable bytes, but need not stay in place: a slot keeps a
+// string's first 16 bytes, zero-padded, its length and its id, and a longer string's bytes are
+// copied once, so it is compared in full. reset() is O(1) (slots carry the generation that wrote
+// them); the table doubles when half full.
 class GroupInterner {
 public:
-    // Empties the table for at most `max_strings` distinct strings.
-    void reset(std::size_t max_strings) {
+    static constexpr std::uint32_t kAbsent = 0xFFFFFFFFu;
+
+    // Empties the table, sized for about `expected_strings` distinct strings.
+    void reset(std::size_t expected_strings) {
         std::size_t want = 64;
-        while (want < 2 * max_strings + 2) want <<= 1;
-        if (want > slots_.size()) {
-            slots_.assign(want, Slot{});
-            generation_ = 0;
-        }
-        mask_ = want - 1;  // only the first `want` slots: a small group stays in the cache
-        if (++generation_ == 0) {  // wrapped: old stamps could look current
-            for (auto& s : slots_) s.generation = 0;
-            generation_ = 1;
-        }
+        while (want < 2 * expected_strings + 2) want <<= 1;
+        use_slots(want);
         long_.clear();
-        size_ = 0;
+        long_bytes_.clear();
+        hashes_.clear();
     }
 
     // Id of s[0..len) (followed by 16 readable bytes), the next id if new.
@@ -184,28 +180,26 @@ public:
 
     // The same with the key (StringInterner::key_padded) of s[0..len) computed.
     std::uint32_t intern_key(const char* s, std::size_t len, const StringInterner::Key& k) {
-        const std::uint32_t length = static_cast<std::uint32_t>(len < 0xFFFFFFFFu ? len : 0xFFFFFFFFu);
-        std::size_t pos = static_cast<std::size_t>(k.hash) & mask_;
-        while (true) {
+        if (2 * (hashes_.size() + 1) > mask_ + 1) grow();
+        const std::uint32_t length = clamp_length(len);
+        for (std::size_t pos = static_cast<std::size_t>(k.hash) & mask_;; pos = (pos + 1) & mask_) {
             Slot& slot = slots_[pos];
-            if (slot.generation != generation_) {
-                slot = Slot{k.w0, k.w1, length, static_cast<std::uint32_t>(size_), generation_, 0};
-                if (len > 16) {
-                    slot.long_index = static_cast<std::uint32_t>(long_.size());
-                    long_.push_back(LongString{s, len});
-                }
-                return static_cast<std::uint32_t>(size_++);
-            }
-            if (slot.w0 == k.w0 && slot.w1 == k.w1 && slot.length == length) {
-                if (len <= 16) return slot.id;
-                const LongString& first = long_[slot.long_index];
-                if (first.len == len && std::memcmp(first.s + 16, s + 16, len - 16) == 0) return slot.id;
-            }
-            pos = (pos + 1) & mask_;
+            if (slot.generation != generation_) return insert(slot, s, len, length, k);
+            if (same(slot, s, len, length, k)) return slot.id;
         }
     }
 
-    std::size_t size() const { return size_; }
+    // Id of s[0..len) if interned since reset(), else kAbsent (nothing is inserted).
+    std::uint32_t find_key(const char* s, std::size_t len, const StringInterner::Key& k) const {
+        const std::uint32_t length = clamp_length(len);
+        for (std::size_t pos = static_cast<std::size_t>(k.hash) & mask_;; pos = (pos + 1) & mask_) {
+            const Slot& slot = slots_[pos];
+            if (slot.generation != generation_) return kAbsent;
+            if (same(slot, s, len, length, k)) return slot.id;
+        }
+    }
+
+    std::size_t size() const { return hashes_.size(); }
 
 private:
     struct Slot {
@@ -213,12 +207,66 @@ private:
         std::uint32_t length = 0, id = 0, generation = 0, long_index = 0;
     };
     struct LongString {
-        const char* s;
-        std::size_t len;
+        std::size_t offset, len;  // in long_bytes_
     };
+
+    static std::uint32_t clamp_length(std::size_t len) {
+        return static_cast<std::uint32_t>(len < 0xFFFFFFFFu ? len : 0xFFFFFFFFu);
+    }
+
+    bool same(const Slot& slot, const char* s, std::size_t len, std::uint32_t length,
+              const StringInterner::Key& k) const {
+        if (slot.w0 != k.w0 || slot.w1 != k.w1 || slot.length != length) return false;
+        if (len <= 16) return true;
+        const LongString& first = long_[slot.long_index];
+        return first.len == len && std::memcmp(long_bytes_.data() + first.offset + 16, s + 16, len - 16) == 0;
+    }
+
+    std::uint32_t insert(Slot& slot, const char* s, std::size_t len, std::uint32_t length,
+                         const StringInterner::Key& k) {
+        const auto id = static_cast<std::uint32_t>(hashes_.size());
+        slot = Slot{k.w0, k.w1, length, id, generation_, 0};
+        if (len > 16) {
+            slot.long_index = static_cast<std::uint32_t>(long_.size());
+            long_.push_back(LongString{long_bytes_.size(), len});
+            long_bytes_.append(s, len);
+        }
+        hashes_.push_back(k.hash);
+        return id;
+    }
+
+    // The first `count` slots (a power of two), all empty: a small group stays in the cache.
+    void use_slots(std::size_t count) {
+        if (count > slots_.size()) {
+            slots_.assign(count, Slot{});
+            generation_ = 0;
+        }
+        mask_ = count - 1;
+        if (++generation_ == 0) {  // wrapped: old stamps could look current
+            for (auto& s : slots_) s.generation = 0;
+            generation_ = 1;
+        }
+    }
+
+    void grow() {
+        std::vector<Slot> live;
+        live.reserve(hashes_.size());
+        for (std::size_t pos = 0; pos <= mask_; ++pos)
+            if (slots_[pos].generation == generation_) live.push_back(slots_[pos]);
+        use_slots(2 * (mask_ + 1));
+        for (Slot slot : live) {
+            slot.generation = generation_;
+            std::size_t pos = static_cast<std::size_t>(hashes_[slot.id]) & mask_;
+            while (slots_[pos].generation == generation_) pos = (pos + 1) & mask_;
+            slots_[pos] = slot;
+        }
+    }
+
     std::vector<Slot> slots_;
-    std::vector<LongString> long_;  // where each string longer than 16 bytes was first seen
-    std::size_t mask_ = 0, size_ = 0;
+    std::vector<LongString> long_;   // each string longer than 16 bytes, by slot.long_index
+    std::string long_bytes_;
+    std::vector<std::uint64_t> hashes_;  // per id
+    std::size_t mask_ = 0;
     std::uint32_t generation_ = 0;
 };
 
