@@ -115,6 +115,10 @@ public:
         *chosen = -1;
         if (ref_begin == ref_end) return;
 
+        if (p_.word_order > 0) {  // word ids only need to agree within the group
+            const auto ref_bytes = static_cast<std::size_t>(refs.offsets[ref_end] - refs.offsets[ref_begin]);
+            vocabulary_.reset((pred_len + ref_bytes) / 8 + 8);  // it grows past that
+        }
         split(pred, pred_len, hyp_);
         const std::uint64_t keys = ngrams_up_to(hyp_.chars.size(), std::uint64_t(p_.char_order)) +
                                    ngrams_up_to(hyp_.words.size(), std::uint64_t(p_.word_order));
@@ -195,7 +199,7 @@ private:
     void add_word(const char* s, std::size_t b, std::size_t e, std::size_t cps, std::uint32_t first,
                   std::uint32_t last, std::vector<std::uint32_t>& words) {
         auto intern = [&](std::size_t from, std::size_t to) {
-            words.push_back(static_cast<std::uint32_t>(vocabulary_.intern(s + from, to - from)));
+            words.push_back(vocabulary_.intern_key(s + from, to - from, StringInterner::key(s + from, to - from)));
         };
         if (cps == 1) {
             intern(b, e);
@@ -278,31 +282,86 @@ private:
             for (std::size_t k = 0; k < n_touched_; ++k) table_[touched_[k]].ref = 0;
             n_touched_ = 0;
         } else {
-            const bool long_text = plan == Plan::kPerOrder;
-            paired_orders(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats, long_text);
-            paired_orders(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats, long_text);
+            if (plan == Plan::kPaired) {
+                paired_short(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats);
+                paired_short(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats);
+            } else {
+                paired_long(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats);
+                paired_long(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats);
+            }
         }
     }
 
     // The prediction against one reference, an order at a time: the prediction's n-grams at the
     // positions whose (n-1)-gram the reference has (no other can match, and the prediction's
     // totals come from its length), then the reference's where the prediction has the (n-1)-gram.
-    // A table per order: for a short text sized for every candidate (L1-sized, load <= 1/4); for a
-    // long one by the distinct n-grams (load <= 3/4), doubled (and the order counted again) when
-    // it fills.
-    void paired_orders(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
-                       std::size_t order, std::uint64_t root, std::int64_t* stats, bool long_text) {
+    // For a short prediction (Plan::kPaired): a table per order sized for every candidate
+    // (L1-sized for a sentence, load <= 1/4), emptied by its generation.
+    void paired_short(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
+                      std::size_t order, std::uint64_t root, std::int64_t* stats) {
+        const std::size_t lh = hyp.size(), lr = ref.size();
+        if (order == 0 || lh == 0 || lr == 0) return;
+        at_least(hyp_alive_, lh);
+        at_least(next_hyp_, lh);
+        at_least(alive_, lr);
+        // unigrams: every position a candidate
+        paired_.reset(lh);
+        for (std::size_t i = 0; i < lh; ++i)
+            next_hyp_[i] = Alive{std::uint32_t(i), paired_.add_hyp(key(root, hyp[i]))};
+        std::size_t n_hyp = lh, n_ref = 0;
+        std::int64_t matches = 0;
+        for (std::size_t j = 0; j < lr; ++j) {
+            std::uint32_t slot = 0;
+            bool match = false;
+            const bool hit = paired_.add_ref(key(root, ref[j]), &slot, &match);
+            matches += match;
+            alive_[n_ref] = Alive{std::uint32_t(j), slot};
+            n_ref += hit;
+        }
+        stats[2] = matches;
+        for (std::size_t n = 1; n < order && n < lh && n < lr && n_ref > 0; ++n) {
+            // the hypothesis positions whose (n-1)-gram the reference has
+            std::size_t alive = 0;
+            for (std::size_t k = 0; k < n_hyp; ++k) {
+                hyp_alive_[alive] = next_hyp_[k];
+                alive += paired_.in_ref(next_hyp_[k].slot);
+            }
+            // positions ascend, so only the last can lack an n-gram
+            if (alive > 0 && hyp_alive_[alive - 1].position + n >= lh) --alive;
+            if (n_ref > 0 && alive_[n_ref - 1].position + n >= lr) --n_ref;
+            paired_.reset(alive);
+            for (std::size_t k = 0; k < alive; ++k) {
+                const Alive a = hyp_alive_[k];
+                next_hyp_[k] = Alive{a.position, paired_.add_hyp(key(prefix_of(a.slot), hyp[a.position + n]))};
+            }
+            n_hyp = alive;
+            matches = 0;
+            std::size_t kept = 0;
+            for (std::size_t k = 0; k < n_ref; ++k) {
+                const Alive a = alive_[k];
+                std::uint32_t slot = 0;
+                bool match = false;
+                const bool hit = paired_.add_ref(key(prefix_of(a.slot), ref[a.position + n]), &slot, &match);
+                matches += match;
+                alive_[kept] = Alive{a.position, slot};
+                kept += hit;
+            }
+            n_ref = kept;
+            stats[3 * n + 2] = matches;
+        }
+    }
+
+    // The same for a long prediction (Plan::kPerOrder): the table sized by the distinct n-grams
+    // (load <= 3/4), doubled (and the order counted again) when it fills.
+    void paired_long(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
+                     std::size_t order, std::uint64_t root, std::int64_t* stats) {
         std::size_t slots = 4096;
         for (std::size_t n = 0; n < order && n < hyp.size() && n < ref.size(); ++n) {
             const std::size_t candidates = n == 0 ? hyp.size() : n_hyp_alive_;
             at_least(next_hyp_, candidates);
             std::size_t kept = 0;
             for (bool done = false; !done;) {
-                if (long_text) {
-                    table_.reset_slots(slots, slots / 4 * 3);
-                } else {
-                    table_.reset(candidates, 4);
-                }
+                table_.reset_slots(slots, slots / 4 * 3);
                 kept = 0;
                 done = true;
                 for (std::size_t k = 0; k < candidates; ++k) {
@@ -346,8 +405,9 @@ private:
 
     ChrfParams p_;
     Units hyp_, ref_;
-    StringInterner vocabulary_;
-    NgramCounts table_;
+    GroupInterner vocabulary_;  // words of the current group
+    NgramCounts table_;   // Plan::kShared and Plan::kPerOrder
+    PairedCounts paired_;  // Plan::kPaired
     std::vector<std::uint32_t> level_;
     std::vector<std::uint32_t> touched_;  // slots whose ref count is set (first n_touched_)
     std::size_t n_touched_ = 0;

@@ -87,5 +87,90 @@ private:
     std::size_t limit_ = 0;
 };
 
+// The table of one order of one prediction against one reference (chrF's paired plan): the
+// prediction's n-grams inserted, then the reference's looked up. Keys are below 2^kKeyBits; a
+// slot's key holds the table's generation above them, so reset() empties the table without
+// touching it (a full clear only when the generation wraps, every 2^12 resets).
+class PairedCounts {
+public:
+    static constexpr unsigned kKeyBits = 52;
+    struct Slot {
+        std::uint64_t key;  // generation << kKeyBits | key
+        std::uint32_t hyp;  // occurrences in the prediction
+        std::uint32_t ref;  // occurrences in the reference, at most hyp
+    };
+
+    // Empties the table and sizes it for `keys` insertions, at least 4 slots a key.
+    void reset(std::size_t keys) {
+        unsigned bits = 4;
+        while ((std::size_t(1) << bits) < 4 * keys) ++bits;
+        if (bits > 40) throw std::length_error("chrF: too many n-grams");
+        const std::size_t slots = std::size_t(1) << bits;
+        if (slots > slots_.size()) {
+            slots_.assign(slots, Slot{0, 0, 0});
+            generation_ = 0;
+            dirty_ = 0;
+        }
+        dirty_ = std::max(dirty_, slots);
+        if (++generation_ == (std::uint64_t(1) << (64 - kKeyBits))) {  // wrapped: clear what was used
+            std::fill_n(slots_.data(), dirty_, Slot{0, 0, 0});
+            dirty_ = slots;
+            generation_ = 1;
+        }
+        mask_ = slots - 1;
+        stamp_ = generation_ << kKeyBits;
+    }
+
+    // Counts one occurrence of `key` (< 2^kKeyBits) in the prediction; returns its slot.
+    std::uint32_t add_hyp(std::uint64_t key) {
+        const std::uint64_t k = stamp_ | key;
+        const std::size_t pos = probe(k);
+        Slot& s = slots_[pos];
+        // no branch on whether the key was there: it is unpredictable
+        const std::uint32_t keep = 0u - static_cast<std::uint32_t>(s.key == k);
+        s.hyp = (s.hyp & keep) + 1;
+        s.ref &= keep;
+        s.key = k;
+        return static_cast<std::uint32_t>(pos);
+    }
+
+    // One occurrence of `key` in the reference: whether the prediction has it (then *slot is its
+    // slot); *match: whether it is a clipped match (the reference's count so far below the
+    // prediction's).
+    bool add_ref(std::uint64_t key, std::uint32_t* slot, bool* match) {
+        const std::uint64_t k = stamp_ | key;
+        const std::size_t pos = probe(k);
+        Slot& s = slots_[pos];
+        const bool hit = s.key == k;
+        *match = hit & (s.ref < s.hyp);
+        s.ref += *match;
+        *slot = static_cast<std::uint32_t>(pos);
+        return hit;
+    }
+
+    // Whether the reference has the n-gram in `slot` (a slot add_hyp returned since reset()).
+    bool in_ref(std::uint32_t slot) const { return slots_[slot].ref > 0; }
+
+private:
+    // The slot holding k, or the empty slot (of an older generation) where it would go. With
+    // d = slot key ^ k: the key is there if d == 0, the slot is empty if d has a bit in the
+    // generation; so the probe goes on while 0 < d < 2^kKeyBits, one compare and one branch
+    // (which is predictable: most probes end at the first slot).
+    std::size_t probe(std::uint64_t k) const {
+        std::uint64_t h = k ^ (k >> 31);
+        h *= 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+        std::size_t pos = static_cast<std::size_t>(h) & mask_;
+        constexpr std::uint64_t kKeys = (std::uint64_t(1) << kKeyBits) - 1;
+        while (((slots_[pos].key ^ k) - 1) < kKeys) pos = (pos + 1) & mask_;
+        return pos;
+    }
+
+    std::vector<Slot> slots_;
+    std::uint64_t generation_ = 0, stamp_ = 0;
+    std::size_t dirty_ = 0;  // slots possibly written since the last full clear
+    std::size_t mask_ = 0;
+};
+
 }  // namespace chrf_detail
 }  // namespace ngramkit
