@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "core/parallel.hpp"
@@ -165,27 +166,33 @@ private:
             out.chars.resize(n_chars);
             return;
         }
-        std::size_t word_begin = 0, word_cps = 0;
-        std::uint32_t first = 0, last = 0;
+        padded_.assign(s, len);  // the word keys read 16 bytes at any word
+        padded_.append(16, '\0');
+        s = padded_.data();
+        word_spans_.clear();
+        // word starts and ends without a branch on either (they are unpredictable)
+        at_least(word_starts_, len + 1);
+        at_least(word_ends_, len + 1);
+        std::uint32_t* starts = word_starts_.data();
+        std::uint32_t* ends = word_ends_.data();
+        std::size_t n_starts = 0, n_ends = 0;
+        bool prev_space = true;
         while (i < len) {
-            const std::size_t at = i;
+            const auto at = static_cast<std::uint32_t>(i);
             const std::uint32_t cp = decode_utf8(s, len, i);
             const bool space = space_code_point(cp);
             chars[n_chars] = cp;
             n_chars += keep_space || !space;
-            if (space) {
-                if (word_cps) add_word(s, word_begin, at, word_cps, first, last, out.words);
-                word_cps = 0;
-            } else {
-                if (word_cps++ == 0) {
-                    word_begin = at;
-                    first = cp;
-                }
-                last = cp;
-            }
+            starts[n_starts] = at;
+            n_starts += !space & prev_space;
+            ends[n_ends] = at;
+            n_ends += space & !prev_space;
+            prev_space = space;
         }
-        if (word_cps) add_word(s, word_begin, len, word_cps, first, last, out.words);
+        if (!prev_space) ends[n_ends++] = static_cast<std::uint32_t>(len);
         out.chars.resize(n_chars);
+        for (std::size_t t = 0; t < n_starts; ++t) add_word(s, starts[t], ends[t]);
+        intern_words(s, out.words);
     }
 
     // is_python_space, without a branch for ASCII.
@@ -195,23 +202,28 @@ private:
         return is_python_space(cp);
     }
 
-    // A punctuation code point is ASCII, hence exactly the byte at the word's start or end.
-    void add_word(const char* s, std::size_t b, std::size_t e, std::size_t cps, std::uint32_t first,
-                  std::uint32_t last, std::vector<std::uint32_t>& words) {
-        auto intern = [&](std::size_t from, std::size_t to) {
-            words.push_back(vocabulary_.intern_key(s + from, to - from, StringInterner::key(s + from, to - from)));
-        };
-        if (cps == 1) {
-            intern(b, e);
-        } else if (is_ascii_punct(last)) {
-            intern(b, e - 1);
-            intern(e - 1, e);
-        } else if (is_ascii_punct(first)) {
-            intern(b, b + 1);
-            intern(b + 1, e);
-        } else {
-            intern(b, e);
-        }
+    // The spans of one str.split() word s[b, e): one ASCII punctuation mark split off its end,
+    // else off its start, unless the word is that one character. Punctuation is ASCII, hence
+    // exactly the byte at the word's start or end (a longer character's last byte is >= 0x80).
+    void add_word(const char* s, std::uint32_t b, std::uint32_t e) {
+        const bool several = e - b > 1;
+        const bool split_end = several && is_ascii_punct(static_cast<unsigned char>(s[e - 1]));
+        const bool split_start = several && !split_end && is_ascii_punct(static_cast<unsigned char>(s[b]));
+        const std::uint32_t cut = split_end ? e - 1 : split_start ? b + 1 : e;
+        word_spans_.push_back(Span{b, cut});
+        if (cut != e) word_spans_.push_back(Span{cut, e});
+    }
+
+    // The ids of the words in word_spans_ (s has 16 readable bytes past each).
+    void intern_words(const char* s, std::vector<std::uint32_t>& words) {
+        const std::size_t n = word_spans_.size();
+        word_keys_.resize(n);
+        for (std::size_t t = 0; t < n; ++t)  // independent of each other: they overlap in the pipeline
+            word_keys_[t] = StringInterner::key_padded(s + word_spans_[t].begin, word_spans_[t].end - word_spans_[t].begin);
+        words.resize(n);
+        for (std::size_t t = 0; t < n; ++t)
+            words[t] = vocabulary_.intern_key(s + word_spans_[t].begin, word_spans_[t].end - word_spans_[t].begin,
+                                              word_keys_[t]);
     }
 
     void index_prediction(std::size_t keys) {
@@ -406,6 +418,13 @@ private:
     ChrfParams p_;
     Units hyp_, ref_;
     GroupInterner vocabulary_;  // words of the current group
+    std::string padded_;        // split: the text and 16 bytes
+    struct Span {
+        std::uint32_t begin, end;
+    };
+    std::vector<Span> word_spans_;  // split: the words of the text, bytes [begin, end) of padded_
+    std::vector<StringInterner::Key> word_keys_;
+    std::vector<std::uint32_t> word_starts_, word_ends_;  // split: str.split()'s words
     NgramCounts table_;   // Plan::kShared and Plan::kPerOrder
     PairedCounts paired_;  // Plan::kPaired
     std::vector<std::uint32_t> level_;

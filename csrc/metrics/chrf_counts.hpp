@@ -118,6 +118,7 @@ public:
             generation_ = 1;
         }
         mask_ = slots - 1;
+        shift_ = 64 - bits;
         stamp_ = generation_ << kKeyBits;
     }
 
@@ -157,10 +158,7 @@ private:
     // generation; so the probe goes on while 0 < d < 2^kKeyBits, one compare and one branch
     // (which is predictable: most probes end at the first slot).
     std::size_t probe(std::uint64_t k) const {
-        std::uint64_t h = k ^ (k >> 31);
-        h *= 0x9E3779B97F4A7C15ULL;
-        h ^= h >> 29;
-        std::size_t pos = static_cast<std::size_t>(h) & mask_;
+        std::size_t pos = static_cast<std::size_t>(((k ^ (k >> 29)) * 0x9E3779B97F4A7C15ULL) >> shift_);
         constexpr std::uint64_t kKeys = (std::uint64_t(1) << kKeyBits) - 1;
         while (((slots_[pos].key ^ k) - 1) < kKeys) pos = (pos + 1) & mask_;
         return pos;
@@ -170,6 +168,7 @@ private:
     std::uint64_t generation_ = 0, stamp_ = 0;
     std::size_t dirty_ = 0;  // slots possibly written since the last full clear
     std::size_t mask_ = 0;
+    unsigned shift_ = 60;
 };
 
 }  // namespace chrf_detail
