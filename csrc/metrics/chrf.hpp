@@ -118,7 +118,7 @@ public:
 
         if (p_.word_order > 0) {  // word ids only need to agree within the group
             const auto ref_bytes = static_cast<std::size_t>(refs.offsets[ref_end] - refs.offsets[ref_begin]);
-            vocabulary_.reset((pred_len + ref_bytes) / 8 + 8);  // it grows past that
+            vocabulary_.reset(std::min<std::size_t>((pred_len + ref_bytes) / 8 + 8, std::size_t(1) << 16));  // it grows
         }
         split(pred, pred_len, hyp_);
         const std::uint64_t keys = ngrams_up_to(hyp_.chars.size(), std::uint64_t(p_.char_order)) +

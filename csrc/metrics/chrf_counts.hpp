@@ -104,7 +104,9 @@ public:
     void reset(std::size_t keys) {
         unsigned bits = 4;
         while ((std::size_t(1) << bits) < 4 * keys) ++bits;
-        if (bits > 40) throw std::length_error("chrF: too many n-grams");
+        // a slot's number (+ 3) is the next order's key prefix, shifted by 32: it must stay below
+        // 2^(kKeyBits - 32); Plan::kPaired's texts (at most kShortKeys n-grams) stay far below
+        if (bits > kKeyBits - 32 - 1) throw std::length_error("chrF: too many n-grams for the paired table");
         const std::size_t slots = std::size_t(1) << bits;
         if (slots > slots_.size()) {
             slots_.assign(slots, Slot{0, 0, 0});

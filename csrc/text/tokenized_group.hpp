@@ -75,7 +75,9 @@ private:
         std::size_t bytes = 0;
         for (auto j = groups[g]; j < groups[g + 1]; ++j) bytes += row_length(refs, static_cast<std::size_t>(j));
         bytes += row_length(preds, g);
-        vocabulary_.reset(bytes / 8 + 8);  // words of about 5 bytes, half of them repeats; it grows if not
+        // words of about 5 bytes, half of them repeats (at most 2^16 to start: a long text repeats
+        // more); the table grows past that
+        vocabulary_.reset(std::min<std::size_t>(bytes / 8 + 8, std::size_t(1) << 16));
         ids_.clear();
         ends_.clear();
         auto add_row = [&](const RaggedView<char>& batch, std::size_t row, bool reference) {
