@@ -11,11 +11,16 @@
 #include <string>
 #include <vector>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "core/parallel.hpp"
 #include "core/ragged.hpp"
 #include "metrics/chrf_counts.hpp"
 #include "text/interner.hpp"
 #include "text/utf8.hpp"
+#include "text/word_spans.hpp"
 
 namespace ngramkit {
 
@@ -151,48 +156,96 @@ private:
     // the words of str.split() with one ASCII punctuation mark split off the end, else the start.
     void split(const char* s, std::size_t len, Units& out) {
         if (std::uint64_t(len) >= (std::uint64_t(1) << 32)) throw std::length_error("chrF: a text of 4 GiB or more");
-        out.chars.resize(len);  // at most one code point a byte
+        out.chars.resize(len + 3);  // at most one code point a byte; scan_units writes 3 past its count
         out.words.clear();
-        std::uint32_t* chars = out.chars.data();
-        std::size_t n_chars = 0;
-        const bool keep_space = p_.whitespace;
-        std::size_t i = 0;
+        std::size_t n_chars = 0, n_words = 0, n_ends = 0;
         if (p_.word_order == 0) {
-            while (i < len) {
-                const std::uint32_t cp = decode_utf8(s, len, i);
-                chars[n_chars] = cp;
-                n_chars += keep_space || !space_code_point(cp);
-            }
+            scan_units<false>(s, len, out.chars.data(), n_chars, nullptr, n_words, nullptr, n_ends);
             out.chars.resize(n_chars);
             return;
         }
         padded_.assign(s, len);  // the word keys read 16 bytes at any word
         padded_.append(16, '\0');
         s = padded_.data();
+        at_least(word_starts_, len + 4);
+        at_least(word_ends_, len + 4);
+        scan_units<true>(s, len, out.chars.data(), n_chars, word_starts_.data(), n_words, word_ends_.data(), n_ends);
+        out.chars.resize(n_chars);
         word_spans_.clear();
-        // word starts and ends without a branch on either (they are unpredictable)
-        at_least(word_starts_, len + 1);
-        at_least(word_ends_, len + 1);
-        std::uint32_t* starts = word_starts_.data();
-        std::uint32_t* ends = word_ends_.data();
-        std::size_t n_starts = 0, n_ends = 0;
+        for (std::size_t t = 0; t < n_words; ++t) add_word(s, word_starts_[t], word_ends_[t]);
+        intern_words(s, out.words);
+    }
+
+    // The code points of s[0..len) (decode_utf8's; Python whitespace dropped unless p_.whitespace)
+    // to chars[n_chars..] and, if kWords, the first byte of each str.split() word to starts[n_starts..]
+    // and the byte after it to ends[n_ends..]; 16 ASCII bytes at a time where it can, otherwise
+    // without a branch on what a code point is. Each array needs 3 elements of slack.
+    template <bool kWords>
+    void scan_units(const char* s, std::size_t len, std::uint32_t* chars, std::size_t& n_chars, std::uint32_t* starts,
+                    std::size_t& n_starts, std::uint32_t* ends, std::size_t& n_ends) const {
+        const bool keep_space = p_.whitespace;
         bool prev_space = true;
+        std::size_t i = 0;
         while (i < len) {
-            const auto at = static_cast<std::uint32_t>(i);
+#ifdef __SSE2__
+            if (i + 16 <= len) {
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+                if (_mm_movemask_epi8(v) == 0) {  // 16 ASCII bytes
+                    const unsigned space = ascii_space_mask(v);
+                    const unsigned text = ~space & 0xFFFFu;
+                    n_chars = write_bytes_at(keep_space ? 0xFFFFu : text, s + i, chars, n_chars);
+                    if (kWords) {
+                        const unsigned after_space = ((space << 1) | unsigned(prev_space)) & 0xFFFFu;
+                        n_starts = write_bit_positions(text & after_space, i, starts, n_starts);
+                        n_ends = write_bit_positions(space & ~after_space, i, ends, n_ends);
+                    }
+                    prev_space = (space >> 15) & 1u;
+                    i += 16;
+                    continue;
+                }
+            }
+#endif
+            const std::size_t at = i;
             const std::uint32_t cp = decode_utf8(s, len, i);
             const bool space = space_code_point(cp);
             chars[n_chars] = cp;
             n_chars += keep_space || !space;
-            starts[n_starts] = at;
-            n_starts += !space & prev_space;
-            ends[n_ends] = at;
-            n_ends += space & !prev_space;
+            if (kWords) {
+                starts[n_starts] = static_cast<std::uint32_t>(at);
+                n_starts += !space & prev_space;
+                ends[n_ends] = static_cast<std::uint32_t>(at);
+                n_ends += space & !prev_space;
+            }
             prev_space = space;
         }
-        if (!prev_space) ends[n_ends++] = static_cast<std::uint32_t>(len);
-        out.chars.resize(n_chars);
-        for (std::size_t t = 0; t < n_starts; ++t) add_word(s, starts[t], ends[t]);
-        intern_words(s, out.words);
+        if (kWords && !prev_space) ends[n_ends++] = static_cast<std::uint32_t>(len);
+    }
+
+#ifdef __SSE2__
+    // Bit k: byte k of v is ASCII whitespace as Python's str.split() sees it (' ', 0x09-0x0D, 0x1C-0x1F).
+    static unsigned ascii_space_mask(__m128i v) {
+        // x - (lo + 128) < width - 128 as signed bytes <=> lo <= x < lo + width as unsigned
+        auto in_range = [](__m128i x, int lo, int width) {
+            return _mm_cmplt_epi8(_mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo + 128))),
+                                  _mm_set1_epi8(static_cast<char>(width - 128)));
+        };
+        const __m128i space = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), in_range(v, 0x09, 5)),
+                                           in_range(v, 0x1C, 4));
+        return static_cast<unsigned>(_mm_movemask_epi8(space));
+    }
+#endif
+
+    // Appends the bytes s[k] for each set bit k of `bits` (< 2^16) to out[count..] as code points;
+    // returns the new count. Writes in groups of four (3 elements of slack past the count).
+    static std::size_t write_bytes_at(unsigned bits, const char* s, std::uint32_t* out, std::size_t count) {
+        const std::size_t total = count + static_cast<std::size_t>(__builtin_popcount(bits));
+        while (bits) {
+            for (int k = 0; k < 4; ++k) {
+                out[count++] = static_cast<unsigned char>(s[__builtin_ctz(bits | 0x8000u)]);
+                bits &= bits - 1;
+            }
+        }
+        return total;
     }
 
     // is_python_space, without a branch for ASCII.
