@@ -13,6 +13,7 @@
 #include "metrics/chrf.hpp"
 #include "metrics/pairwise_counts.hpp"
 #include "text/interner.hpp"
+#include "text/sacrebleu_spans.hpp"
 #include "text/sacrebleu_tokenizers.hpp"
 #include "text/utf8.hpp"
 
@@ -82,15 +83,25 @@ public:
     void reset() { vocabulary_ = StringInterner{}; }
 
     void add(const char* s, std::size_t len, PoolUnits& out) {
-        sacrebleu_tokenize(kind_, s, python_rstrip_length(s, len), tokenized_);
-        ids_.clear();
-        intern_words(tokenized_, vocabulary_, ids_);
-        for (const std::int32_t id : ids_) out.units[0].push_back(static_cast<std::uint32_t>(id));
+        len = python_rstrip_length(s, len);
+        if (spans_.scan(kind_, s, len, /*lower=*/false)) {  // 13a, intl: the words as spans of the text
+            const char* text = spans_.low();
+            for (std::size_t t = 0; t < spans_.count(); ++t) {
+                const std::size_t b = spans_.starts()[t], e = spans_.ends()[t];
+                out.units[0].push_back(static_cast<std::uint32_t>(vocabulary_.intern_padded(text + b, e - b)));
+            }
+        } else {
+            sacrebleu_tokenize(kind_, s, len, tokenized_);
+            ids_.clear();
+            intern_words(tokenized_, vocabulary_, ids_);
+            for (const std::int32_t id : ids_) out.units[0].push_back(static_cast<std::uint32_t>(id));
+        }
         out.close_text();
     }
 
 private:
     SacreTokenizer kind_;
+    SacreSpanScanner spans_;
     StringInterner vocabulary_;
     std::string tokenized_;
     std::vector<std::int32_t> ids_;
