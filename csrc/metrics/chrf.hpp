@@ -348,7 +348,8 @@ private:
             n_touched_ = 0;
         } else {
             if (plan == Plan::kPaired) {
-                paired_short(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats);
+                paired_short(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats,
+                             below_bmp(hyp_.chars) && below_bmp(ref_.chars) ? kBmp : 0);
                 paired_short(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats);
             } else {
                 paired_long(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats);
@@ -362,34 +363,63 @@ private:
     // totals come from its length), then the reference's where the prediction has the (n-1)-gram.
     // For a short prediction (Plan::kPaired): a table per order sized for every candidate
     // (L1-sized for a sentence, load <= 1/4), emptied by its generation.
+    // Units below `dense_units` (if > 0) count their unigrams in arrays indexed by the unit, which
+    // then stands for the unigram's slot (prefix_of(unit) stays below 2^20).
     void paired_short(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref,
-                      std::size_t order, std::uint64_t root, std::int64_t* stats) {
+                      std::size_t order, std::uint64_t root, std::int64_t* stats, std::size_t dense_units = 0) {
         const std::size_t lh = hyp.size(), lr = ref.size();
         if (order == 0 || lh == 0 || lr == 0) return;
         at_least(hyp_alive_, lh);
         at_least(next_hyp_, lh);
         at_least(alive_, lr);
         // unigrams: every position a candidate
-        paired_.reset(lh);
-        for (std::size_t i = 0; i < lh; ++i)
-            next_hyp_[i] = Alive{std::uint32_t(i), paired_.add_hyp(key(root, hyp[i]))};
         std::size_t n_hyp = lh, n_ref = 0;
         std::int64_t matches = 0;
-        for (std::size_t j = 0; j < lr; ++j) {
-            std::uint32_t slot = 0;
-            bool match = false;
-            const bool hit = paired_.add_ref(key(root, ref[j]), &slot, &match);
-            matches += match;
-            alive_[n_ref] = Alive{std::uint32_t(j), slot};
-            n_ref += hit;
+        bool dense_filled = dense_units > 0;  // the unigram arrays hold this pair's counts
+        if (dense_filled) {
+            at_least(unigram_hyp_, dense_units);  // all zero between calls
+            at_least(unigram_ref_, dense_units);
+            for (std::size_t i = 0; i < lh; ++i) {
+                ++unigram_hyp_[hyp[i]];
+                next_hyp_[i] = Alive{std::uint32_t(i), hyp[i]};
+            }
+            for (std::size_t j = 0; j < lr; ++j) {
+                const std::uint32_t u = ref[j];
+                const bool match = unigram_ref_[u] < unigram_hyp_[u];
+                matches += match;
+                unigram_ref_[u] += match;
+                alive_[n_ref] = Alive{std::uint32_t(j), u};
+                n_ref += unigram_hyp_[u] > 0;
+            }
+        } else {
+            paired_.reset(lh);
+            for (std::size_t i = 0; i < lh; ++i)
+                next_hyp_[i] = Alive{std::uint32_t(i), paired_.add_hyp(key(root, hyp[i]))};
+            for (std::size_t j = 0; j < lr; ++j) {
+                std::uint32_t slot = 0;
+                bool match = false;
+                const bool hit = paired_.add_ref(key(root, ref[j]), &slot, &match);
+                matches += match;
+                alive_[n_ref] = Alive{std::uint32_t(j), slot};
+                n_ref += hit;
+            }
         }
         stats[2] = matches;
         for (std::size_t n = 1; n < order && n < lh && n < lr && n_ref > 0; ++n) {
             // the hypothesis positions whose (n-1)-gram the reference has
             std::size_t alive = 0;
-            for (std::size_t k = 0; k < n_hyp; ++k) {
-                hyp_alive_[alive] = next_hyp_[k];
-                alive += paired_.in_ref(next_hyp_[k].slot);
+            if (n == 1 && dense_filled) {
+                for (std::size_t k = 0; k < n_hyp; ++k) {
+                    hyp_alive_[alive] = next_hyp_[k];
+                    alive += unigram_ref_[next_hyp_[k].slot] > 0;
+                }
+                clear_unigrams(hyp, ref);
+                dense_filled = false;
+            } else {
+                for (std::size_t k = 0; k < n_hyp; ++k) {
+                    hyp_alive_[alive] = next_hyp_[k];
+                    alive += paired_.in_ref(next_hyp_[k].slot);
+                }
             }
             // positions ascend, so only the last can lack an n-gram
             if (alive > 0 && hyp_alive_[alive - 1].position + n >= lh) --alive;
@@ -414,6 +444,21 @@ private:
             n_ref = kept;
             stats[3 * n + 2] = matches;
         }
+        if (dense_filled) clear_unigrams(hyp, ref);
+    }
+
+    // Zeroes the unigram arrays paired_short filled for hyp and ref.
+    void clear_unigrams(const std::vector<std::uint32_t>& hyp, const std::vector<std::uint32_t>& ref) {
+        for (const std::uint32_t u : hyp) unigram_hyp_[u] = 0;
+        for (const std::uint32_t u : ref) unigram_ref_[u] = 0;
+    }
+
+    static constexpr std::size_t kBmp = 0x10000;  // code points below it: the dense unigram arrays
+
+    static bool below_bmp(const std::vector<std::uint32_t>& units) {
+        std::uint32_t any = 0;
+        for (const std::uint32_t u : units) any |= u;
+        return any < kBmp;
     }
 
     // The same for a long prediction (Plan::kPerOrder): the table sized by the distinct n-grams
@@ -480,6 +525,7 @@ private:
     std::vector<std::uint32_t> word_starts_, word_ends_;  // split: str.split()'s words
     NgramCounts table_;   // Plan::kShared and Plan::kPerOrder
     PairedCounts paired_;  // Plan::kPaired
+    std::vector<std::uint32_t> unigram_hyp_, unigram_ref_;  // paired_short: per code point, all zero between calls
     std::vector<std::uint32_t> level_;
     std::vector<std::uint32_t> touched_;  // slots whose ref count is set (first n_touched_)
     std::size_t n_touched_ = 0;
