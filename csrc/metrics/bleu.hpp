@@ -236,29 +236,31 @@ inline void bleu_bitset_pair(const std::uint32_t* uh, std::size_t lh, const std:
 // faster up to about this width.
 constexpr std::size_t kMaxBitSetWords = 16;
 
-// Runs bleu_bitset_pair with the fewest words (from 1, 2, 3, 4, 6, 8, 12, 16) that hold both
-// sides; false if more than kMaxBitSetWords would be needed.
+// bleu_bitset_pair with the first width of W, Wider... that holds `words` words; false if none does.
+template <std::size_t W, std::size_t... Wider>
+inline bool bleu_bitset_pair_of_width(std::size_t words, const std::uint32_t* uh, std::size_t lh,
+                                      const std::uint32_t* ur, const IdSpan* refs, std::size_t n_refs,
+                                      std::size_t k_ids, int max_order, BleuWorkspace& ws, std::int64_t* correct) {
+    if (words <= W) {
+        bleu_bitset_pair<W>(uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
+        return true;
+    }
+    if constexpr (sizeof...(Wider) > 0) {
+        return bleu_bitset_pair_of_width<Wider...>(words, uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
+    } else {
+        return false;
+    }
+}
+
+// Runs bleu_bitset_pair with the fewest words (1, 2, 3, 4, 6, 8, 12 or 16) that hold both sides;
+// false if more than kMaxBitSetWords would be needed.
 inline bool bleu_bitset_pair_fitting(const std::uint32_t* uh, std::size_t lh, const std::uint32_t* ur,
                                      const IdSpan* refs, std::size_t n_refs, std::size_t ref_tokens, std::size_t k_ids,
                                      int max_order, BleuWorkspace& ws, std::int64_t* correct) {
     // reference positions 0 .. ref_tokens + n_refs - 2 (the last reference has no gap after it)
     const std::size_t positions = std::max(lh, ref_tokens + n_refs > 0 ? ref_tokens + n_refs - 1 : 0);
-    const std::size_t words = (positions + 63) / 64;
-#define NGRAMKIT_BLEU_BITS(W)                                                             \
-    if (words <= W) {                                                                    \
-        bleu_bitset_pair<W>(uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);    \
-        return true;                                                                     \
-    }
-    NGRAMKIT_BLEU_BITS(1)
-    NGRAMKIT_BLEU_BITS(2)
-    NGRAMKIT_BLEU_BITS(3)
-    NGRAMKIT_BLEU_BITS(4)
-    NGRAMKIT_BLEU_BITS(6)
-    NGRAMKIT_BLEU_BITS(8)
-    NGRAMKIT_BLEU_BITS(12)
-    NGRAMKIT_BLEU_BITS(kMaxBitSetWords)
-#undef NGRAMKIT_BLEU_BITS
-    return false;
+    return bleu_bitset_pair_of_width<1, 2, 3, 4, 6, 8, 12, kMaxBitSetWords>(
+        (positions + 63) / 64, uh, lh, ur, refs, n_refs, k_ids, max_order, ws, correct);
 }
 
 }  // namespace detail
