@@ -319,7 +319,7 @@ inline void text_statistics(const RaggedView<char>& preds, const RaggedView<char
                                    if (reference && options.normalized) {
                                        // sacrebleu's TER tokenizes a reference twice (in _cache_references
                                        // and again in _extract_reference_info), and the normalized
-                                       // tokenizer is not idempotent ("x-'s" -> "x-'s" -> "x- 's")
+                                       // tokenizer is not idempotent ("x-'s-'s." -> "x-'s-'s ." -> "x-'s- 's .")
                                        st.once.swap(out);
                                        tercom_tokenize(st.once.data(), st.once.size(), options, st.scratch, out);
                                    }

@@ -199,6 +199,25 @@ public:
         }
     }
 
+    // ids[t] = the id of s[begins[t], ends[t]) for t < n (each string followed by 16 readable
+    // bytes): interned if `insert`, else looked up, `absent` for one not interned. The keys are
+    // computed first: independent of each other, they overlap in the pipeline.
+    template <class Id>
+    void ids_of(const char* s, const std::uint32_t* begins, const std::uint32_t* ends, std::size_t n, Id* ids,
+                bool insert = true, Id absent = static_cast<Id>(kAbsent)) {
+        keys_.resize(n);
+        for (std::size_t t = 0; t < n; ++t) keys_[t] = StringInterner::key_padded(s + begins[t], ends[t] - begins[t]);
+        if (insert) {
+            for (std::size_t t = 0; t < n; ++t)
+                ids[t] = static_cast<Id>(intern_key(s + begins[t], ends[t] - begins[t], keys_[t]));
+        } else {
+            for (std::size_t t = 0; t < n; ++t) {
+                const std::uint32_t id = find_key(s + begins[t], ends[t] - begins[t], keys_[t]);
+                ids[t] = id == kAbsent ? absent : static_cast<Id>(id);
+            }
+        }
+    }
+
     std::size_t size() const { return hashes_.size(); }
 
 private:
@@ -266,6 +285,7 @@ private:
     std::vector<LongString> long_;   // each string longer than 16 bytes, by slot.long_index
     std::string long_bytes_;
     std::vector<std::uint64_t> hashes_;  // per id
+    std::vector<StringInterner::Key> keys_;  // ids_of
     std::size_t mask_ = 0;
     std::uint32_t generation_ = 0;
 };

@@ -223,21 +223,15 @@ private:
             std::memcpy(tail, in, n);
             in = tail;
         }
-        // x - (lo + 128) < width - 128 as signed bytes <=> lo <= x < lo + width as unsigned
-        auto in_range = [](__m128i v, int lo, int width) {
-            return _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo + 128))),
-                                  _mm_set1_epi8(static_cast<char>(width - 128)));
-        };
         const __m128i case_bit = _mm_set1_epi8(lower ? 0x20 : 0);
         for (int k = 0; k < 4; ++k) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 16 * k));
-            const __m128i upper = in_range(v, 'A', 26);
-            const __m128i letter = _mm_or_si128(upper, in_range(v, 'a', 26));
-            const __m128i space = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), in_range(v, 0x09, 5)),
-                                               in_range(v, 0x1C, 4));
+            const __m128i upper = bytes_in_range(v, 'A', 26);
+            const __m128i letter = _mm_or_si128(upper, bytes_in_range(v, 'a', 26));
+            const __m128i space = ascii_split_spaces(v);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(low + 16 * k), _mm_or_si128(v, _mm_and_si128(upper, case_bit)));
             letters |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(letter))) << (16 * k);
-            digits |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(in_range(v, '0', 10)))) << (16 * k);
+            digits |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(bytes_in_range(v, '0', 10)))) << (16 * k);
             spaces |= std::uint64_t(static_cast<unsigned>(_mm_movemask_epi8(space))) << (16 * k);
         }
         const std::uint64_t valid = n < 64 ? (std::uint64_t(1) << n) - 1 : ~std::uint64_t(0);

@@ -124,28 +124,15 @@ private:
     void intern_spans(const char* s, const std::uint32_t* starts, const std::uint32_t* stops, std::size_t n,
                       bool insert) {
         if (ids_.size() + n > 0x7FFFFFFFu) throw std::length_error("a hypothesis and its references: 2^31 words or more");
-        keys_.resize(n);
-        for (std::size_t t = 0; t < n; ++t)  // independent of each other: they overlap in the pipeline
-            keys_[t] = StringInterner::key_padded(s + starts[t], stops[t] - starts[t]);
         const std::size_t base = ids_.size();
         ids_.resize(base + n);
-        std::int32_t* ids = ids_.data() + base;
-        if (insert) {
-            for (std::size_t t = 0; t < n; ++t)
-                ids[t] = static_cast<std::int32_t>(vocabulary_.intern_key(s + starts[t], stops[t] - starts[t], keys_[t]));
-        } else {
-            for (std::size_t t = 0; t < n; ++t) {
-                const std::uint32_t id = vocabulary_.find_key(s + starts[t], stops[t] - starts[t], keys_[t]);
-                ids[t] = static_cast<std::int32_t>(id == GroupInterner::kAbsent ? absent_id_ : id);
-            }
-        }
+        vocabulary_.ids_of(s, starts, stops, n, ids_.data() + base, insert, static_cast<std::int32_t>(absent_id_));
     }
 
     GroupInterner vocabulary_;
     SacreSpanScanner spans_;
     std::string tokenized_;  // one text's words, space-separated, then 16 spaces
     std::vector<std::uint32_t> text_starts_, text_stops_;  // one tokenized text's words
-    std::vector<StringInterner::Key> keys_;
     std::vector<std::int32_t> ids_;     // the hypothesis' words, then each reference's
     std::vector<std::size_t> ends_;     // end of each text's words in ids_
     std::vector<IdSpan> refs_;

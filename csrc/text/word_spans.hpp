@@ -30,6 +30,21 @@ inline std::size_t write_bit_positions(std::uint64_t bits, std::size_t base, std
     return total;
 }
 
+#ifdef __SSE2__
+// 0xFF in each byte x of v with lo <= x < lo + width (unsigned, width <= 128), else 0:
+// x - (lo + 128) < width - 128 as signed bytes.
+inline __m128i bytes_in_range(__m128i v, int lo, int width) {
+    return _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo + 128))),
+                          _mm_set1_epi8(static_cast<char>(width - 128)));
+}
+
+// 0xFF in each byte of v that Python's str.split() splits at among ASCII: ' ', 0x09-0x0D, 0x1C-0x1F.
+inline __m128i ascii_split_spaces(__m128i v) {
+    return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), bytes_in_range(v, 0x09, 5)),
+                        bytes_in_range(v, 0x1C, 4));
+}
+#endif
+
 // Mask of the bytes of in[0..n) (n <= 64) that are not ' ', bit i for byte i.
 inline std::uint64_t non_space_mask(const char* in, std::size_t n) {
 #ifdef __SSE2__
