@@ -171,9 +171,11 @@ private:
         at_least(word_ends_, len + 4);
         scan_units<true>(s, len, out.chars.data(), n_chars, word_starts_.data(), n_words, word_ends_.data(), n_ends);
         out.chars.resize(n_chars);
-        word_spans_.clear();
+        piece_begins_.clear();
+        piece_ends_.clear();
         for (std::size_t t = 0; t < n_words; ++t) add_word(s, word_starts_[t], word_ends_[t]);
-        intern_words(s, out.words);
+        out.words.resize(piece_begins_.size());
+        vocabulary_.ids_of(s, piece_begins_.data(), piece_ends_.data(), piece_begins_.size(), out.words.data());
     }
 
     // The code points of s[0..len) (decode_utf8's; Python whitespace dropped unless p_.whitespace)
@@ -191,7 +193,7 @@ private:
             if (i + 16 <= len) {
                 const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
                 if (_mm_movemask_epi8(v) == 0) {  // 16 ASCII bytes
-                    const unsigned space = ascii_space_mask(v);
+                    const auto space = static_cast<unsigned>(_mm_movemask_epi8(ascii_split_spaces(v)));
                     const unsigned text = ~space & 0xFFFFu;
                     n_chars = write_bytes_at(keep_space ? 0xFFFFu : text, s + i, chars, n_chars);
                     if (kWords) {
@@ -221,20 +223,6 @@ private:
         if (kWords && !prev_space) ends[n_ends++] = static_cast<std::uint32_t>(len);
     }
 
-#ifdef __SSE2__
-    // Bit k: byte k of v is ASCII whitespace as Python's str.split() sees it (' ', 0x09-0x0D, 0x1C-0x1F).
-    static unsigned ascii_space_mask(__m128i v) {
-        // x - (lo + 128) < width - 128 as signed bytes <=> lo <= x < lo + width as unsigned
-        auto in_range = [](__m128i x, int lo, int width) {
-            return _mm_cmplt_epi8(_mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(lo + 128))),
-                                  _mm_set1_epi8(static_cast<char>(width - 128)));
-        };
-        const __m128i space = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), in_range(v, 0x09, 5)),
-                                           in_range(v, 0x1C, 4));
-        return static_cast<unsigned>(_mm_movemask_epi8(space));
-    }
-#endif
-
     // Appends the bytes s[k] for each set bit k of `bits` (< 2^16) to out[count..] as code points;
     // returns the new count. Writes in groups of four (3 elements of slack past the count).
     static std::size_t write_bytes_at(unsigned bits, const char* s, std::uint32_t* out, std::size_t count) {
@@ -255,28 +243,21 @@ private:
         return is_python_space(cp);
     }
 
-    // The spans of one str.split() word s[b, e): one ASCII punctuation mark split off its end,
-    // else off its start, unless the word is that one character. Punctuation is ASCII, hence
-    // exactly the byte at the word's start or end (a longer character's last byte is >= 0x80).
+    // The chrF++ words (piece_begins_/piece_ends_) of one str.split() word s[b, e): one ASCII
+    // punctuation mark split off its end, else off its start, unless the word is that one
+    // character. Punctuation is ASCII, hence exactly the byte at the word's start or end (a longer
+    // character's last byte is >= 0x80).
     void add_word(const char* s, std::uint32_t b, std::uint32_t e) {
         const bool several = e - b > 1;
         const bool split_end = several && is_ascii_punct(static_cast<unsigned char>(s[e - 1]));
         const bool split_start = several && !split_end && is_ascii_punct(static_cast<unsigned char>(s[b]));
         const std::uint32_t cut = split_end ? e - 1 : split_start ? b + 1 : e;
-        word_spans_.push_back(Span{b, cut});
-        if (cut != e) word_spans_.push_back(Span{cut, e});
-    }
-
-    // The ids of the words in word_spans_ (s has 16 readable bytes past each).
-    void intern_words(const char* s, std::vector<std::uint32_t>& words) {
-        const std::size_t n = word_spans_.size();
-        word_keys_.resize(n);
-        for (std::size_t t = 0; t < n; ++t)  // independent of each other: they overlap in the pipeline
-            word_keys_[t] = StringInterner::key_padded(s + word_spans_[t].begin, word_spans_[t].end - word_spans_[t].begin);
-        words.resize(n);
-        for (std::size_t t = 0; t < n; ++t)
-            words[t] = vocabulary_.intern_key(s + word_spans_[t].begin, word_spans_[t].end - word_spans_[t].begin,
-                                              word_keys_[t]);
+        piece_begins_.push_back(b);
+        piece_ends_.push_back(cut);
+        if (cut != e) {
+            piece_begins_.push_back(cut);
+            piece_ends_.push_back(e);
+        }
     }
 
     void index_prediction(std::size_t keys) {
@@ -348,8 +329,10 @@ private:
             n_touched_ = 0;
         } else {
             if (plan == Plan::kPaired) {
+                // the unigram arrays only as long as the largest code point needs (small calls stay cheap)
+                const std::uint32_t top = std::max(largest(hyp_.chars), largest(ref_.chars));
                 paired_short(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats,
-                             below_bmp(hyp_.chars) && below_bmp(ref_.chars) ? kBmp : 0);
+                             top < kBmp ? std::size_t(top) + 1 : 0);
                 paired_short(hyp_.words, ref_.words, std::size_t(p_.word_order), kWordRoot, word_stats);
             } else {
                 paired_long(hyp_.chars, ref_.chars, std::size_t(p_.char_order), kCharRoot, stats);
@@ -453,12 +436,12 @@ private:
         for (const std::uint32_t u : ref) unigram_ref_[u] = 0;
     }
 
-    static constexpr std::size_t kBmp = 0x10000;  // code points below it: the dense unigram arrays
+    static constexpr std::uint32_t kBmp = 0x10000;  // code points below it: the dense unigram arrays
 
-    static bool below_bmp(const std::vector<std::uint32_t>& units) {
-        std::uint32_t any = 0;
-        for (const std::uint32_t u : units) any |= u;
-        return any < kBmp;
+    static std::uint32_t largest(const std::vector<std::uint32_t>& units) {
+        std::uint32_t top = 0;
+        for (const std::uint32_t u : units) top = std::max(top, u);
+        return top;
     }
 
     // The same for a long prediction (Plan::kPerOrder): the table sized by the distinct n-grams
@@ -517,11 +500,7 @@ private:
     Units hyp_, ref_;
     GroupInterner vocabulary_;  // words of the current group
     std::string padded_;        // split: the text and 16 bytes
-    struct Span {
-        std::uint32_t begin, end;
-    };
-    std::vector<Span> word_spans_;  // split: the words of the text, bytes [begin, end) of padded_
-    std::vector<StringInterner::Key> word_keys_;
+    std::vector<std::uint32_t> piece_begins_, piece_ends_;  // split: chrF++'s words, bytes of padded_
     std::vector<std::uint32_t> word_starts_, word_ends_;  // split: str.split()'s words
     NgramCounts table_;   // Plan::kShared and Plan::kPerOrder
     PairedCounts paired_;  // Plan::kPaired
